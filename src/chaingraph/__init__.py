@@ -1,0 +1,15 @@
+"""chaingraph: a region's industrial chains as a knowledge graph, and where they are broken.
+
+>>> import chaingraph
+>>> report = chaingraph.find_gaps(chaingraph.to_networkx(chaingraph.open_store(), "region:CN-630100"))
+>>> report.chain("chain:pv").stage("pv:mono-ingot").verdict
+'present'
+"""
+
+from .analysis import find_gaps
+from .labels import LabelIndex
+from .project import to_networkx
+from .store import Store, StoreError, open_store
+
+__all__ = ["LabelIndex", "Store", "StoreError", "find_gaps", "open_store", "to_networkx"]
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""Turn what a user types (a label, an alias, a CURIE) into the id of a region, chain or stage.
+
+>>> from chaingraph import open_store
+>>> names = Names(open_store())
+>>> names.region("西宁"), names.chain("锂电"), names.region("开发区")
+('region:CN-630100', 'chain:li', 'region:xining-etdz')
+>>> names.chain("光富")
+Traceback (most recent call last):
+...
+chaingraph.names.UnknownName: unknown chain '光富'. Did you mean: 光伏 (chain:pv)?
+Known chains: ...
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from .labels import LabelIndex, default_language
+from .namespaces import curie
+from .store import Store
+
+__all__ = ["Names", "UnknownName"]
+
+_KINDS = {
+    "region": "SELECT DISTINCT ?x WHERE { VALUES ?t { cg:Country cg:Province cg:City "
+    "cg:DevelopmentZone cg:IndustrialPark cg:Region } ?x a ?t }",
+    "chain": "SELECT ?x WHERE { ?x a cg:Chain }",
+    "stage": "SELECT ?x WHERE { ?x a cg:Stage }",
+    "company": "SELECT ?x WHERE { ?x a cg:Company }",
+}
+
+
+class UnknownName(ValueError):
+    """No node, or more than one, has the name; the message lists the closest and the known."""
+
+
+class Names:
+    def __init__(self, store: Store, lang: str | None = None) -> None:
+        self.store = store
+        self.lang = lang or default_language()
+
+    @cached_property
+    def labels(self) -> LabelIndex:
+        return LabelIndex.from_store(self.store)
+
+    def known(self, kind: str) -> list[str]:
+        return sorted(curie(str(row["x"])) for row in self.store.select(_KINDS[kind]))
+
+    def _describe(self, nodes: list[str]) -> str:
+        return ", ".join(f"{self.labels.pick(n, self.lang)} ({n})" for n in nodes)
+
+    def resolve(self, name: str, kind: str) -> str:
+        among = self.known(kind)
+        matches = self.labels.find(name, among)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise UnknownName(
+                f"{kind} {name!r} is ambiguous: {self._describe(matches)}. Give the id instead."
+            )
+        message = f"unknown {kind} {name!r}."
+        close = self.labels.closest(name, among)
+        if close:
+            message += f" Did you mean: {self._describe(close)}?"
+        known = ", ".join(sorted({self.labels.pick(n, self.lang) for n in among}))
+        raise UnknownName(f"{message}\nKnown {kind}s: {known}")
+
+    def region(self, name: str) -> str:
+        return self.resolve(name, "region")
+
+    def chain(self, name: str) -> str:
+        return self.resolve(name, "chain")

@@ -1,0 +1,174 @@
+"""Project the RDF graph into NetworkX for analysis.
+
+The projection is explicit (not rdflib's generic converter): node ids are CURIEs, node and edge
+attributes are scalars, and edges exist only for object properties, each with a ``predicate``
+attribute. Facts (productions, projects, claims) become edges that carry their evidence, so the
+graph can be written to GraphML or GEXF as it is.
+
+Node kinds: ``chain``, ``stage``, ``company``, ``region``. Edge predicates:
+``skos:inScheme`` (stage → chain), ``cg:nextStage``, ``cg:inputTo``, ``cg:recycledInto``
+(stage → stage), ``cg:partOf`` (region → region), ``cg:produces`` (company → stage, one edge
+per production fact or project), ``cg:claims`` (region → stage, one per presence claim or
+regional capacity).
+
+>>> from chaingraph.store import open_store
+>>> G = to_networkx(open_store(), region="region:CN-630100", lang="en")
+>>> G.nodes["pv:wafer"]["label"], G.nodes["pv:wafer"]["position"]
+('Wafer', 4)
+>>> sorted(c for c, _, d in G.in_edges("pv:mono-ingot", data=True)
+...        if d["predicate"] == "cg:produces" and d["status"] == "cg:InProduction")
+['co:csi-solar', 'co:gokin-qinghai', 'co:jinko']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+from rdflib.term import Literal, URIRef
+
+from .labels import LANGUAGES, LabelIndex, default_language
+from .namespaces import curie, expand
+from .queries import named_query
+from .store import Store
+
+__all__ = ["REGION_LEVELS", "local_regions", "to_networkx"]
+
+# cg:scopeLevel of each region class, smallest first.
+REGION_LEVELS = {
+    "cg:IndustrialPark": "park",
+    "cg:DevelopmentZone": "zone",
+    "cg:City": "city",
+    "cg:Province": "province",
+    "cg:Country": "country",
+    "cg:Region": "region",
+}
+
+_FACT_FIELDS = ("status", "year", "confidence", "assertion", "value", "unit", "statedAs")
+
+
+def _scalar(term) -> str | int | float | None:
+    """A plain Python value for a term: CURIE for IRIs, number for numeric literals."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return curie(str(term))
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, int | float):
+            return value
+        if hasattr(value, "as_integer_ratio") and not isinstance(value, int):  # Decimal
+            return float(value)
+        return str(term)
+    return str(term)
+
+
+def _rows(store: Store, name: str, region: str | None = None) -> list[dict]:
+    bindings = {"region": URIRef(expand(region))} if region else None
+    return [
+        {k: _scalar(v) for k, v in row.items()}
+        for row in store.select(named_query(name).text, bindings)
+    ]
+
+
+def _add_labels(G: nx.MultiDiGraph, labels: LabelIndex, lang: str) -> None:
+    for node, data in G.nodes(data=True):
+        for language in LANGUAGES:
+            data[f"label_{language}"] = labels.pick(node, language)
+        data["label"] = data[f"label_{lang}"]
+
+
+def _fact_attributes(row: dict) -> dict:
+    attributes = {k: row[k] for k in _FACT_FIELDS if row.get(k) is not None}
+    attributes["fact"] = row["fact"]
+    if row.get("value") is not None:
+        attributes["capacity"] = row["value"]
+    if row.get("quote"):
+        attributes["quote"] = row["quote"]
+        attributes["evidence"] = row.get("text") or ""
+        attributes["source"] = row.get("doc") or ""
+        if row.get("start") is not None:
+            attributes["char_start"] = row["start"]
+            attributes["char_end"] = row["end"]
+    elif row.get("derivedFrom"):
+        attributes["source"] = row["derivedFrom"]
+    return attributes
+
+
+def local_regions(G: nx.MultiDiGraph, region: str) -> set[str]:
+    """``region`` and every region inside it, from the ``cg:partOf`` edges of ``G``."""
+    children = defaultdict(list)
+    for child, parent, data in G.edges(data=True):
+        if data["predicate"] == "cg:partOf":
+            children[parent].append(child)
+    found, todo = set(), [region]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children[current])
+    return found
+
+
+def to_networkx(
+    store: Store, region: str | None = None, *, lang: str | None = None
+) -> nx.MultiDiGraph:
+    """The chains, regions and — for ``region`` and everything inside it — the local facts.
+
+    ``region`` is a CURIE or IRI; ``None`` projects the facts of every region. Labels follow
+    ``lang`` (``zh`` or ``en``; default from ``CHAINGRAPH_LANG``).
+    """
+    lang = lang or default_language()
+    region = curie(expand(region)) if region else None
+    G = nx.MultiDiGraph(region=region or "", lang=lang)
+
+    for row in _rows(store, "stages"):
+        G.add_node(row["chain"], kind="chain")
+        G.add_node(
+            row["stage"],
+            kind="stage",
+            chain=row["chain"],
+            position=int(row["position"]),
+            role=row.get("role") or "cg:CoreStage",
+            weight=float(row["weight"]) if row.get("weight") is not None else 1.0,
+        )
+        G.add_edge(row["stage"], row["chain"], predicate="skos:inScheme")
+    for row in _rows(store, "stage-links"):
+        if row["from"] in G and row["to"] in G:
+            G.add_edge(row["from"], row["to"], predicate=row["link"])
+    for row in _rows(store, "regions"):
+        level = REGION_LEVELS.get(row["type"])
+        if level and G.nodes.get(row["region"], {}).get("level") not in (None, "region"):
+            continue  # keep the most specific type
+        G.add_node(row["region"], kind="region", level=level or "region")
+        if row.get("parent"):
+            G.add_edge(row["region"], row["parent"], predicate="cg:partOf")
+
+    for row in _rows(store, "local-production", region):
+        if row["stage"] not in G:
+            continue
+        G.add_node(row["company"], kind="company")
+        G.add_edge(
+            row["company"],
+            row["stage"],
+            key=row["fact"],
+            predicate="cg:produces",
+            kind=row["kind"],
+            site=row["site"],
+            **_fact_attributes(row),
+        )
+    for row in _rows(store, "local-claims", region):
+        if row["stage"] not in G:
+            continue
+        G.add_edge(
+            row["where"],
+            row["stage"],
+            key=row["fact"],
+            predicate="cg:claims",
+            claim=row["kind"],
+            **_fact_attributes(row),
+        )
+    _add_labels(G, LabelIndex.from_store(store), lang)
+    return G

@@ -1,0 +1,1 @@
+"""Render analysis results for people and programs: tables, CSV, JSON, Markdown, HTML."""
