@@ -7,7 +7,7 @@
 >>> names.chain("光富")
 Traceback (most recent call last):
 ...
-chaingraph.names.UnknownName: unknown chain '光富'. Did you mean: 光伏 (chain:pv)?
+chaingraph.names.UnknownName: unknown chain '光富'. Did you mean: ... 光伏 (chain:pv)?
 Known chains: ...
 """
 

@@ -14,7 +14,7 @@ regional capacity).
 >>> from chaingraph.store import open_store
 >>> G = to_networkx(open_store(), region="region:CN-630100", lang="en")
 >>> G.nodes["pv:wafer"]["label"], G.nodes["pv:wafer"]["position"]
-('Wafer', 4)
+('Silicon wafer', 4)
 >>> sorted(c for c, _, d in G.in_edges("pv:mono-ingot", data=True)
 ...        if d["predicate"] == "cg:produces" and d["status"] == "cg:InProduction")
 ['co:csi-solar', 'co:gokin-qinghai', 'co:jinko']

@@ -10,7 +10,7 @@ Each loaded file lives in its own named graph; queries see the union of all grap
 >>> len(store) > 1000
 True
 >>> store.select("SELECT ?l WHERE { pv:wafer skos:prefLabel ?l FILTER(lang(?l) = 'en') }")
-[{'l': rdflib.term.Literal('Wafer', lang='en')}]
+[{'l': rdflib.term.Literal('Silicon wafer', lang='en')}]
 """
 
 from __future__ import annotations
@@ -116,14 +116,29 @@ class Store:
 
     def load_file(self, path: Path, graph: str, *, format: ox.RdfFormat | None = None) -> int:
         """Load one RDF file into the named graph ``graph``, replacing what it held; all or nothing."""
-        before = len(self._inner)
+        format = format or ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
+        with open(path, "rb") as data:
+            return self._replace_graph(graph, data, format, str(path))
+
+    def load_data(self, data: str | bytes, graph: str, *, format: ox.RdfFormat) -> int:
+        """Load RDF text into the named graph ``graph``, replacing what it held; all or nothing."""
+        return self._replace_graph(graph, data, format, graph)
+
+    def _replace_graph(self, graph: str, data, format: ox.RdfFormat | None, name: str) -> int:
+        if format is None:
+            raise StoreError(f"{name}: unknown RDF format; name it explicitly")
         target = ox.NamedNode(graph)
+        before = len(self._inner)
+        # Parse into a scratch store first, so a syntax error leaves this store untouched.
+        scratch = ox.Store()
         try:
-            if self._has_graph(target):
-                self._inner.remove_graph(target)
-            self._inner.load(path=str(path), format=format, to_graph=target)
+            scratch.load(data, format=format, to_graph=target)
         except SyntaxError as error:
-            raise StoreError(f"{path}: {error}") from None
+            raise StoreError(f"{name}: {error}") from None
+        quads = list(scratch)
+        if self._has_graph(target):
+            self._inner.remove_graph(target)
+        self._inner.extend(quads)
         return len(self._inner) - before
 
     def _has_graph(self, graph: ox.NamedNode) -> bool:
