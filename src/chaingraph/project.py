@@ -89,7 +89,7 @@ def _fact_attributes(row: dict) -> dict:
         attributes["quote"] = row["quote"]
         attributes["evidence"] = row.get("text") or ""
         attributes["source"] = row.get("doc") or ""
-        if row.get("start") is not None:
+        if row.get("start") is not None and row.get("end") is not None:
             attributes["char_start"] = row["start"]
             attributes["char_end"] = row["end"]
     elif row.get("derivedFrom"):
