@@ -51,7 +51,7 @@ STATUSES = [("InProduction", 0.65), ("UnderConstruction", 0.2), ("Planned", 0.15
 ASSERTIONS = [("Stated", 0.6), ("Implied", 0.3), ("GeneralKnowledge", 0.1)]
 UNITS = [("t", "吨"), ("GW", "GW"), ("GWh", "GWh"), ("core-km", "芯公里")]
 SURNAMES = "华中东西南北新金宏盛泰瑞恒通达信远鼎安康丰汇"
-TRADES = "科技 材料 能源 化工 实业 新材 电子 制造".split()
+TRADES = ["科技", "材料", "能源", "化工", "实业", "新材", "电子", "制造"]
 
 _STAGES_QUERY = """
 SELECT ?chain ?stage ?position ?zh ?en WHERE {
@@ -136,7 +136,7 @@ def plan(triples: int) -> dict[str, int]:
 
 
 def generate(out, triples: int, seed: int = 42) -> dict:
-    """Write about ``triples`` triples of synthetic facts as N-Triples to ``out``; return metadata."""
+    """Write about ``triples`` synthetic triples as N-Triples to ``out``; return metadata."""
     rng = random.Random(seed)
     chains = chain_stages()
     chain_iris = sorted(chains)
@@ -171,10 +171,20 @@ def generate(out, triples: int, seed: int = 42) -> dict:
     }
     cls = {
         name: _iri(CG + name)
-        for name in (
-            "Province City DevelopmentZone IndustrialPark Company Production Project "
-            "Capacity Quote SourceDocument PresenceClaim RegionalCapacity"
-        ).split()
+        for name in [
+            "Province",
+            "City",
+            "DevelopmentZone",
+            "IndustrialPark",
+            "Company",
+            "Production",
+            "Project",
+            "Capacity",
+            "Quote",
+            "SourceDocument",
+            "PresenceClaim",
+            "RegionalCapacity",
+        ]
     }
     shape = plan(triples)
 
@@ -242,7 +252,11 @@ def generate(out, triples: int, seed: int = 42) -> dict:
         w.t(cap, p["statedAs"], _lit(f"{value:g}{unit_zh}"))
 
     def common(fact: str, evidence: str) -> None:
-        w.t(_iri(fact), p["confidence"], _lit(f"{rng.randint(5, 10) / 10}", datatype=XSD + "decimal"))
+        w.t(
+            _iri(fact),
+            p["confidence"],
+            _lit(f"{rng.randint(5, 10) / 10}", datatype=XSD + "decimal"),
+        )
         w.t(_iri(fact), p["assertion"], _iri(CG + _pick(rng, ASSERTIONS)))
         w.t(_iri(fact), p["evidence"], evidence)
 
@@ -266,7 +280,7 @@ def generate(out, triples: int, seed: int = 42) -> dict:
             w.t(_iri(company), p["pref"], _lit(f"Synthetic {companies} Co., Ltd.", "en"))
             w.t(_iri(company), p["alt"], _lit(name, "zh"))
             w.t(_iri(company), p["locatedIn"], _iri(site))
-            for stage, stage_zh, stage_en in made:
+            for stage, stage_zh, _stage_en in made:
                 facts += 1
                 fact = f"{SYN}f{facts:07d}"
                 is_project = rng.random() < 0.35
@@ -334,7 +348,9 @@ def generate_file(path: Path, triples: int, seed: int = 42) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--triples", default="10k", help="target size: 10k, 100k, 1M, 5M or a number")
+    parser.add_argument(
+        "--triples", default="10k", help="target size: 10k, 100k, 1M, 5M or a number"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, help="output .nt file (default: stdout)")
     args = parser.parse_args(argv)
