@@ -53,15 +53,16 @@ DATA_GRAPH = "https://w3id.org/chaingraph/graph/synthetic"
 REGION_QUERIES = ("stages-without-producer", "local-production", "local-claims")
 OTHER_QUERIES = ("labels", "regions", "stages", "stage-links")
 NOT_EXISTS = "stages-without-producer (FILTER NOT EXISTS form)"
+# Slow operations last: after one is killed, the worker restarts and loads again.
 OPS = (
     "load",
     "gaps cold",
     "gaps warm",
-    "gaps all cities",
     *(f"query {q}" for q in REGION_QUERIES),
-    f"query {NOT_EXISTS}",
-    "query local-production (every region)",
     *(f"query {q}" for q in OTHER_QUERIES),
+    "query local-production (every region)",
+    "gaps all cities",
+    f"query {NOT_EXISTS}",
 )
 WARM_REPEATS = 3
 
@@ -488,6 +489,32 @@ def worker(args) -> int:
 # --------------------------------------------------------------------------- driver
 
 
+class _Lines:
+    """Lines from a pipe, waiting at most a given time for each; unbuffered, so that ``select``
+    never waits on a line already read into a buffer."""
+
+    TIMEOUT = object()
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def next(self, wait: float | None):
+        """The next line, ``None`` at the end, or ``TIMEOUT`` when none came in ``wait`` s."""
+        end = time.monotonic() + wait if wait is not None else None
+        while b"\n" not in self.buffer:
+            left = max(0.0, end - time.monotonic()) if end is not None else None
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                return self.TIMEOUT
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode()
+
+
 def run_backend(
     backend: str, data: Path, limit: float, log, load_limit: float | None = None
 ) -> dict[str, dict]:
@@ -496,6 +523,7 @@ def run_backend(
     results: dict[str, dict] = {}
     todo = list(OPS)
     while todo:
+        errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed after the worker ends)
         command = [
             sys.executable,
             __file__,
@@ -509,22 +537,21 @@ def run_backend(
         process = subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            stderr=errors,
             start_new_session=True,
         )
         current, deadline = None, None
         timed_out = False
+        lines = _Lines(process.stdout.fileno())
         while True:
             wait = max(0.0, deadline - time.monotonic()) if deadline else None
-            ready, _, _ = select.select([process.stdout], [], [], wait)
-            if not ready:
+            line = lines.next(wait)
+            if line is _Lines.TIMEOUT:
                 timed_out = True
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
                 break
-            line = process.stdout.readline()
-            if not line:
+            if line is None:
                 process.wait()
                 break
             event = json.loads(line)
@@ -539,8 +566,9 @@ def run_backend(
                     todo.remove(event["op"])
                 current, deadline = None, None
         process.stdout.close()
-        error_text = process.stderr.read()
-        process.stderr.close()
+        errors.seek(0)
+        error_text = errors.read().decode(errors="replace")
+        errors.close()
         if timed_out:
             if current == "load":
                 log(f"  {backend:10} {current:45} > {load_limit:g} s (killed)")
