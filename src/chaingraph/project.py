@@ -109,9 +109,14 @@ def _fact_attributes(row: dict) -> dict:
 def local_regions(G: nx.MultiDiGraph, region: str) -> set[str]:
     """``region`` and every region inside it, from the ``cg:partOf`` edges of ``G``."""
     children = defaultdict(list)
-    for child, parent, data in G.edges(data=True):
-        if data["predicate"] == "cg:partOf":
-            children[parent].append(child)
+    # Only region nodes have cg:partOf edges: scanning their out-edges, not every edge of G,
+    # keeps this fast on a projection of every region's facts (65,000 edges at 1M triples).
+    for child, data in G.nodes(data=True):
+        if data.get("kind") != "region":
+            continue
+        for _, parent, edge in G.out_edges(child, data=True):
+            if edge["predicate"] == "cg:partOf":
+                children[parent].append(child)
     found, todo = set(), [region]
     while todo:
         current = todo.pop()
