@@ -19,7 +19,7 @@ What is generated, scaled to the target size:
 
 Usage::
 
-    python benchmarks/generate.py --triples 100k --out /tmp/syn-100k.nt
+    python benchmarks/generate.py --triples 100k --out syn-100k.nt
 
 A sidecar ``<out>.meta.json`` lists the cities and the densest one (the benchmark's region).
 """
