@@ -77,32 +77,188 @@ def main():
     """chaingraph: a region's industrial chains as a knowledge graph, and where they are broken."""
 
 
+def region_option(command):
+    return click.option(
+        "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+    )(command)
+
+
+def chain_option(command):
+    return click.option(
+        "--chain",
+        "chains",
+        multiple=True,
+        help="Chain name or id (repeatable). Default: every chain present in the region.",
+    )(command)
+
+
+def _analysis_graph(graph_store, names, region, scope, lang):
+    """Resolve the region, then project the graph for it or for its scope (``--scope``)."""
+    from .analysis.scope import project_for_scope
+
+    region_id = names.region(region)
+    try:
+        G = project_for_scope(graph_store, region_id, scope, lang=lang)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    return region_id, G
+
+
 @main.command()
 @store_option
-@click.option("--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id.")
-@click.option("--chain", "chains", multiple=True, help="Chain name or id (repeatable). Default: every chain present in the region.")
+@region_option
+@chain_option
+@click.option(
+    "--scope",
+    type=click.Choice(["park", "zone", "city", "province", "country"]),
+    default=None,
+    help="What counts as local: the region's park, zone, city, province or country. "
+    "Default: the region's own level.",
+)
+@click.option(
+    "--as-of", "as_of", type=int, default=None, metavar="YEAR",
+    help="Evaluate the chains as they stood in YEAR (facts dated later are left out).",
+)
+@click.option(
+    "--threshold", type=click.FloatRange(0, None), default=0.5, show_default=True,
+    help="Capacity ratio (local supply ÷ next stage's local demand) under which a stage is a "
+    "强链 gap.",
+)
 @lang_option
 @format_option("table", "json", "csv", "markdown")
-@click.option("--explain", is_flag=True, help="Show the rule and the evidence (facts, source sentences) behind each verdict.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show the rule and the evidence (facts, source sentences) behind each verdict.",
+)
 @handle_errors
-def gaps(store, region, chains, lang, fmt, explain):
+def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain):
     """Find the missing and weak links of a region's industrial chains.
 
     Each stage gets a verdict: present (named local producers), asserted (a source says the
     region has it, no producer named) or missing; gaps get a class: 补链 (fill), 延链
-    (extend), 强链 (strengthen), 建链 (build).
+    (extend), 强链 (strengthen: a single producer, or local supply under --threshold of the
+    next stage's demand), 建链 (build). Also: capacity balance, data gaps, 延链 synergies
+    across chains and criticality.
     """
     from .analysis import find_gaps
-    from .project import to_networkx
+    from .analysis.capacity import conversion_factors
     from .render.gaps import render_gaps
+
+    graph_store = open_store(store)
+    names = Names(graph_store, lang)
+    region_id, G = _analysis_graph(graph_store, names, region, scope, lang)
+    chain_ids = [names.chain(c) for c in chains] or None
+    report = find_gaps(
+        G, region_id, chain_ids, scope=scope, threshold=threshold, as_of=as_of,
+        factors=conversion_factors(graph_store),
+    )
+    click.echo(render_gaps(report, fmt, explain=explain), nl=False)
+
+
+@main.command()
+@store_option
+@region_option
+@chain_option
+@lang_option
+@format_option("table", "json", "csv", "markdown")
+@handle_errors
+def targets(store, region, chains, lang, fmt):
+    """招商: companies outside the region that make its missing, weak or only asserted stages.
+
+    Ranked by a transparent score: capacity, already in the region, group tie, supplier or
+    customer tie, already in the province; each target prints its reasons.
+    """
+    from .analysis.capacity import conversion_factors
+    from .analysis.targets import find_targets, with_producers_elsewhere
+    from .project import to_networkx
+    from .render.planning import render_targets
+
+    graph_store = open_store(store)
+    names = Names(graph_store, lang)
+    region_id = names.region(region)
+    chain_ids = [names.chain(c) for c in chains] or None
+    G = with_producers_elsewhere(to_networkx(graph_store, region_id, lang=lang), graph_store)
+    found = find_targets(G, region_id, chain_ids, factors=conversion_factors(graph_store))
+    label = G.nodes[region_id].get("label", region_id)
+    click.echo(render_targets(found, fmt, lang=lang, region_label=label), nl=False)
+
+
+@main.command()
+@click.argument("company", required=False)
+@store_option
+@region_option
+@click.option("--project", default=None, help="Remove this one project instead of a company.")
+@click.option(
+    "--complete", default=None, metavar="PROJECT",
+    help="Assume this planned or under-construction project is completed: which gaps close.",
+)
+@lang_option
+@format_option("table", "json", "csv", "markdown")
+@handle_errors
+def impact(company, store, region, project, complete, lang, fmt):
+    """What the region loses if COMPANY (or --project) leaves, or gains with --complete.
+
+    Lists the stages that lose their last local producer, the downstream stages that lose
+    local supply, the capacity lost per stage, the gaps opened and closed and the change in
+    chain completeness.
+    """
+    from .analysis.capacity import conversion_factors
+    from .analysis.impact import impact as run_impact
+    from .analysis.impact import resolve_project
+    from .project import to_networkx
+    from .render.planning import render_impact
+
+    if sum(x is not None for x in (company, project, complete)) != 1:
+        raise UserError("give exactly one of COMPANY, --project P or --complete P")
+    graph_store = open_store(store)
+    names = Names(graph_store, lang)
+    region_id = names.region(region)
+    G = to_networkx(graph_store, region_id, lang=lang)
+    try:
+        result = run_impact(
+            G,
+            names.resolve(company, "company") if company else None,
+            project=resolve_project(graph_store, project, lang) if project else None,
+            complete=resolve_project(graph_store, complete, lang) if complete else None,
+            region=region_id,
+            factors=conversion_factors(graph_store),
+        )
+    except ValueError as error:
+        if isinstance(error, UnknownName):
+            raise
+        raise UserError(str(error)) from None
+    click.echo(render_impact(result, fmt, lang=lang), nl=False)
+
+
+@main.command()
+@store_option
+@region_option
+@chain_option
+@click.option("--from", "year_from", type=int, required=True, metavar="YEAR", help="First year.")
+@click.option("--to", "year_to", type=int, required=True, metavar="YEAR", help="Second year.")
+@lang_option
+@format_option("table", "json", "csv", "markdown")
+@handle_errors
+def diff(store, region, chains, year_from, year_to, lang, fmt):
+    """What changed between two years: gaps closed and opened, projects that came into
+    production, capacity added."""
+    from .analysis.capacity import conversion_factors
+    from .analysis.timeline import diff as run_diff
+    from .project import to_networkx
+    from .render.planning import render_diff
 
     graph_store = open_store(store)
     names = Names(graph_store, lang)
     region_id = names.region(region)
     chain_ids = [names.chain(c) for c in chains] or None
     G = to_networkx(graph_store, region_id, lang=lang)
-    report = find_gaps(G, region_id, chain_ids)
-    click.echo(render_gaps(report, fmt, explain=explain), nl=False)
+    try:
+        result = run_diff(G, year_from, year_to, region_id, chain_ids,
+                          factors=conversion_factors(graph_store))
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    click.echo(render_diff(result, fmt, lang=lang), nl=False)
 
 
 if __name__ == "__main__":

@@ -27,14 +27,14 @@ __all__ = ["DEFINITIONS", "UnitError", "pint_unit", "quantity", "registry"]
 
 DEFINITIONS = (
     "吨 = t",
-    "wan_t = 10000 * t = wan_t = 万吨",
-    "pian = [piece] = pian = 片",
-    "yi_pian = 1e8 * pian = yi_pian = 亿片",
-    "core_km = [fibre_core_length] = core_km = 芯公里",
-    "wan_core_km = 10000 * core_km = wan_core_km = 万芯公里",
-    "yuan = [currency] = yuan = 元",
-    "yi_yuan = 1e8 * yuan = yi_yuan = 亿元",
-    "wan_yuan = 1e4 * yuan = wan_yuan = 万元",
+    "wan_t = 10000 * t = _ = 万吨",
+    "pian = [piece] = _ = 片",
+    "yi_pian = 1e8 * pian = _ = 亿片",
+    "core_km = [fibre_core_length] = _ = 芯公里",
+    "wan_core_km = 10000 * core_km = _ = 万芯公里",
+    "yuan = [currency] = _ = 元",
+    "yi_yuan = 1e8 * yuan = _ = 亿元",
+    "wan_yuan = 1e4 * yuan = _ = 万元",
     "percentage_point = 0.01 = 个百分点",
 )
 

@@ -22,7 +22,7 @@ import networkx as nx
 
 from ..project import local_regions
 
-__all__ = ["LEVELS", "ensure_projected", "parent_region", "scope_region"]
+__all__ = ["LEVELS", "ensure_projected", "parent_region", "project_for_scope", "scope_region"]
 
 LEVELS = ("park", "zone", "city", "province", "country")
 
@@ -67,3 +67,12 @@ def ensure_projected(G: nx.MultiDiGraph, region: str) -> None:
             f"the graph was projected for {projected}, which does not contain {region}; "
             f"project it with to_networkx(store, {region!r})"
         )
+
+
+def project_for_scope(store, region: str, level: str | None = None, *, lang: str | None = None):
+    """The projection holding the local facts of the scope of ``region`` (see the module)."""
+    from ..project import to_networkx
+
+    G = to_networkx(store, region, lang=lang)
+    wide = scope_region(G, region, level)
+    return G if wide == region else to_networkx(store, wide, lang=lang)
