@@ -222,6 +222,9 @@ def impact(company, store, region, project, complete, lang, fmt):
             project=resolve_project(graph_store, project, lang) if project else None,
             complete=resolve_project(graph_store, complete, lang) if complete else None,
             region=region_id,
+            subject_label=names.labels.pick(
+                resolve_project(graph_store, project or complete, lang), lang
+            ) if (project or complete) else None,
             factors=conversion_factors(graph_store),
         )
     except ValueError as error:

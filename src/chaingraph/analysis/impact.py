@@ -9,7 +9,8 @@ The report lists
 - **downstream stages that lose local supply**: local stages fed (``cg:nextStage`` or
   ``cg:inputTo``) by a stage that lost its last producer;
 - **capacity lost per stage**: the stated capacities of the removed facts in production;
-- **completeness** of each chain before and after, and the gaps opened and closed.
+- **completeness** of each chain before and after, and the gaps opened, closed and
+  reclassified (e.g. 延链 → 强链 when a missing stage gets a single producer).
 
 Completion (``complete=``): a planned or under-construction project is assumed to be in
 production; the report lists the gaps it closes and the stages it makes present.
@@ -22,8 +23,10 @@ production; the report lists the gaps it closes and the stages it makes present.
 >>> result["capacity_lost"]["li:cell"]["text"]
 '10 GW'
 >>> completed = impact(G, complete="x:proj-trina-fullchain")
->>> [(g["stage"], g["gap_class_label"], g["now"]) for g in completed["gaps_closed"]]
-[('pv:industrial-silicon', '延链', 'cg:StrengthenGap'), ('pv:wafer', '强链', None)]
+>>> [(g["stage"], g["gap_class_label"]) for g in completed["gaps_closed"]]
+[('pv:wafer', '强链')]
+>>> [(g["stage"], g["before"], g["gap_class"]) for g in completed["gaps_reclassified"]]
+[('pv:industrial-silicon', 'cg:ExtendGap', 'cg:StrengthenGap')]
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def impact(
     complete: str | None = None,
     region: str | None = None,
     chains: list[str] | None = None,
+    subject_label: str | None = None,
     **gap_options,
 ) -> dict:
     """Remove ``company`` (or ``project``) from ``region``, or assume ``complete`` is built;
@@ -115,7 +119,7 @@ def impact(
                 "verdict": r.verdict, "gap_class": r.gap_class,
                 "gap_class_label": r.gap_class_label, "rule": r.rule, **extra}
 
-    lost, gained, closed, opened = [], [], [], []
+    lost, gained, closed, opened, reclassified = [], [], [], [], []
     for stage in sorted(set(old) & set(new)):
         a, b = old[stage][1], new[stage][1]
         if a.verdict == "present" and b.verdict != "present":
@@ -124,9 +128,12 @@ def impact(
             gained.append(row(stage, new[stage], before=a.verdict))
         if a.gap_class != b.gap_class:
             worse = a.verdict == "present" and b.verdict != "present"
-            if a.gap_class and not worse:  # a stage that lost its producers is listed as lost
+            if a.gap_class and b.gap_class:
+                reclassified.append(row(stage, new[stage], before=a.gap_class,
+                                        before_rule=a.rule))
+            elif a.gap_class and not worse:  # a stage that lost its producers is listed as lost
                 closed.append(row(stage, old[stage], now=b.gap_class, now_rule=b.rule))
-            if b.gap_class:
+            elif b.gap_class:
                 opened.append(row(stage, new[stage], before=a.gap_class, before_rule=a.rule))
     lost_ids = {r["stage"] for r in lost}
     downstream = []
@@ -145,7 +152,8 @@ def impact(
         "region_label": before.region_label,
         "mode": "complete" if complete else "remove",
         "subject": what,
-        "subject_label": G.nodes[what].get("label", what) if what in G else what,
+        "subject_label": subject_label
+        or (G.nodes[what].get("label", what) if what in G else what),
         "facts": facts,
         "stages_lost": lost,
         "stages_gained": gained,
@@ -157,6 +165,7 @@ def impact(
         },
         "gaps_closed": closed,
         "gaps_opened": opened,
+        "gaps_reclassified": reclassified,
         "completeness": {
             c.chain: {
                 "label": c.label,

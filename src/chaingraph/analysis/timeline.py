@@ -7,8 +7,8 @@ Facts carry a ``cg:year`` (for a project: the year it reached its status). Rules
   production. Facts without a year are kept (assumed to hold already) and counted in
   ``G.graph["undated_facts"]``.
 - **diff** from *A* to *B*: the gap reports as of *A* and as of *B*, compared stage by stage:
-  gaps closed (a gap class at *A*, none or a different one at *B*), gaps opened, verdict
-  changes, projects that came into production (in production with a year in (*A*, *B*]) and
+  gaps closed (a gap class at *A*, none at *B*), gaps opened (the reverse), gaps reclassified
+  (e.g. 延链 → 强链 when a missing stage gets its first producer), verdict changes, projects that came into production (in production with a year in (*A*, *B*]) and
   the capacity they added per stage.
 
 >>> from chaingraph import open_store, to_networkx
@@ -102,15 +102,17 @@ def diff(
     before = find_gaps(G, region, chains, as_of=year_from, criticality=False, **options)
     after = find_gaps(G, region, chains, as_of=year_to, criticality=False, **options)
     old, new = _states(before), _states(after)
-    closed, opened, changed = [], [], []
+    closed, opened, changed, reclassified = [], [], [], []
     missing = {"verdict": "missing", "gap_class": None, "gap_class_label": None, "rule": ""}
     for stage in sorted(set(old) | set(new)):
         a = old.get(stage) or {**new[stage], **missing, "rule": "chain not in the report"}
         b = new.get(stage) or {**old[stage], **missing, "rule": "chain not in the report"}
         if a["gap_class"] != b["gap_class"]:
-            if a["gap_class"]:
+            if a["gap_class"] and b["gap_class"]:
+                reclassified.append({**b, "before": a["gap_class"], "before_rule": a["rule"]})
+            elif a["gap_class"]:
                 closed.append({**a, "now": b["gap_class"], "now_rule": b["rule"]})
-            if b["gap_class"]:
+            else:
                 opened.append({**b, "before": a["gap_class"], "before_rule": a["rule"]})
         if a["verdict"] != b["verdict"]:
             changed.append({"stage": stage, "label": b["label"], "chain": b["chain"],
@@ -160,6 +162,7 @@ def diff(
         "to": year_to,
         "gaps_closed": closed,
         "gaps_opened": opened,
+        "gaps_reclassified": reclassified,
         "verdict_changes": changed,
         "projects_completed": completed,
         "capacity_added": capacity_added,

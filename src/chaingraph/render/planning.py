@@ -34,6 +34,7 @@ _WORDS = {
         "capacity": "失去的产能",
         "closed": "关闭的缺口",
         "opened": "新出现的缺口",
+        "reclassified": "类别改变的缺口",
         "completeness": "完整度",
         "diff": "{region}：{a} → {b} 的变化",
         "projects": "投产项目",
@@ -53,6 +54,7 @@ _WORDS = {
         "capacity": "Capacity lost",
         "closed": "Gaps closed",
         "opened": "Gaps opened",
+        "reclassified": "Gaps reclassified",
         "completeness": "Completeness",
         "diff": "{region}: changes {a} → {b}",
         "projects": "Projects that came into production",
@@ -132,6 +134,9 @@ def _impact_sections(result: dict, lang: str):
     sections.append((words["opened"], ["stage", "gap", "before", "rule"],
                      [[r["label"], _gap(r["gap_class"]), _gap(r["before"]), r["rule"]]
                       for r in result["gaps_opened"]]))
+    sections.append((words["reclassified"], ["stage", "before", "now", "rule"],
+                     [[r["label"], _gap(r["before"]), _gap(r["gap_class"]), r["rule"]]
+                      for r in result["gaps_reclassified"]]))
     sections.append((words["completeness"], ["chain", "before", "after", "weighted before",
                                              "weighted after"],
                      [[c["label"], f"{c['before']:.0%}", f"{c['after']:.0%}",
@@ -172,6 +177,9 @@ def _diff_sections(result: dict, lang: str):
         (words["opened"], ["stage", "gap", "before", "rule"],
          [[r["label"], _gap(r["gap_class"]), _gap(r["before"]), r["rule"]]
           for r in result["gaps_opened"]]),
+        (words["reclassified"], ["stage", "before", "now", "rule"],
+         [[r["label"], _gap(r["before"]), _gap(r["gap_class"]), r["rule"]]
+          for r in result["gaps_reclassified"]]),
         (words["verdicts"], ["stage", "from", "to"],
          [[r["label"], r["from"], r["to"]] for r in result["verdict_changes"]]),
         (words["completeness"], ["chain", str(result["from"]), str(result["to"])],
