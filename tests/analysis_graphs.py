@@ -26,11 +26,22 @@ HEADER = """
 """
 
 
-def production(name, company, stage, site="r:CN-630100", value=None, unit=None, status=None,
-               year=None, project=False):
+def production(
+    name,
+    company,
+    stage,
+    site="r:CN-630100",
+    value=None,
+    unit=None,
+    status=None,
+    year=None,
+    project=False,
+):
     """One production fact (or project) as Turtle."""
-    lines = [f":{name} a cg:{'Project' if project else 'Production'} ; cg:producer co:{company} ;",
-             f"  cg:stage {stage} ; cg:site {site} ; cg:status {status or 'cg:InProduction'}"]
+    lines = [
+        f":{name} a cg:{'Project' if project else 'Production'} ; cg:producer co:{company} ;",
+        f"  cg:stage {stage} ; cg:site {site} ; cg:status {status or 'cg:InProduction'}",
+    ]
     if year is not None:
         lines.append(f'  ; cg:year "{year}"^^xsd:gYear')
     if value is not None:

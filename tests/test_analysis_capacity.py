@@ -16,9 +16,8 @@ from chaingraph.analysis.capacity import (
 )
 from chaingraph.units import quantity
 
-CELLS_MODULES = (
-    production("cells", "a", "pv:cell", value=500, unit="MW")
-    + production("modules", "b", "pv:module", value=815, unit="MW")
+CELLS_MODULES = production("cells", "a", "pv:cell", value=500, unit="MW") + production(
+    "modules", "b", "pv:module", value=815, unit="MW"
 )
 
 
@@ -112,8 +111,11 @@ USER_FACTOR = """
 def test_a_user_factor_wins_over_the_bundled_one():
     store = store_with(CELLS_MODULES)
     assert conversion_factors(store)[("pv:cell", "pv:module")].bundled
-    store.load_data(HEADER + USER_FACTOR.format(factor=1.25, date=2020), "urn:mine",
-                    format=pyoxigraph.RdfFormat.TURTLE)
+    store.load_data(
+        HEADER + USER_FACTOR.format(factor=1.25, date=2020),
+        "urn:mine",
+        format=pyoxigraph.RdfFormat.TURTLE,
+    )
     factors = conversion_factors(store)
     chosen = factors[("pv:cell", "pv:module")]
     assert (chosen.factor, chosen.graph, chosen.bundled) == (1.25, "urn:mine", False)
@@ -130,7 +132,8 @@ def test_among_user_factors_the_latest_date_wins():
     store = store_with(CELLS_MODULES)
     for graph, factor, date in (("urn:a", 1.1, 2019), ("urn:b", 1.3, 2023)):
         text = HEADER + USER_FACTOR.format(factor=factor, date=date).replace(
-            ":my-factor", f":f{date}")
+            ":my-factor", f":f{date}"
+        )
         store.load_data(text, graph, format=pyoxigraph.RdfFormat.TURTLE)
     assert conversion_factors(store)[("pv:cell", "pv:module")].factor == 1.3
 

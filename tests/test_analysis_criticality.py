@@ -20,7 +20,8 @@ FACTS = (
 def test_single_source_and_concentration():
     result = find_criticality(graph_from(FACTS))
     assert [(s["stage"], s["company"]) for s in result["single_source"]] == [
-        ("li:cell", "co:a"), ("pv:cell", "co:a")
+        ("li:cell", "co:a"),
+        ("pv:cell", "co:a"),
     ]
     (wafer,) = [c for c in result["concentration"] if c["stage"] == "pv:wafer"]
     assert wafer["hhi"] == pytest.approx(0.75**2 + 0.25**2, abs=1e-3)
@@ -46,8 +47,15 @@ def test_company_betweenness_across_chains():
     # a company tying two otherwise unrelated stages lies on the routes between them
     G.add_node("co:bridge", kind="company", label="bridge")
     for stage, key in (("tc:carpet", "f1"), ("tm:herb-processing", "f2")):
-        G.add_edge("co:bridge", stage, key=key, predicate="cg:produces", fact=key,
-                   site="region:CN-630100", status="cg:InProduction")
+        G.add_edge(
+            "co:bridge",
+            stage,
+            key=key,
+            predicate="cg:produces",
+            fact=key,
+            site="region:CN-630100",
+            status="cg:InProduction",
+        )
     result = find_criticality(G)
     scores = {r["company"]: r["betweenness"] for r in result["betweenness"]}
     # co:a makes PV wafers and cells and Li-ion cells: it ties the two chains together
@@ -59,8 +67,15 @@ def test_company_betweenness_across_chains():
 def test_betweenness_is_sampled_on_large_graphs():
     G = graph_from(FACTS)
     for i in range(SAMPLE_ABOVE):
-        G.add_edge(f"co:x{i}", "pv:wafer", key=f"k{i}", predicate="cg:produces", fact=f"k{i}",
-                   site="region:CN-630100", status="cg:InProduction")
+        G.add_edge(
+            f"co:x{i}",
+            "pv:wafer",
+            key=f"k{i}",
+            predicate="cg:produces",
+            fact=f"k{i}",
+            site="region:CN-630100",
+            status="cg:InProduction",
+        )
         G.nodes[f"co:x{i}"]["kind"] = "company"
     result = find_criticality(G)
     method = result["betweenness_method"]

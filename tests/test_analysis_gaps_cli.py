@@ -22,8 +22,17 @@ def test_gaps_json_keeps_the_first_schema_and_adds_sections():
     for key in ("scope", "threshold", "capacity_links", "data_gaps", "synergies", "criticality"):
         assert key in data
     stage = data["chains"][0]["stages"][0]
-    for key in ("stage", "verdict", "gap_class", "rule", "producers", "local_inputs",
-                "verdict_detail", "balance", "weight"):
+    for key in (
+        "stage",
+        "verdict",
+        "gap_class",
+        "rule",
+        "producers",
+        "local_inputs",
+        "verdict_detail",
+        "balance",
+        "weight",
+    ):
         assert key in stage
     assert data["criticality"]["meanings"]["dominators"]
 
@@ -40,9 +49,13 @@ def test_gaps_table_and_markdown_show_the_new_sections():
 
 def test_explain_traces_the_capacity_verdict(tmp_path):
     store = open_store(tmp_path / "s")
-    store.load_data(HEADER + production("cells", "a", "pv:cell", value=500, unit="MW")
-                    + production("modules", "b", "pv:module", value=815, unit="MW"),
-                    "urn:test", format=pyoxigraph.RdfFormat.TURTLE)
+    store.load_data(
+        HEADER
+        + production("cells", "a", "pv:cell", value=500, unit="MW")
+        + production("modules", "b", "pv:module", value=815, unit="MW"),
+        "urn:test",
+        format=pyoxigraph.RdfFormat.TURTLE,
+    )
     store.flush()
     del store
     runner = CliRunner()

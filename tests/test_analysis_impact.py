@@ -30,7 +30,8 @@ def test_removing_a_company():
         ("pv:module", "pv:cell")
     ]
     assert {k: v["text"] for k, v in result["capacity_lost"].items()} == {
-        "pv:cell": "1000 MW", "pv:wafer": "2 GW"
+        "pv:cell": "1000 MW",
+        "pv:wafer": "2 GW",
     }
     pv = result["completeness"]["chain:pv"]
     assert (pv["before"], pv["after"]) == (round(3 / 16, 3), round(2 / 16, 3))

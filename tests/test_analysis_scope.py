@@ -21,7 +21,11 @@ FACTS = (
 def test_city_scope_sees_a_fill_gap():
     report = find_gaps(graph_from(FACTS, region=QINGHAI), XINING)
     wafer = report.chain("chain:pv").stage("pv:wafer")
-    assert (wafer.verdict, wafer.gap_class, wafer.verdict_detail) == ("missing", "cg:ExtendGap", None)
+    assert (wafer.verdict, wafer.gap_class, wafer.verdict_detail) == (
+        "missing",
+        "cg:ExtendGap",
+        None,
+    )
     assert report.scope == "city" and report.scope_region == XINING
 
 
@@ -53,10 +57,15 @@ def test_scope_levels():
 
 def test_cli_scope_on_the_xining_data():
     runner = CliRunner()
-    result = runner.invoke(main, ["gaps", "--lang", "en", "--chain", "锂电", "--scope", "province",
-                                  "--format", "csv"])
+    result = runner.invoke(
+        main, ["gaps", "--lang", "en", "--chain", "锂电", "--scope", "province", "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
-    salts = next(line for line in result.output.splitlines() if line.startswith("chain:li,Lithium-ion batteries,li:lithium-salt"))
+    salts = next(
+        line
+        for line in result.output.splitlines()
+        if line.startswith("chain:li,Lithium-ion batteries,li:lithium-salt")
+    )
     assert "filled within the province" in salts
     bad = runner.invoke(main, ["gaps", "--scope", "park"])
     assert bad.exit_code == 2 and "smaller than" in bad.output

@@ -33,7 +33,9 @@ def test_only_cross_chain_paths_are_synergies():
 
 def test_input_paths_stop_at_local_stages():
     G = graph_from(CLAIM)
-    assert input_paths(G, "li:electrolyte", {"ch:ahf"}) == [["ch:ahf", "li:lipf6", "li:electrolyte"]]
+    assert input_paths(G, "li:electrolyte", {"ch:ahf"}) == [
+        ["ch:ahf", "li:lipf6", "li:electrolyte"]
+    ]
     assert input_paths(G, "li:electrolyte", {"ch:ahf"}, depth=1) == []
 
 
@@ -42,5 +44,9 @@ def test_xining_synergies():
 
     report = find_gaps(to_networkx(open_store(), "region:CN-630100", lang="en"))
     pairs = {(s["source"], s["target"]) for s in report.synergies}
-    assert {("ch:ahf", "li:electrolyte"), ("nf:aluminium", "li:aluminium-foil"),
-            ("nf:aluminium", "pv:frame"), ("ch:high-purity-alumina", "li:separator")} <= pairs
+    assert {
+        ("ch:ahf", "li:electrolyte"),
+        ("nf:aluminium", "li:aluminium-foil"),
+        ("nf:aluminium", "pv:frame"),
+        ("ch:high-purity-alumina", "li:separator"),
+    } <= pairs

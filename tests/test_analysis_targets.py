@@ -44,7 +44,8 @@ def test_ranking_and_reasons():
     ]
     by = {t.company: t for t in targets}
     assert by["co:small"].reasons == [
-        "capacity 10000 t (0.25 of the largest candidate)", "supply tie: supplies local"
+        "capacity 10000 t (0.25 of the largest candidate)",
+        "supply tie: supplies local",
     ]
     assert by["co:sib"].reasons == ["group tie: same group as local (grp)"]
     assert by["co:big"].capacity == "4 wan_t"
@@ -54,8 +55,9 @@ def test_ranking_and_reasons():
 
 
 def test_weak_stage_gets_targets_too():
-    store = store_with(FACTS + production("cells2", "catl", "li:cell", site="r:CN-440300",
-                                          value=10, unit="GWh"))
+    store = store_with(
+        FACTS + production("cells2", "catl", "li:cell", site="r:CN-440300", value=10, unit="GWh")
+    )
     G = with_producers_elsewhere(to_networkx(store, XINING, lang="en"), store)
     cell = [t for t in find_targets(G) if t.stage == "li:cell"]
     assert [(t.company, t.state) for t in cell] == [("co:catl", "weak")]

@@ -39,8 +39,11 @@ def test_diff_lists_changes():
     assert {(v["stage"], v["from"], v["to"]) for v in result["verdict_changes"]} == {
         ("pv:cell", "missing", "present")
     }
-    assert result["completeness"]["chain:pv"] == {"label": "Photovoltaics", "from": 0.125,
-                                                   "to": 0.188}
+    assert result["completeness"]["chain:pv"] == {
+        "label": "Photovoltaics",
+        "from": 0.125,
+        "to": 0.188,
+    }
 
 
 def test_cli_diff_and_as_of():
@@ -51,7 +54,8 @@ def test_cli_diff_and_as_of():
     assert data["capacity_added"]["pv:mono-ingot"]["text"] == "30 GW"
     backwards = runner.invoke(main, ["diff", "--from", "2022", "--to", "2021"])
     assert backwards.exit_code == 2 and "after" in backwards.output
-    csv = runner.invoke(main, ["gaps", "--as-of", "2021", "--chain", "锂电", "--format", "csv",
-                               "--lang", "en"]).output
+    csv = runner.invoke(
+        main, ["gaps", "--as-of", "2021", "--chain", "锂电", "--format", "csv", "--lang", "en"]
+    ).output
     cell = next(line for line in csv.splitlines() if ",li:cell," in line)
     assert ",asserted," in cell  # FinDreams' 10 GW project dates from 2022

@@ -23,8 +23,10 @@ A worked example: cells at 500 MW against modules at 815 MW in one region.
 >>> from chaingraph import open_store, to_networkx
 >>> store = open_store(example=False)
 >>> _ = store.load_data('''
-... @prefix cg: <https://w3id.org/chaingraph/ns#> . @prefix cgu: <https://w3id.org/chaingraph/unit/> .
-... @prefix pv: <https://w3id.org/chaingraph/chain/pv/> . @prefix r: <https://w3id.org/chaingraph/region/> .
+... @prefix cg: <https://w3id.org/chaingraph/ns#> .
+... @prefix cgu: <https://w3id.org/chaingraph/unit/> .
+... @prefix pv: <https://w3id.org/chaingraph/chain/pv/> .
+... @prefix r: <https://w3id.org/chaingraph/region/> .
 ... @prefix co: <https://w3id.org/chaingraph/company/> . @prefix : <urn:t:> .
 ... :a cg:producer co:a ; cg:stage pv:cell ; cg:site r:CN-630100 ; cg:status cg:InProduction ;
 ...    cg:capacity [ cg:value 500 ; cg:unit cgu:MW ] .
@@ -134,10 +136,10 @@ def bundled_conversion_factors() -> dict[tuple[str, str], ConversionFactor]:
     """The factors of ``data/chains/conversion-factors.ttl`` alone (the default)."""
     from pathlib import Path
 
+    import pyoxigraph as ox
+
     from ..resources import GRAPH_BASE, bundled_path
     from ..store import Store
-
-    import pyoxigraph as ox
 
     store = Store(ox.Store(), None)
     relative = Path("data/chains/conversion-factors.ttl")
@@ -147,7 +149,8 @@ def bundled_conversion_factors() -> dict[tuple[str, str], ConversionFactor]:
 
 @dataclass
 class StageCapacity:
-    """A stage's local capacity: ``value`` in ``unit``, or unknown (``known`` false, see ``note``)."""
+    """A stage's local capacity: ``value`` in ``unit``, or unknown (``known`` false, see
+    ``note``)."""
 
     stage: str
     label: str
@@ -256,26 +259,56 @@ def stage_capacity(G: nx.MultiDiGraph, stage: str, scope: set[str]) -> StageCapa
         producers_total = _sum([(v, u) for v, u, _ in producer_items]) if producer_items else None
         regional_total = _sum([(v, u) for v, u, _ in regional]) if regional else None
     except UnitError as error:
-        return StageCapacity(stage, label, None, None, False, True, "unknown unit", facts,
-                             missing, str(error))
+        return StageCapacity(
+            stage, label, None, None, False, True, "unknown unit", facts, missing, str(error)
+        )
     if (producer_items and producers_total is None) or (regional and regional_total is None):
-        return StageCapacity(stage, label, None, None, False, True, "units do not mix", facts,
-                             missing, "capacities in units that cannot be added")
+        return StageCapacity(
+            stage,
+            label,
+            None,
+            None,
+            False,
+            True,
+            "units do not mix",
+            facts,
+            missing,
+            "capacities in units that cannot be added",
+        )
     if regional_total is not None:
         total, basis = regional_total, "regional capacity"
-        if producers_total is not None and producers_total.is_compatible_with(regional_total):
-            if producers_total.to(regional_total.units) > regional_total:
-                total, basis = producers_total, "producers' capacities"
-        return StageCapacity(stage, label, float(total.magnitude), f"{total.units:~}", True,
-                             True, basis, facts, missing)
+        if (
+            producers_total is not None
+            and producers_total.is_compatible_with(regional_total)
+            and producers_total.to(regional_total.units) > regional_total
+        ):
+            total, basis = producers_total, "producers' capacities"
+        return StageCapacity(
+            stage,
+            label,
+            float(total.magnitude),
+            f"{total.units:~}",
+            True,
+            True,
+            basis,
+            facts,
+            missing,
+        )
     if missing or producers_total is None:
         who = ", ".join(G.nodes[c].get("label", c) for c in missing)
         note = f"no capacity stated for {who}" if who else "no capacity stated"
-        return StageCapacity(stage, label, None, None, False, True, "unknown", facts, missing,
-                             note)
-    return StageCapacity(stage, label, float(producers_total.magnitude),
-                         f"{producers_total.units:~}", True, True, "producers' capacities",
-                         facts, missing)
+        return StageCapacity(stage, label, None, None, False, True, "unknown", facts, missing, note)
+    return StageCapacity(
+        stage,
+        label,
+        float(producers_total.magnitude),
+        f"{producers_total.units:~}",
+        True,
+        True,
+        "producers' capacities",
+        facts,
+        missing,
+    )
 
 
 def _fmt(value: float) -> str:
@@ -283,23 +316,48 @@ def _fmt(value: float) -> str:
 
 
 def _link(a: StageCapacity, b: StageCapacity, factor: ConversionFactor | None, threshold):
-    base = dict(from_stage=a.stage, from_label=a.label, to_stage=b.stage, to_label=b.label,
-                facts=sorted(set(a.facts) | set(b.facts)))
-    empty = dict(ratio=None, weak=False, supply=None, demand=None, unit=None, factor=None,
-                 factor_value=None, factor_source=None)
+    base = dict(
+        from_stage=a.stage,
+        from_label=a.label,
+        to_stage=b.stage,
+        to_label=b.label,
+        facts=sorted(set(a.facts) | set(b.facts)),
+    )
+    empty = dict(
+        ratio=None,
+        weak=False,
+        supply=None,
+        demand=None,
+        unit=None,
+        factor=None,
+        factor_value=None,
+        factor_source=None,
+    )
     if not b.local:
-        return Link(**base, **empty, status="no local demand",
-                    rule=f"nothing local uses {a.label} in {b.label}")
+        return Link(
+            **base,
+            **empty,
+            status="no local demand",
+            rule=f"nothing local uses {a.label} in {b.label}",
+        )
     if not a.local:
-        return Link(**base, **empty, status="no local supply",
-                    rule=f"{b.label} has no local {a.label} to draw on (a missing stage)")
+        return Link(
+            **base,
+            **empty,
+            status="no local supply",
+            rule=f"{b.label} has no local {a.label} to draw on (a missing stage)",
+        )
     unknown = [s for s in (a, b) if not s.known]
     if unknown:
         why = "; ".join(f"{s.label}: {s.note or 'capacity unknown'}" for s in unknown)
         return Link(**base, **empty, status="data gap", rule=f"capacity unknown — {why}")
     if factor is None:
-        return Link(**base, **empty, status="data gap",
-                    rule=f"no conversion factor from {a.label} to {b.label}")
+        return Link(
+            **base,
+            **empty,
+            status="data gap",
+            rule=f"no conversion factor from {a.label} to {b.label}",
+        )
     fdata = dict(factor=factor.iri, factor_value=factor.factor, factor_source=factor.source)
     try:
         supply_from = quantity(a.value, a.unit).to(quantity(1, factor.from_unit).units)
@@ -307,24 +365,39 @@ def _link(a: StageCapacity, b: StageCapacity, factor: ConversionFactor | None, t
     except Exception:  # pint.DimensionalityError and friends
         have = f"{a.label} in {a.unit}, {b.label} in {b.unit}"
         need = f"{factor.from_unit.split(':')[-1]} per {factor.to_unit.split(':')[-1]}"
-        return Link(**base, **{**empty, **fdata}, status="data gap",
-                    rule=f"capacities ({have}) do not convert to the factor's units ({need})")
+        return Link(
+            **base,
+            **{**empty, **fdata},
+            status="data gap",
+            rule=f"capacities ({have}) do not convert to the factor's units ({need})",
+        )
     supply = supply_from.magnitude / factor.factor
     unit = f"{demand.units:~}"
     if demand.magnitude == 0:
-        return Link(**base, **{**empty, **fdata}, status="data gap",
-                    rule=f"{b.label} has a capacity of 0")
+        return Link(
+            **base, **{**empty, **fdata}, status="data gap", rule=f"{b.label} has a capacity of 0"
+        )
     ratio = round(supply / demand.magnitude, 3)
     status = "shortfall" if ratio < 1 else "surplus" if ratio > 1 else "balanced"
     weak = ratio < threshold
+    from_unit, to_unit = factor.from_unit.split(":")[-1], factor.to_unit.split(":")[-1]
     rule = (
         f"local {a.label} ({_fmt(supply_from.magnitude)} {supply_from.units:~}) supplies "
-        f"{_fmt(supply)} {unit} of {b.label} at {factor.factor:g} {factor.from_unit.split(':')[-1]}"
-        f" per {factor.to_unit.split(':')[-1]} ({factor.iri}); local demand {_fmt(demand.magnitude)}"
+        f"{_fmt(supply)} {unit} of {b.label} at {factor.factor:g} {from_unit}"
+        f" per {to_unit} ({factor.iri}); local demand {_fmt(demand.magnitude)}"
         f" {unit}; ratio {ratio:.2f} {'<' if weak else '≥'} threshold {threshold:g}"
     )
-    return Link(**base, status=status, ratio=ratio, weak=weak, supply=round(supply, 6),
-                demand=round(demand.magnitude, 6), unit=unit, rule=rule, **fdata)
+    return Link(
+        **base,
+        status=status,
+        ratio=ratio,
+        weak=weak,
+        supply=round(supply, 6),
+        demand=round(demand.magnitude, 6),
+        unit=unit,
+        rule=rule,
+        **fdata,
+    )
 
 
 def capacity_balance(
@@ -357,6 +430,12 @@ def capacity_balance(
         if not (stages[a].local or stages[b].local):
             continue
         links.append(_link(stages[a], stages[b], factors.get((a, b)), threshold))
-    links.sort(key=lambda k: (G.nodes[k.from_stage]["chain"], G.nodes[k.from_stage]["position"],
-                              k.from_stage, k.to_stage))
+    links.sort(
+        key=lambda k: (
+            G.nodes[k.from_stage]["chain"],
+            G.nodes[k.from_stage]["position"],
+            k.from_stage,
+            k.to_stage,
+        )
+    )
     return CapacityReport(region, scope_region or region, threshold, stages, links)

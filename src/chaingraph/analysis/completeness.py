@@ -14,8 +14,9 @@ Both are rounded to three decimals; a chain with no stages scores 0.
 0.5
 >>> from chaingraph import open_store, to_networkx
 >>> scores = completeness(to_networkx(open_store(), "region:CN-630100", lang="en"))
->>> scores["chain:pv"]
-{'chain': 'chain:pv', 'label': 'Photovoltaics', 'stages': 16, 'local': 6, 'completeness': 0.375, 'weighted_completeness': 0.522}
+>>> pv = scores["chain:pv"]
+>>> pv["stages"], pv["local"], pv["completeness"], pv["weighted_completeness"]
+(16, 6, 0.375, 0.522)
 """
 
 from __future__ import annotations

@@ -127,16 +127,16 @@ def _articulation(G, chain, stages, local):
     undirected = _stage_dag(G, stages).to_undirected()
     return [
         {"chain": chain, "stage": s, "label": G.nodes[s]["label"], "local": s in local}
-        for s in sorted(nx.articulation_points(undirected), key=lambda s: (G.nodes[s]["position"], s))
+        for s in sorted(
+            nx.articulation_points(undirected), key=lambda s: (G.nodes[s]["position"], s)
+        )
     ]
 
 
 def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]:
     H = nx.Graph()
     for u, v, d in G.edges(data=True):
-        if d["predicate"] in ("cg:nextStage", "cg:inputTo"):
-            H.add_edge(u, v)
-        elif (
+        if d["predicate"] in ("cg:nextStage", "cg:inputTo") or (
             d["predicate"] == "cg:produces"
             and d.get("site") in scope
             and d.get("status") in _PRODUCING
@@ -195,16 +195,27 @@ def find_criticality(
                 local.add(stage)
             if len(producers) == 1:
                 (company,) = producers
-                single.append({
-                    "chain": chain, "stage": stage, "label": G.nodes[stage]["label"],
-                    "company": company, "company_label": G.nodes[company].get("label", company),
-                })
+                single.append(
+                    {
+                        "chain": chain,
+                        "stage": stage,
+                        "label": G.nodes[stage]["label"],
+                        "company": company,
+                        "company_label": G.nodes[company].get("label", company),
+                    }
+                )
             hhi = _hhi(producers) if producers else None
             if hhi is not None:
-                concentration.append({
-                    "chain": chain, "stage": stage, "label": G.nodes[stage]["label"],
-                    "hhi": hhi[0], "shares": hhi[1], "producers": len(producers),
-                })
+                concentration.append(
+                    {
+                        "chain": chain,
+                        "stage": stage,
+                        "label": G.nodes[stage]["label"],
+                        "hhi": hhi[0],
+                        "shares": hhi[1],
+                        "producers": len(producers),
+                    }
+                )
     for chain, stages in sorted(by_chain.items()):
         dominators += _dominators(G, chain, stages, local)
         articulation += _articulation(G, chain, stages, local)

@@ -71,7 +71,7 @@ _PRODUCING = (None, "cg:InProduction")
 _FILLED = {"zh": "在{scope}内配套", "en": "filled within the {scope}"}
 _SCOPE_WORDS = {
     "zh": {"park": "园区", "zone": "开发区", "city": "市", "province": "省", "country": "国"},
-    "en": {l: l for l in ("park", "zone", "city", "province", "country")},
+    "en": {level: level for level in ("park", "zone", "city", "province", "country")},
 }
 _LINK_SHOWN = ("shortfall", "surplus", "balanced", "data gap")
 

@@ -45,11 +45,7 @@ _PRODUCING = (None, "cg:InProduction")
 
 
 def _states(report):
-    return {
-        row.stage: (chain, row)
-        for chain in report.chains
-        for row in chain.stages
-    }
+    return {row.stage: (chain, row) for chain in report.chains for row in chain.stages}
 
 
 def _capacity_text(items):
@@ -83,8 +79,10 @@ def impact(
     inside = local_regions(G, region)
     H = G.copy()
     touched = [
-        (u, v, k, d) for u, v, k, d in H.edges(keys=True, data=True)
-        if d["predicate"] == "cg:produces" and d.get("site") in inside
+        (u, v, k, d)
+        for u, v, k, d in H.edges(keys=True, data=True)
+        if d["predicate"] == "cg:produces"
+        and d.get("site") in inside
         and ((company is not None and u == company) or k in (project, complete))
     ]
     what = company or project or complete
@@ -101,7 +99,7 @@ def impact(
         for u, v, k, _ in touched:
             H.edges[u, v, k]["status"] = "cg:InProduction"
     else:
-        for u, v, k, d in touched:
+        for _, v, _, d in touched:
             if d.get("status") in _PRODUCING and d.get("capacity") is not None and d.get("unit"):
                 capacity[v].append((d["capacity"], d["unit"]))
         H.remove_edges_from([(u, v, k) for u, v, k, _ in touched])
@@ -109,15 +107,23 @@ def impact(
     options = {**gap_options, "criticality": False}
     chain_ids = chains
     before = find_gaps(G, region, chain_ids, **options)
-    after = find_gaps(H, region, [c.chain for c in before.chains] if chains is None else chains,
-                      **options)
+    after = find_gaps(
+        H, region, [c.chain for c in before.chains] if chains is None else chains, **options
+    )
     old, new = _states(before), _states(after)
 
     def row(stage, state, **extra):
         chain, r = state
-        return {"stage": stage, "label": r.label, "chain": chain.chain,
-                "verdict": r.verdict, "gap_class": r.gap_class,
-                "gap_class_label": r.gap_class_label, "rule": r.rule, **extra}
+        return {
+            "stage": stage,
+            "label": r.label,
+            "chain": chain.chain,
+            "verdict": r.verdict,
+            "gap_class": r.gap_class,
+            "gap_class_label": r.gap_class_label,
+            "rule": r.rule,
+            **extra,
+        }
 
     lost, gained, closed, opened, reclassified = [], [], [], [], []
     for stage in sorted(set(old) & set(new)):
@@ -129,8 +135,7 @@ def impact(
         if a.gap_class != b.gap_class:
             worse = a.verdict == "present" and b.verdict != "present"
             if a.gap_class and b.gap_class:
-                reclassified.append(row(stage, new[stage], before=a.gap_class,
-                                        before_rule=a.rule))
+                reclassified.append(row(stage, new[stage], before=a.gap_class, before_rule=a.rule))
             elif a.gap_class and not worse:  # a stage that lost its producers is listed as lost
                 closed.append(row(stage, old[stage], now=b.gap_class, now_rule=b.rule))
             elif b.gap_class:
@@ -140,11 +145,16 @@ def impact(
     for stage in sorted(lost_ids):
         for _, nxt, d in G.out_edges(stage, data=True):
             if d["predicate"] in FLOW and nxt in new and new[nxt][1].verdict != "missing":
-                downstream.append({
-                    "stage": nxt, "label": new[nxt][1].label, "chain": new[nxt][0].chain,
-                    "loses": stage, "loses_label": G.nodes[stage]["label"],
-                    "link": d["predicate"],
-                })
+                downstream.append(
+                    {
+                        "stage": nxt,
+                        "label": new[nxt][1].label,
+                        "chain": new[nxt][0].chain,
+                        "loses": stage,
+                        "loses_label": G.nodes[stage]["label"],
+                        "link": d["predicate"],
+                    }
+                )
     downstream.sort(key=lambda r: (r["stage"], r["loses"]))
     return {
         "schema": "chaingraph.impact/1",
@@ -152,15 +162,13 @@ def impact(
         "region_label": before.region_label,
         "mode": "complete" if complete else "remove",
         "subject": what,
-        "subject_label": subject_label
-        or (G.nodes[what].get("label", what) if what in G else what),
+        "subject_label": subject_label or (G.nodes[what].get("label", what) if what in G else what),
         "facts": facts,
         "stages_lost": lost,
         "stages_gained": gained,
         "downstream_lost_supply": downstream,
         "capacity_lost": {
-            stage: {"stage": stage, "label": G.nodes[stage]["label"],
-                    "text": _capacity_text(items)}
+            stage: {"stage": stage, "label": G.nodes[stage]["label"], "text": _capacity_text(items)}
             for stage, items in sorted(capacity.items())
         },
         "gaps_closed": closed,

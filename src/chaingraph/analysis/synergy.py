@@ -20,6 +20,7 @@ target is missing or weak — e.g. anhydrous HF → LiPF6 → electrolyte.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass
 
 import networkx as nx
@@ -61,7 +62,7 @@ def input_paths(
 
 def _links(G: nx.MultiDiGraph, path: list[str]) -> list[str]:
     links = []
-    for u, v in zip(path, path[1:], strict=False):
+    for u, v in itertools.pairwise(path):
         predicates = {d["predicate"] for d in G.get_edge_data(u, v, default={}).values()}
         links.append("cg:inputTo" if "cg:inputTo" in predicates else "cg:nextStage")
     return links
@@ -100,8 +101,12 @@ def _target_state(row) -> str | None:
 def find_synergies(G: nx.MultiDiGraph, report) -> list[Synergy]:
     """Cross-chain paths from local outputs to the missing, weak or only-asserted stages of
     ``report`` (a :class:`~chaingraph.analysis.gaps.GapReport` of ``G``)."""
-    local = {row.stage for chain in report.chains for row in chain.stages
-             if row.verdict != "missing" or getattr(row, "verdict_detail", None)}
+    local = {
+        row.stage
+        for chain in report.chains
+        for row in chain.stages
+        if row.verdict != "missing" or getattr(row, "verdict_detail", None)
+    }
     local |= set(getattr(report, "local_stages", []) or [])
     found = []
     for chain in report.chains:

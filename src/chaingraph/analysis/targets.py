@@ -64,16 +64,26 @@ def with_producers_elsewhere(G: nx.MultiDiGraph, store, region: str | None = Non
             continue
         if row["company"] not in H:
             H.add_node(row["company"], kind="company")
-        H.add_edge(row["company"], row["stage"], key=row["fact"], predicate="cg:produces",
-                   kind=row["kind"], site=row["site"], **_fact_attributes(row))
+        H.add_edge(
+            row["company"],
+            row["stage"],
+            key=row["fact"],
+            predicate="cg:produces",
+            kind=row["kind"],
+            site=row["site"],
+            **_fact_attributes(row),
+        )
     for row in store.select(_named("company-ties")):
         company, tie, other = (curie(str(row[k])) for k in ("company", "tie", "other"))
-        for node, kind in ((company, "company"), (other, "region" if tie == "cg:locatedIn"
-                                                  else "company")):
+        for node, kind in (
+            (company, "company"),
+            (other, "region" if tie == "cg:locatedIn" else "company"),
+        ):
             if node not in H:
                 H.add_node(node, kind=kind)
-        if not any(d["predicate"] == tie for d in H.get_edge_data(company, other, default={})
-                   .values()):
+        if not any(
+            d["predicate"] == tie for d in H.get_edge_data(company, other, default={}).values()
+        ):
             H.add_edge(company, other, predicate=tie)
     lang = H.graph.get("lang", "zh")
     for node, data in H.nodes(data=True):
@@ -196,19 +206,26 @@ def find_targets(
     if report is None:
         report = find_gaps(G, region, chains, criticality=False, **gap_options)
     inside = local_regions(G, region)
-    province = scope_region(G, region, "province") if G.nodes[region].get("level") in (
-        "park", "zone", "city", "province") else region
+    province = (
+        scope_region(G, region, "province")
+        if G.nodes[region].get("level") in ("park", "zone", "city", "province")
+        else region
+    )
     in_province = local_regions(G, province)
     local_companies = {
-        c for c, _, d in G.edges(data=True)
+        c
+        for c, _, d in G.edges(data=True)
         if d["predicate"] == "cg:produces" and d.get("site") in inside
     }
     found = []
     for chain, row, state in _states(report):
         candidates = defaultdict(list)
         for company, _, data in G.in_edges(row.stage, data=True):
-            if (data["predicate"] == "cg:produces" and data.get("site") not in inside
-                    and data.get("status") in _PRODUCING):
+            if (
+                data["predicate"] == "cg:produces"
+                and data.get("site") not in inside
+                and data.get("status") in _PRODUCING
+            ):
                 candidates[company].append(data)
         if not candidates:
             continue
@@ -224,14 +241,22 @@ def find_targets(
             if cap is not None and biggest is not None and cap.is_compatible_with(biggest):
                 share = round(float(cap.to(biggest.units).magnitude / biggest.magnitude), 3)
                 score += WEIGHTS["capacity"] * share
-                reasons.append(f"capacity {cap.magnitude:g} {cap.units:~} "
-                               f"({share:.2f} of the largest candidate)")
-            here = sorted({s for _, s, d in G.out_edges(company, data=True)
-                           if d["predicate"] == "cg:produces" and d.get("site") in inside})
+                reasons.append(
+                    f"capacity {cap.magnitude:g} {cap.units:~} "
+                    f"({share:.2f} of the largest candidate)"
+                )
+            here = sorted(
+                {
+                    s
+                    for _, s, d in G.out_edges(company, data=True)
+                    if d["predicate"] == "cg:produces" and d.get("site") in inside
+                }
+            )
             if here:
                 score += WEIGHTS["already here"]
-                reasons.append("already in the region: "
-                               + ", ".join(G.nodes[s].get("label", s) for s in here))
+                reasons.append(
+                    "already in the region: " + ", ".join(G.nodes[s].get("label", s) for s in here)
+                )
             group = _group_tie(G, company, local_companies)
             if group:
                 score += WEIGHTS["group"]
@@ -244,15 +269,24 @@ def find_targets(
             if province != region and any(s in in_province for s in sites):
                 score += WEIGHTS["province"]
                 reasons.append(f"already in {G.nodes[province].get('label', province)}")
-            rows.append(Target(
-                stage=row.stage, stage_label=row.label, chain=chain.chain, state=state,
-                gap_class=row.gap_class, rank=0, company=company,
-                company_label=G.nodes[company].get("label", company), sites=sites,
-                site_labels=[G.nodes[s].get("label", s) for s in sites],
-                capacity=f"{cap.magnitude:g} {cap.units:~}" if cap is not None else None,
-                score=round(score, 3), reasons=reasons or ["produces the stage elsewhere"],
-                facts=sorted({d["fact"] for d in facts}),
-            ))
+            rows.append(
+                Target(
+                    stage=row.stage,
+                    stage_label=row.label,
+                    chain=chain.chain,
+                    state=state,
+                    gap_class=row.gap_class,
+                    rank=0,
+                    company=company,
+                    company_label=G.nodes[company].get("label", company),
+                    sites=sites,
+                    site_labels=[G.nodes[s].get("label", s) for s in sites],
+                    capacity=f"{cap.magnitude:g} {cap.units:~}" if cap is not None else None,
+                    score=round(score, 3),
+                    reasons=reasons or ["produces the stage elsewhere"],
+                    facts=sorted({d["fact"] for d in facts}),
+                )
+            )
         rows.sort(key=lambda t: (-t.score, t.company))
         for rank, target in enumerate(rows, 1):
             target.rank = rank

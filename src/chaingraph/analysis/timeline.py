@@ -8,13 +8,15 @@ Facts carry a ``cg:year`` (for a project: the year it reached its status). Rules
   ``G.graph["undated_facts"]``.
 - **diff** from *A* to *B*: the gap reports as of *A* and as of *B*, compared stage by stage:
   gaps closed (a gap class at *A*, none at *B*), gaps opened (the reverse), gaps reclassified
-  (e.g. 延链 → 强链 when a missing stage gets its first producer), verdict changes, projects that came into production (in production with a year in (*A*, *B*]) and
-  the capacity they added per stage.
+  (e.g. 延链 → 强链 when a missing stage gets its first producer), verdict changes, projects
+  that came into production (in production with a year in (*A*, *B*]) and the capacity they
+  added per stage.
 
 >>> from chaingraph import open_store, to_networkx
 >>> G = to_networkx(open_store(), "region:CN-630100", lang="en")
 >>> G2021 = as_of(G, 2021)
->>> sorted(c for c, _, d in G2021.in_edges("pv:mono-ingot", data=True) if d["predicate"] == "cg:produces")
+>>> edges = G2021.in_edges("pv:mono-ingot", data=True)
+>>> sorted(c for c, _, d in edges if d["predicate"] == "cg:produces")
 ['co:gokin-qinghai']
 >>> change = diff(G, 2021, 2022)
 >>> sorted({p["fact"] for p in change["projects_completed"]})
@@ -115,8 +117,15 @@ def diff(
             else:
                 opened.append({**b, "before": a["gap_class"], "before_rule": a["rule"]})
         if a["verdict"] != b["verdict"]:
-            changed.append({"stage": stage, "label": b["label"], "chain": b["chain"],
-                            "from": a["verdict"], "to": b["verdict"]})
+            changed.append(
+                {
+                    "stage": stage,
+                    "label": b["label"],
+                    "chain": b["chain"],
+                    "from": a["verdict"],
+                    "to": b["verdict"],
+                }
+            )
     completed, added = [], defaultdict(list)
     region_scope = set(after.regions_in_scope)
     seen = set()
@@ -129,14 +138,22 @@ def diff(
         if data.get("status") not in (None, "cg:InProduction"):
             continue
         if data.get("kind") == "project" and (data["fact"], stage) not in seen:
-            completed.append({
-                "fact": data["fact"], "company": company,
-                "company_label": G.nodes[company].get("label", company), "stage": stage,
-                "stage_label": G.nodes[stage].get("label", stage), "year": when,
-                "capacity": data.get("statedAs") or (
-                    f"{data['capacity']:g} {data.get('unit', '').split(':')[-1]}"
-                    if data.get("capacity") is not None else None),
-            })
+            completed.append(
+                {
+                    "fact": data["fact"],
+                    "company": company,
+                    "company_label": G.nodes[company].get("label", company),
+                    "stage": stage,
+                    "stage_label": G.nodes[stage].get("label", stage),
+                    "year": when,
+                    "capacity": data.get("statedAs")
+                    or (
+                        f"{data['capacity']:g} {data.get('unit', '').split(':')[-1]}"
+                        if data.get("capacity") is not None
+                        else None
+                    ),
+                }
+            )
             seen.add((data["fact"], stage))
         if data.get("capacity") is not None and data.get("unit"):
             added[stage].append((data["capacity"], data["unit"], data["fact"]))
@@ -150,7 +167,9 @@ def diff(
         except (UnitError, TypeError, ValueError):  # units that do not add up: list them
             text = " + ".join(f"{v:g} {u.split(':')[-1]}" for v, u, _ in items)
         capacity_added[stage] = {
-            "stage": stage, "label": G.nodes[stage].get("label", stage), "text": text,
+            "stage": stage,
+            "label": G.nodes[stage].get("label", stage),
+            "text": text,
             "facts": sorted({f for *_, f in items}),
         }
     completed.sort(key=lambda p: (p["year"], p["fact"], p["stage"]))

@@ -149,7 +149,9 @@ def _capacities(row: StageGap) -> str:
 
 
 def _verdict(row: StageGap) -> str:
-    return f"{row.verdict_label} ({row.verdict_detail})" if row.verdict_detail else row.verdict_label
+    if row.verdict_detail:
+        return f"{row.verdict_label} ({row.verdict_detail})"
+    return row.verdict_label
 
 
 def _ratio(row: StageGap) -> tuple[str, str]:
@@ -176,7 +178,8 @@ def _evidence_lines(row: StageGap, lang: str) -> list[str]:
         if facts:
             lines.append(f"      {words['evidence']}: {facts}")
     for e in row.scope_producers:
-        lines.append(f"    {words['scope_evidence']}: {e.subject_label} — {e.fact} {e.source or ''}")
+        where = f"    {words['scope_evidence']}: {e.subject_label} — {e.fact}"
+        lines.append(f"{where} {e.source or ''}".rstrip())
     for e in (*row.producers, *row.pipeline, *row.claims):
         mode = (e.assertion or "").split(":")[-1]
         confidence = f" {e.confidence:g}" if e.confidence is not None else ""
