@@ -42,7 +42,8 @@ _WORDS = {
         "implied": "推断",
         "evidence": "证据",
         "rule": "规则",
-        "none": "—",
+        "checked": "已查：local-production.rq 与 local-claims.rq 在 {where} "
+        "中没有关于 {stage} 的事实",
     },
     "en": {
         "title": "{region}: chain gaps",
@@ -52,7 +53,8 @@ _WORDS = {
         "implied": "implied",
         "evidence": "evidence",
         "rule": "rule",
-        "none": "—",
+        "checked": "checked: local-production.rq and local-claims.rq find no fact on {stage} "
+        "in {where}",
     },
 }
 
@@ -101,9 +103,12 @@ def _inputs(row: StageGap) -> str:
     return "; ".join(" → ".join(path) for path in row.local_inputs_labels)
 
 
-def _evidence_lines(row: StageGap, lang: str) -> list[str]:
+def _evidence_lines(row: StageGap, lang: str, scope: list[str]) -> list[str]:
     words = _WORDS[lang]
     lines = [f"    {words['rule']}: {row.rule}"]
+    if row.verdict == "missing":
+        where = ", ".join(scope)
+        lines.append(f"    {words['checked'].format(stage=row.stage, where=where)}")
     for e in (*row.producers, *row.pipeline, *row.claims):
         mode = (e.assertion or "").split(":")[-1]
         confidence = f" {e.confidence:g}" if e.confidence is not None else ""
@@ -141,7 +146,7 @@ def _table(report: GapReport, explain: bool) -> str:
                 lines.append(
                     f"  {row.label} — {row.verdict_label} {_gap_label(row, lang)}".rstrip()
                 )
-                lines.extend(_evidence_lines(row, lang))
+                lines.extend(_evidence_lines(row, lang, report.regions_in_scope))
             parts.append(Text("\n".join(lines) + "\n"))
     return console_text(Group(*parts), width=200)
 
@@ -216,7 +221,9 @@ def _markdown(report: GapReport, explain: bool) -> str:
             for row in chain.stages:
                 out.append(
                     f"- **{row.label}**: "
-                    + "\n  ".join(line.strip() for line in _evidence_lines(row, lang))
+                    + "\n  ".join(
+                        line.strip() for line in _evidence_lines(row, lang, report.regions_in_scope)
+                    )
                 )
         out.append("")
     return "\n".join(out)
