@@ -106,3 +106,11 @@ def test_every_command_has_help():
     for name, command in main.commands.items():
         assert command.help, f"{name} has no help text"
         assert "Usage" in run(name, "--help")
+
+
+def test_every_command_is_documented_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:
+        assert f"chaingraph {name}" in readme, f"README does not document `chaingraph {name}`"
