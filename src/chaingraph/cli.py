@@ -116,11 +116,18 @@ def _analysis_graph(graph_store, names, region, scope, lang):
     "Default: the region's own level.",
 )
 @click.option(
-    "--as-of", "as_of", type=int, default=None, metavar="YEAR",
+    "--as-of",
+    "as_of",
+    type=int,
+    default=None,
+    metavar="YEAR",
     help="Evaluate the chains as they stood in YEAR (facts dated later are left out).",
 )
 @click.option(
-    "--threshold", type=click.FloatRange(0, None), default=0.5, show_default=True,
+    "--threshold",
+    type=click.FloatRange(0, None),
+    default=0.5,
+    show_default=True,
     help="Capacity ratio (local supply ÷ next stage's local demand) under which a stage is a "
     "强链 gap.",
 )
@@ -150,7 +157,12 @@ def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain):
     region_id, G = _analysis_graph(graph_store, names, region, scope, lang)
     chain_ids = [names.chain(c) for c in chains] or None
     report = find_gaps(
-        G, region_id, chain_ids, scope=scope, threshold=threshold, as_of=as_of,
+        G,
+        region_id,
+        chain_ids,
+        scope=scope,
+        threshold=threshold,
+        as_of=as_of,
         factors=conversion_factors(graph_store),
     )
     click.echo(render_gaps(report, fmt, explain=explain), nl=False)
@@ -190,7 +202,9 @@ def targets(store, region, chains, lang, fmt):
 @region_option
 @click.option("--project", default=None, help="Remove this one project instead of a company.")
 @click.option(
-    "--complete", default=None, metavar="PROJECT",
+    "--complete",
+    default=None,
+    metavar="PROJECT",
     help="Assume this planned or under-construction project is completed: which gaps close.",
 )
 @lang_option
@@ -224,7 +238,9 @@ def impact(company, store, region, project, complete, lang, fmt):
             region=region_id,
             subject_label=names.labels.pick(
                 resolve_project(graph_store, project or complete, lang), lang
-            ) if (project or complete) else None,
+            )
+            if (project or complete)
+            else None,
             factors=conversion_factors(graph_store),
         )
     except ValueError as error:
@@ -257,8 +273,9 @@ def diff(store, region, chains, year_from, year_to, lang, fmt):
     chain_ids = [names.chain(c) for c in chains] or None
     G = to_networkx(graph_store, region_id, lang=lang)
     try:
-        result = run_diff(G, year_from, year_to, region_id, chain_ids,
-                          factors=conversion_factors(graph_store))
+        result = run_diff(
+            G, year_from, year_to, region_id, chain_ids, factors=conversion_factors(graph_store)
+        )
     except ValueError as error:
         raise UserError(str(error)) from None
     click.echo(render_diff(result, fmt, lang=lang), nl=False)

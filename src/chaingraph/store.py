@@ -115,7 +115,7 @@ class Store:
         return bool(self._run(query, bindings))
 
     def load_file(self, path: Path, graph: str, *, format: ox.RdfFormat | None = None) -> int:
-        """Load one RDF file into the named graph ``graph``, replacing what it held; all or nothing."""
+        """Load an RDF file into named graph ``graph``, replacing its content; all or nothing."""
         format = format or ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
         with open(path, "rb") as data:
             return self._replace_graph(graph, data, format, str(path))

@@ -262,6 +262,11 @@ def _scope_facts(G, stage, own, wide):
     return producers + claims
 
 
+def _most_local_first(chain: ChainGaps) -> tuple:
+    verdicts = [s.verdict for s in chain.stages]
+    return (-verdicts.count("present"), -verdicts.count("asserted"), chain.chain)
+
+
 def find_gaps(
     G: nx.MultiDiGraph,
     region: str | None = None,
@@ -322,9 +327,7 @@ def find_gaps(
             verdict = _verdict(producers, claims)
             n_producers = len({p.subject for p in producers})
             node = G.nodes[stage]
-            gap_class, rule = _classify(
-                verdict, node["position"], tiers, n_producers, chain_inputs
-            )
+            gap_class, rule = _classify(verdict, node["position"], tiers, n_producers, chain_inputs)
             detail = None
             if stage in filled:
                 detail = _FILLED[lang].format(scope=scope_word)
@@ -364,20 +367,24 @@ def find_gaps(
                     capacity_known=cap.known if cap is not None and cap.local else None,
                     weight=float(node.get("weight", 1.0)),
                     balance=[
-                        asdict(k) for k in balance.links
+                        asdict(k)
+                        for k in balance.links
                         if k.from_stage == stage and k.status in _LINK_SHOWN
                     ],
                 )
             )
         reports.append(ChainGaps(chain, G.nodes[chain]["label"], tiers, rows))
+    reports.sort(key=_most_local_first)
     in_report = {s.stage for c in reports for s in c.stages}
     links = [
-        asdict(k) for k in balance.links
+        asdict(k)
+        for k in balance.links
         if k.status in _LINK_SHOWN and (k.from_stage in in_report or k.to_stage in in_report)
     ]
     data_gaps = [
         {"stage": k["from_stage"], "next_stage": k["to_stage"], "what": k["rule"]}
-        for k in links if k["status"] == "data gap"
+        for k in links
+        if k["status"] == "data gap"
     ]
     report = GapReport(
         region=region,

@@ -25,7 +25,13 @@ __all__ = ["render_gaps"]
 _HEADERS = {
     "zh": ["层级", "环节", "判定", "缺口", "本地企业 / 依据", "产能", "本地可供投入"],
     "en": [
-        "tier", "stage", "verdict", "gap", "local producers / basis", "capacity", "local inputs"
+        "tier",
+        "stage",
+        "verdict",
+        "gap",
+        "local producers / basis",
+        "capacity",
+        "local inputs",
     ],
 }
 _SECTION_HEADERS = {
@@ -48,6 +54,18 @@ _SECTION_HEADERS = {
         "betweenness": ["company", "betweenness", "stages"],
     },
 }
+_STATES = {
+    "zh": {
+        "missing": "空白",
+        "weak": "薄弱",
+        "asserted only": "仅声明",
+        "shortfall": "不足",
+        "surplus": "富余",
+        "balanced": "平衡",
+        "data gap": "数据缺口",
+    },
+    "en": {},
+}
 _WORDS = {
     "zh": {
         "title": "{region}：产业链缺口",
@@ -58,12 +76,14 @@ _WORDS = {
         "evidence": "证据",
         "rule": "规则",
         "none": "—",
+        "checked": "已查：local-production.rq 与 local-claims.rq 在 {where} "
+        "中没有关于 {stage} 的事实",
         "weighted": "加权 {weighted:.0%}",
         "scope": "范围：{scope}（{level}）；强链阈值 {threshold:g}",
         "as_of": "；截至 {year} 年",
         "links": "产能平衡（本地供给折算为下游单位 ÷ 下游本地需求）",
         "data_gaps": "数据缺口（产能未知，不作推测）",
-        "synergies": "延链机会：本地产出是其他产业链缺失或薄弱环节的投入",
+        "synergies": "延链机会：本地产出可作其他产业链空白或薄弱环节的投入",
         "criticality": "关键性",
         "single": "单一来源环节",
         "hhi": "产能集中度（HHI）",
@@ -72,7 +92,7 @@ _WORDS = {
         "betweenness": "企业介数中心性",
         "scope_evidence": "范围内",
         "balance": "产能",
-        "no_hub": "没有企业连接不同环节（介数均为 0）",
+        "no_hub": "没有连接不同环节的企业（介数均为 0）",
     },
     "en": {
         "title": "{region}: chain gaps",
@@ -83,6 +103,8 @@ _WORDS = {
         "evidence": "evidence",
         "rule": "rule",
         "none": "—",
+        "checked": "checked: local-production.rq and local-claims.rq find no fact on {stage} "
+        "in {where}",
         "weighted": "weighted {weighted:.0%}",
         "scope": "scope: {scope} ({level}); 强链 threshold {threshold:g}",
         "as_of": "; as of {year}",
@@ -168,9 +190,12 @@ def _inputs(row: StageGap) -> str:
     return "; ".join(" → ".join(path) for path in row.local_inputs_labels)
 
 
-def _evidence_lines(row: StageGap, lang: str) -> list[str]:
+def _evidence_lines(row: StageGap, lang: str, scope: list[str]) -> list[str]:
     words = _WORDS[lang]
     lines = [f"    {words['rule']}: {row.rule}"]
+    if row.verdict == "missing":
+        where = ", ".join(scope)
+        lines.append(f"    {words['checked'].format(stage=row.stage, where=where)}")
     for link in row.balance:
         facts = " ".join(link.get("facts") or [])
         source = f" {link['factor_source']}" if link.get("factor_source") else ""
@@ -196,7 +221,8 @@ def _header(report: GapReport) -> str:
     words = _WORDS[report.lang]
     text = words["scope"].format(
         scope=report.scope_region_label or report.region_label,
-        level=report.scope or "", threshold=report.threshold,
+        level=report.scope or "",
+        threshold=report.threshold,
     )
     if report.as_of is not None:
         text += words["as_of"].format(year=report.as_of)
@@ -217,18 +243,42 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
     sections = []
     links = [k for k in report.capacity_links if k["status"] != "data gap"]
     if links:
-        rows = [[k["from_label"], k["to_label"], f"{k['ratio']:.2f}", k["status"]
-                 + (" 强链" if k["weak"] else ""), k["rule"]] for k in links]
+        rows = [
+            [
+                k["from_label"],
+                k["to_label"],
+                f"{k['ratio']:.2f}",
+                _STATES[lang].get(k["status"], k["status"]) + (" 强链" if k["weak"] else ""),
+                k["rule"],
+            ]
+            for k in links
+        ]
         sections.append((words["links"], heads["links"], rows))
     if report.data_gaps:
         labels = {k["from_stage"]: k["from_label"] for k in report.capacity_links}
         labels.update({k["to_stage"]: k["to_label"] for k in report.capacity_links})
-        rows = [[labels.get(d["stage"], d["stage"]), labels.get(d["next_stage"], d["next_stage"]),
-                 "", "data gap", d["what"]] for d in report.data_gaps]
+        rows = [
+            [
+                labels.get(d["stage"], d["stage"]),
+                labels.get(d["next_stage"], d["next_stage"]),
+                "",
+                _STATES[lang].get("data gap", "data gap"),
+                d["what"],
+            ]
+            for d in report.data_gaps
+        ]
         sections.append((words["data_gaps"], heads["links"], rows))
     if report.synergies:
-        rows = [[s["source_label"], s["target_label"], s["target_state"],
-                 " → ".join(s["path_labels"])] for s in report.synergies]
+        states = _STATES[lang]
+        rows = [
+            [
+                s["source_label"],
+                s["target_label"],
+                states.get(s["target_state"], s["target_state"]),
+                " → ".join(s["path_labels"]),
+            ]
+            for s in report.synergies
+        ]
         sections.append((words["synergies"], heads["synergies"], rows))
     crit = report.criticality
     if crit:
@@ -237,29 +287,57 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
         stage_names = {r.stage: r.label for c in report.chains for r in c.stages}
         if crit["single_source"]:
             rows = [[r["label"], r["company_label"]] for r in crit["single_source"]]
-            sections.append((f"{words['single']}: {meanings['single_source']}",
-                             heads["single"], rows))
+            sections.append(
+                (f"{words['single']}: {meanings['single_source']}", heads["single"], rows)
+            )
         if crit["concentration"]:
-            rows = [[r["label"], f"{r['hhi']:.2f}", ", ".join(
-                f"{c.split(':')[-1]} {v:.0%}" for c, v in r["shares"].items())]
-                for r in crit["concentration"]]
+            rows = [
+                [
+                    r["label"],
+                    f"{r['hhi']:.2f}",
+                    ", ".join(f"{c.split(':')[-1]} {v:.0%}" for c, v in r["shares"].items()),
+                ]
+                for r in crit["concentration"]
+            ]
             sections.append((f"{words['hhi']}: {meanings['concentration']}", heads["hhi"], rows))
-        rows = [[chain_names.get(r["chain"], r["chain"]), r["label"], "✓" if r["local"] else "",
-                 ", ".join(stage_names.get(s, s) for s in r["dominates"])]
-                for r in crit["dominators"]]
+        rows = [
+            [
+                chain_names.get(r["chain"], r["chain"]),
+                r["label"],
+                "✓" if r["local"] else "",
+                ", ".join(stage_names.get(s, s) for s in r["dominates"]),
+            ]
+            for r in crit["dominators"]
+        ]
         if rows:
-            sections.append((f"{words['dominators']}: {meanings['dominators']}",
-                             heads["dominators"], rows))
-        rows = [[chain_names.get(r["chain"], r["chain"]), r["label"], "✓" if r["local"] else ""]
-                for r in crit["articulation"]]
+            sections.append(
+                (f"{words['dominators']}: {meanings['dominators']}", heads["dominators"], rows)
+            )
+        rows = [
+            [chain_names.get(r["chain"], r["chain"]), r["label"], "✓" if r["local"] else ""]
+            for r in crit["articulation"]
+        ]
         if rows:
-            sections.append((f"{words['articulation']}: {meanings['articulation']}",
-                             heads["articulation"], rows))
-        rows = [[r["label"], f"{r['betweenness']:.3f}",
-                 ", ".join(stage_names.get(s, s) for s in r["stages"])]
-                for r in crit["betweenness"] if r["betweenness"] > 0]
-        title = (f"{words['betweenness']}: {meanings['betweenness']} "
-                 f"({crit['betweenness_method']['note']})")
+            sections.append(
+                (
+                    f"{words['articulation']}: {meanings['articulation']}",
+                    heads["articulation"],
+                    rows,
+                )
+            )
+        rows = [
+            [
+                r["label"],
+                f"{r['betweenness']:.3f}",
+                ", ".join(stage_names.get(s, s) for s in r["stages"]),
+            ]
+            for r in crit["betweenness"]
+            if r["betweenness"] > 0
+        ]
+        title = (
+            f"{words['betweenness']}: {meanings['betweenness']} "
+            f"({crit['betweenness_method']['note']})"
+        )
         if not rows:
             rows = [[words["no_hub"], "0", ""]]
         sections.append((title, heads["betweenness"], rows))
@@ -269,8 +347,10 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
 def _table(report: GapReport, explain: bool) -> str:
     lang = report.lang
     words = _WORDS[lang]
-    parts = [Text(words["title"].format(region=report.region_label), style="bold"),
-             Text(_header(report))]
+    parts = [
+        Text(words["title"].format(region=report.region_label), style="bold"),
+        Text(_header(report)),
+    ]
     for chain in report.chains:
         rows = [
             [
@@ -291,7 +371,7 @@ def _table(report: GapReport, explain: bool) -> str:
             for row in chain.stages:
                 head = f"  {row.label} — {_verdict(row)} {_gap_label(row, lang)}"
                 lines.append(head.rstrip())
-                lines.extend(_evidence_lines(row, lang))
+                lines.extend(_evidence_lines(row, lang, report.regions_in_scope))
             parts.append(Text("\n".join(lines) + "\n"))
     for title, headers, rows in _sections(report):
         parts.append(Text(title, style="bold"))
@@ -303,19 +383,48 @@ def _csv(report: GapReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["chain", "chain_label", "stage", "stage_label", "position", "verdict", "gap_class",
-         "gap_class_label", "rule", "producers", "capacity", "local_inputs", "evidence",
-         "verdict_detail", "weight", "capacity_ratio", "capacity_status"]
+        [
+            "chain",
+            "chain_label",
+            "stage",
+            "stage_label",
+            "position",
+            "verdict",
+            "gap_class",
+            "gap_class_label",
+            "rule",
+            "producers",
+            "capacity",
+            "local_inputs",
+            "evidence",
+            "verdict_detail",
+            "weight",
+            "capacity_ratio",
+            "capacity_status",
+        ]
     )
     for chain in report.chains:
         for row in chain.stages:
             facts = [e.fact for e in (*row.producers, *row.pipeline, *row.claims)]
             writer.writerow(
-                [chain.chain, chain.label, row.stage, row.label, row.position, row.verdict,
-                 row.gap_class or "", row.gap_class_label or "", row.rule,
-                 "; ".join(row.producer_labels), _capacities(row), _inputs(row),
-                 " ".join(dict.fromkeys(facts)), row.verdict_detail or "", row.weight,
-                 *_ratio(row)]
+                [
+                    chain.chain,
+                    chain.label,
+                    row.stage,
+                    row.label,
+                    row.position,
+                    row.verdict,
+                    row.gap_class or "",
+                    row.gap_class_label or "",
+                    row.rule,
+                    "; ".join(row.producer_labels),
+                    _capacities(row),
+                    _inputs(row),
+                    " ".join(dict.fromkeys(facts)),
+                    row.verdict_detail or "",
+                    row.weight,
+                    *_ratio(row),
+                ]
             )
     return out.getvalue()
 
@@ -329,13 +438,22 @@ def _markdown(report: GapReport, explain: bool) -> str:
         out.append("| " + " | ".join(_HEADERS[lang]) + " |")
         out.append("|" + "---|" * len(_HEADERS[lang]))
         for row in chain.stages:
-            cells = [str(row.position), row.label, _verdict(row), _gap_label(row, lang),
-                     _basis(row, lang), _capacities(row), _inputs(row)]
+            cells = [
+                str(row.position),
+                row.label,
+                _verdict(row),
+                _gap_label(row, lang),
+                _basis(row, lang),
+                _capacities(row),
+                _inputs(row),
+            ]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         if explain:
             out.append("")
             for row in chain.stages:
-                lines = (line.strip() for line in _evidence_lines(row, lang))
+                lines = (
+                    line.strip() for line in _evidence_lines(row, lang, report.regions_in_scope)
+                )
                 out.append(f"- **{row.label}**: " + "\n  ".join(lines))
         out.append("")
     for title, headers, rows in _sections(report):
