@@ -18,7 +18,9 @@ from .capacity import capacity_balance, conversion_factors
 from .completeness import completeness
 from .criticality import find_criticality
 from .gaps import GAP_CLASSES, ChainGaps, Evidence, GapReport, StageGap, find_gaps
+from .impact import impact
 from .synergy import find_synergies
+from .targets import find_targets, with_producers_elsewhere
 from .timeline import as_of, diff
 
 __all__ = [
@@ -35,4 +37,7 @@ __all__ = [
     "find_criticality",
     "find_gaps",
     "find_synergies",
+    "find_targets",
+    "impact",
+    "with_producers_elsewhere",
 ]

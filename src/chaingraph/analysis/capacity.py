@@ -411,9 +411,34 @@ def capacity_balance(
 ) -> CapacityReport:
     """Capacity of each stage and the ratio on every ``cg:nextStage`` link with a local end.
 
-    ``scope_region`` (default ``region``) decides what is local; ``factors`` defaults to
-    :func:`bundled_conversion_factors` (pass :func:`conversion_factors` of your store to use
-    the factors you loaded).
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection (:func:`chaingraph.to_networkx`).
+    region : str, optional
+        Region CURIE; default the region ``G`` was projected for.
+    scope_region : str, optional
+        The region whose facts count as local (default ``region``).
+    chains : list of str, optional
+        Chain CURIEs to consider (default all).
+    threshold : float
+        Ratio under which the supplying stage is a 强链 gap (default 0.5).
+    factors : dict, optional
+        ``(from stage, to stage) -> ConversionFactor``; default
+        :func:`bundled_conversion_factors` (pass :func:`conversion_factors` of your store to
+        use the factors you loaded).
+
+    Returns
+    -------
+    CapacityReport
+        ``stages`` (capacity per stage) and ``links`` (status, ratio, rule per link).
+
+    Examples
+    --------
+    >>> from chaingraph import open_store, to_networkx
+    >>> G = to_networkx(open_store(), "region:CN-630100", lang="en")
+    >>> capacity_balance(G).link("of:preform", "of:fibre").status
+    'surplus'
     """
     region = region or G.graph["region"]
     scope = local_regions(G, scope_region or region)

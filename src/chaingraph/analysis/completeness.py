@@ -50,7 +50,22 @@ def weighted_share(pairs: Iterable[tuple[str, float]]) -> float:
 def completeness(
     G: nx.MultiDiGraph, region: str | None = None, chains: list[str] | None = None
 ) -> dict[str, dict]:
-    """Completeness and weighted completeness of each chain of ``region``, by chain CURIE."""
+    """Completeness and weighted completeness of each chain of ``region``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection.
+    region : str, optional
+        Region CURIE; default the region ``G`` was projected for.
+    chains : list of str, optional
+        Chain CURIEs (default: the chains of the gap report).
+
+    Returns
+    -------
+    dict
+        By chain CURIE: ``stages``, ``local``, ``completeness``, ``weighted_completeness``.
+    """
     from .gaps import find_gaps
 
     report = find_gaps(G, region, chains, criticality=False)

@@ -179,7 +179,25 @@ def find_criticality(
     scope_region: str | None = None,
 ) -> dict:
     """Single-source stages, concentration, dominator and articulation stages, company
-    betweenness, for the chains ``chains`` (default: all) of ``region`` (or its scope)."""
+    betweenness.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection.
+    region : str, optional
+        Region CURIE; default the region ``G`` was projected for.
+    chains : list of str, optional
+        Chain CURIEs (default all).
+    scope_region : str, optional
+        The region whose facts count as local (default ``region``).
+
+    Returns
+    -------
+    dict
+        ``single_source``, ``concentration``, ``dominators``, ``articulation``,
+        ``betweenness``, ``betweenness_method`` and the one-line ``meanings``.
+    """
     region = region or G.graph["region"]
     scope = local_regions(G, scope_region or region)
     by_chain = _chain_stages(G, chains)

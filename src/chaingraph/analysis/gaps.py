@@ -280,12 +280,40 @@ def find_gaps(
 ) -> GapReport:
     """Verdicts and gap classes for every stage of the chains of ``region`` in ``G``.
 
-    ``region`` defaults to the region ``G`` was projected for. ``chains`` (CURIEs) defaults to
-    the chains with a local stage, plus those a 建链 rule applies to. ``scope`` (``park``,
-    ``zone``, ``city``, ``province``, ``country``; default the region's own level) decides what
-    is local: ``G`` must then be projected for the region of that level. ``threshold`` is the
-    capacity ratio under which a stage is a 强链 gap; ``as_of`` a year (facts dated later are
-    left out); ``factors`` the conversion factors (default: the bundled ones).
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection (:func:`chaingraph.to_networkx`).
+    region : str, optional
+        Region CURIE; default the region ``G`` was projected for.
+    chains : list of str, optional
+        Chain CURIEs; default the chains with a local stage, plus those a 建链 rule applies to.
+    scope : {"park", "zone", "city", "province", "country"}, optional
+        What counts as local (default the region's own level); ``G`` must then be projected
+        for the region of that level (:func:`~chaingraph.analysis.scope.project_for_scope`).
+    threshold : float
+        Capacity ratio under which a stage is a 强链 gap (default 0.5).
+    as_of : int, optional
+        Evaluate the chains as they stood in this year (facts dated later are left out).
+    factors : dict, optional
+        Conversion factors (default: the bundled ones).
+    criticality : bool
+        Also compute :func:`~chaingraph.analysis.criticality.find_criticality`.
+
+    Returns
+    -------
+    GapReport
+        Per chain and stage: verdict, gap class, rule and evidence; plus capacity links, data
+        gaps, synergies and criticality.
+
+    Examples
+    --------
+    >>> from chaingraph import open_store, to_networkx
+    >>> G = to_networkx(open_store(), "region:CN-630100", lang="en")
+    >>> report = find_gaps(G, chains=["chain:of"], threshold=1.1)
+    >>> preform = report.chain("chain:of").stage("of:preform")
+    >>> preform.gap_class, preform.rule.split("; ")[-1]
+    ('cg:StrengthenGap', 'ratio 1.08 < threshold 1.1')
     """
     if as_of is not None:
         from .timeline import as_of as _as_of

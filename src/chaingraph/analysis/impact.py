@@ -69,8 +69,39 @@ def impact(
     subject_label: str | None = None,
     **gap_options,
 ) -> dict:
-    """Remove ``company`` (or ``project``) from ``region``, or assume ``complete`` is built;
-    compare the gap reports before and after (see the module rules)."""
+    """Remove ``company`` (or ``project``) from ``region``, or assume ``complete`` is built,
+    and compare the gap reports before and after (see the module rules).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection for ``region``.
+    company : str, optional
+        Company CURIE to remove.
+    project : str, optional
+        Fact CURIE of one project (or production fact) to remove.
+    complete : str, optional
+        Fact CURIE of a planned or under-construction project to assume in production.
+    region : str, optional
+        Region CURIE; default the region ``G`` was projected for.
+    chains : list of str, optional
+        Chain CURIEs (default: the chains of the gap report before the change).
+    subject_label : str, optional
+        How to name the subject in the result (default its node label or CURIE).
+    **gap_options
+        Passed to :func:`~chaingraph.analysis.gaps.find_gaps`.
+
+    Returns
+    -------
+    dict
+        ``stages_lost``, ``stages_gained``, ``downstream_lost_supply``, ``capacity_lost``,
+        ``gaps_closed``, ``gaps_opened``, ``gaps_reclassified``, ``completeness``.
+
+    Raises
+    ------
+    ValueError
+        If not exactly one subject is given, or it has no fact in the region.
+    """
     from .gaps import find_gaps
 
     if sum(x is not None for x in (company, project, complete)) != 1:

@@ -99,8 +99,21 @@ def _target_state(row) -> str | None:
 
 
 def find_synergies(G: nx.MultiDiGraph, report) -> list[Synergy]:
-    """Cross-chain paths from local outputs to the missing, weak or only-asserted stages of
-    ``report`` (a :class:`~chaingraph.analysis.gaps.GapReport` of ``G``)."""
+    """Cross-chain paths from local outputs to the missing, weak or only-asserted stages.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection.
+    report : GapReport
+        The gap report of ``G`` (:func:`~chaingraph.analysis.gaps.find_gaps`); its verdicts
+        decide what is local and what is a target.
+
+    Returns
+    -------
+    list of Synergy
+        Sorted by target chain, target stage, path length.
+    """
     local = {
         row.stage
         for chain in report.chains

@@ -196,8 +196,24 @@ def find_targets(
 ) -> list[Target]:
     """Ranked producers outside ``region`` for each missing, weak or only-asserted stage.
 
-    ``G`` should come from :func:`with_producers_elsewhere`; ``report`` (default: computed with
-    :func:`~chaingraph.analysis.gaps.find_gaps` and ``gap_options``) gives the stages.
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A projection extended by :func:`with_producers_elsewhere`.
+    region : str, optional
+        Region CURIE; default the region ``G`` was projected for.
+    chains : list of str, optional
+        Chain CURIEs (default: the chains of the gap report).
+    report : GapReport, optional
+        The gap report giving the stages (default: computed with ``gap_options``).
+    **gap_options
+        Passed to :func:`~chaingraph.analysis.gaps.find_gaps` (``scope``, ``threshold``,
+        ``factors`` ...).
+
+    Returns
+    -------
+    list of Target
+        Per stage, best first (``rank`` 1), each with ``score`` and ``reasons``.
     """
     from .gaps import find_gaps
     from .scope import scope_region

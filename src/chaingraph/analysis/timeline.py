@@ -50,7 +50,21 @@ def fact_year(data: dict) -> int | None:
 
 
 def as_of(G: nx.MultiDiGraph, year: int) -> nx.MultiDiGraph:
-    """A copy of ``G`` without the facts dated after ``year``."""
+    """A copy of ``G`` without the facts dated after ``year``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection; it is not changed.
+    year : int
+        Facts (``cg:produces``, ``cg:claims`` edges) with ``year`` later than this are left out.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The copy, with ``graph["as_of"]`` and ``graph["undated_facts"]`` (facts kept although
+        they carry no year).
+    """
     H = G.copy()
     late, undated = [], set()
     for u, v, key, data in H.edges(keys=True, data=True):
@@ -93,8 +107,26 @@ def diff(
 ) -> dict:
     """What changed in ``region`` between ``year_from`` and ``year_to`` (see the module rules).
 
-    ``options`` go to :func:`~chaingraph.analysis.gaps.find_gaps` (``scope``, ``threshold``,
-    ``factors``).
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection for ``region``.
+    year_from, year_to : int
+        The two years, ``year_from <= year_to``.
+    region : str, optional
+        Region CURIE; default the region ``G`` was projected for.
+    chains : list of str, optional
+        Chain CURIEs.
+    **options
+        Passed to :func:`~chaingraph.analysis.gaps.find_gaps` (``scope``, ``threshold``,
+        ``factors``).
+
+    Returns
+    -------
+    dict
+        ``gaps_closed``, ``gaps_opened``, ``gaps_reclassified``, ``verdict_changes``,
+        ``projects_completed``, ``capacity_added``, ``completeness`` (schema
+        ``chaingraph.diff/1``).
     """
     from .gaps import find_gaps
 
