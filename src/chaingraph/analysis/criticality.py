@@ -155,6 +155,7 @@ def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]
             "label": G.nodes[c].get("label", c),
             "betweenness": round(scores.get(c, 0.0), 4),
             "stages": sorted(H.neighbors(c)),
+            "stage_labels": [G.nodes[s].get("label", s) for s in sorted(H.neighbors(c))],
         }
         for c in companies
     ]

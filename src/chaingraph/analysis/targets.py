@@ -261,18 +261,19 @@ def find_targets(
                     f"capacity {cap.magnitude:g} {cap.units:~} "
                     f"({share:.2f} of the largest candidate)"
                 )
-            here = sorted(
-                {
-                    s
-                    for _, s, d in G.out_edges(company, data=True)
-                    if d["predicate"] == "cg:produces" and d.get("site") in inside
-                }
-            )
+            here = {}
+            for _, s, d in G.out_edges(company, data=True):
+                if d["predicate"] == "cg:produces" and d.get("site") in inside:
+                    producing = d.get("status") in _PRODUCING
+                    here[s] = here.get(s, False) or producing
             if here:
                 score += WEIGHTS["already here"]
-                reasons.append(
-                    "already in the region: " + ", ".join(G.nodes[s].get("label", s) for s in here)
-                )
+                order = sorted(here, key=lambda s: (G.nodes[s].get("position", 0), s))
+                names = [
+                    G.nodes[s].get("label", s) + ("" if here[s] else " (planned or building)")
+                    for s in order
+                ]
+                reasons.append("already in the region: " + ", ".join(names))
             group = _group_tie(G, company, local_companies)
             if group:
                 score += WEIGHTS["group"]

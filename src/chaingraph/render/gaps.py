@@ -329,7 +329,7 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
             [
                 r["label"],
                 f"{r['betweenness']:.3f}",
-                ", ".join(stage_names.get(s, s) for s in r["stages"]),
+                ", ".join(r.get("stage_labels") or r["stages"]),
             ]
             for r in crit["betweenness"]
             if r["betweenness"] > 0
