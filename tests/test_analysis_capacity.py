@@ -128,6 +128,15 @@ def test_a_user_factor_wins_over_the_bundled_one():
     assert capacity_balance(G).link("pv:cell", "pv:module").ratio == pytest.approx(0.613, 1e-3)
 
 
+def test_bundled_factors_fill_in_for_a_store_without_them():
+    store = store_with(CELLS_MODULES)
+    store._inner.remove_graph(
+        pyoxigraph.NamedNode("https://w3id.org/chaingraph/graph/data/chains/conversion-factors.ttl")
+    )
+    assert conversion_factors(store, defaults=False) == {}
+    assert conversion_factors(store)[("pv:cell", "pv:module")].bundled
+
+
 def test_among_user_factors_the_latest_date_wins():
     store = store_with(CELLS_MODULES)
     for graph, factor, date in (("urn:a", 1.1, 2019), ("urn:b", 1.3, 2023)):

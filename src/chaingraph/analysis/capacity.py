@@ -112,14 +112,18 @@ def _factor_rows(store) -> list[ConversionFactor]:
     return factors
 
 
-def conversion_factors(store) -> dict[tuple[str, str], ConversionFactor]:
+def conversion_factors(store, *, defaults: bool = True) -> dict[tuple[str, str], ConversionFactor]:
     """The factor to use for each (from stage, to stage) pair in ``store``.
 
     Precedence: a factor from a graph you loaded (any graph outside the bundled
     ``https://w3id.org/chaingraph/graph/…``) beats a bundled one; then the latest
-    ``dcterms:date``; then the graph and factor IRIs, for a stable choice.
+    ``dcterms:date``; then the graph and factor IRIs, for a stable choice. With ``defaults``
+    the bundled factors fill in the pairs the store has no factor for (a store created before
+    the factors were shipped still gets them).
     """
-    chosen: dict[tuple[str, str], ConversionFactor] = {}
+    chosen: dict[tuple[str, str], ConversionFactor] = (
+        dict(bundled_conversion_factors()) if defaults else {}
+    )
 
     def rank(f: ConversionFactor):
         return (not f.bundled, f.date or "", f.graph or "", f.iri)
@@ -144,7 +148,7 @@ def bundled_conversion_factors() -> dict[tuple[str, str], ConversionFactor]:
     store = Store(ox.Store(), None)
     relative = Path("data/chains/conversion-factors.ttl")
     store.load_file(bundled_path(relative), GRAPH_BASE + relative.as_posix())
-    return conversion_factors(store)
+    return conversion_factors(store, defaults=False)
 
 
 @dataclass
