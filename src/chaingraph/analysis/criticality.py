@@ -1,6 +1,6 @@
 """Criticality: which stages and companies a region's chains hang on.
 
-Four measures, each with a one-line meaning for a planner (``MEANINGS``):
+Four measures, each with a one-line meaning for a planner (``MEANINGS``, ``MEANINGS_ZH``):
 
 - **single source**: stages with exactly one local producer in production;
 - **concentration**: the Herfindahl–Hirschman index of each stage's local capacity,
@@ -32,7 +32,7 @@ import networkx as nx
 from ..project import local_regions
 from ..units import UnitError, quantity
 
-__all__ = ["MEANINGS", "SAMPLE_ABOVE", "find_criticality"]
+__all__ = ["MEANINGS", "MEANINGS_ZH", "SAMPLE_ABOVE", "find_criticality"]
 
 SAMPLE_ABOVE = 2000
 _SAMPLE_K = 500
@@ -40,6 +40,13 @@ _SEED = 42
 _SOURCE = "__source__"
 _PRODUCING = (None, "cg:InProduction")
 
+MEANINGS_ZH = {
+    "single_source": "本地只有一家企业：它停产，本地即失去该环节",
+    "concentration": "本地产能的 HHI（0–1）：接近 1 即一家企业占据该环节",
+    "dominators": "从原料到所列环节的每条路径都经过它",
+    "articulation": "去掉它，产业链即断成互不相连的几段",
+    "betweenness": "环节之间最短路径经过该企业的比例：连接环节与产业链的枢纽",
+}
 MEANINGS = {
     "single_source": "one local producer: if it stops, the region loses the stage",
     "concentration": "HHI of local capacity (0–1): near 1, one producer holds the stage",
@@ -241,7 +248,7 @@ def find_criticality(
     betweenness, method = _betweenness(G, scope)
     single.sort(key=lambda r: r["stage"])
     return {
-        "meanings": dict(MEANINGS),
+        "meanings": dict(MEANINGS_ZH if G.graph.get("lang") == "zh" else MEANINGS),
         "single_source": single,
         "concentration": concentration,
         "dominators": dominators,

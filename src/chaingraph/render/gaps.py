@@ -5,7 +5,7 @@
 >>> report = find_gaps(G, chains=["chain:of"])
 >>> print(render_gaps(report, "csv").splitlines()[0])
 chain,chain_label,stage,stage_label,position,verdict,gap_class,gap_class_label,rule,producers,\
-capacity,local_inputs,evidence,verdict_detail,weight,capacity_ratio,capacity_status
+capacity,local_inputs,evidence,verdict_detail,weight,capacity_ratio,capacity_status,criticality
 """
 
 from __future__ import annotations
@@ -379,6 +379,21 @@ def _table(report: GapReport, explain: bool) -> str:
     return console_text(Group(*parts), width=200)
 
 
+def _critical_notes(report: GapReport) -> dict[str, str]:
+    """One short note per stage: single source, HHI, what it dominates, articulation point."""
+    crit = report.criticality or {}
+    notes: dict[str, list[str]] = {}
+    for r in crit.get("single_source", []):
+        notes.setdefault(r["stage"], []).append(f"single source: {r['company']}")
+    for r in crit.get("concentration", []):
+        notes.setdefault(r["stage"], []).append(f"HHI {r['hhi']:.2f}")
+    for r in crit.get("dominators", []):
+        notes.setdefault(r["stage"], []).append(f"dominates {len(r['dominates'])} stages")
+    for r in crit.get("articulation", []):
+        notes.setdefault(r["stage"], []).append("articulation point")
+    return {stage: "; ".join(items) for stage, items in notes.items()}
+
+
 def _csv(report: GapReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -401,8 +416,10 @@ def _csv(report: GapReport) -> str:
             "weight",
             "capacity_ratio",
             "capacity_status",
+            "criticality",
         ]
     )
+    critical = _critical_notes(report)
     for chain in report.chains:
         for row in chain.stages:
             facts = [e.fact for e in (*row.producers, *row.pipeline, *row.claims)]
@@ -424,6 +441,7 @@ def _csv(report: GapReport) -> str:
                     row.verdict_detail or "",
                     row.weight,
                     *_ratio(row),
+                    critical.get(row.stage, ""),
                 ]
             )
     return out.getvalue()
