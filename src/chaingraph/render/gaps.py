@@ -54,6 +54,10 @@ _SECTION_HEADERS = {
         "betweenness": ["company", "betweenness", "stages"],
     },
 }
+_LEVELS = {
+    "zh": {"park": "园区", "zone": "开发区", "city": "市", "province": "省", "country": "国家"},
+    "en": {},
+}
 _STATES = {
     "zh": {
         "missing": "空白",
@@ -221,7 +225,7 @@ def _header(report: GapReport) -> str:
     words = _WORDS[report.lang]
     text = words["scope"].format(
         scope=report.scope_region_label or report.region_label,
-        level=report.scope or "",
+        level=_LEVELS[report.lang].get(report.scope or "", report.scope or ""),
         threshold=report.threshold,
     )
     if report.as_of is not None:
