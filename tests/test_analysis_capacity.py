@@ -156,3 +156,36 @@ def test_xining_optical_fibre_balance():
     assert link.ratio == pytest.approx(400 / 0.0000286 / 13_000_000, abs=1e-3)
     assert link.status == "surplus"
     assert "x:rc-preform" in link.facts and "x:rc-fibre" in link.facts
+
+
+def test_a_bad_factor_is_a_clear_error():
+    from chaingraph.store import StoreError
+
+    store = store_with(CELLS_MODULES)
+    store.load_data(
+        HEADER + USER_FACTOR.format(factor='"lots"', date=2020),
+        "urn:mine",
+        format=pyoxigraph.RdfFormat.TURTLE,
+    )
+    with pytest.raises(StoreError, match=r"urn:test:my-factor .*not a positive number"):
+        conversion_factors(store)
+
+
+def test_conversion_factors_conform_to_the_shapes():
+    import pyshacl
+    import rdflib
+
+    from chaingraph.resources import bundled_files, bundled_path, ontology_dir
+
+    shapes = rdflib.Graph().parse(ontology_dir() / "shapes.ttl")
+    data = rdflib.Graph()
+    for relative in bundled_files("base"):
+        data.parse(bundled_path(relative))
+    assert pyshacl.validate(data, shacl_graph=shapes, advanced=True)[0]
+    broken = data + rdflib.Graph().parse(
+        data=HEADER + ":f a cg:ConversionFactor ; cg:fromStage pv:cell ; cg:toStage pv:module ;"
+        " cg:factor 1.0 ; cg:fromUnit cgu:GW ; cg:toUnit cgu:GW .",
+        format="turtle",
+    )
+    conforms, _, text = pyshacl.validate(broken, shacl_graph=shapes, advanced=True)
+    assert not conforms and "says where it comes from" in text and "has a date" in text

@@ -92,15 +92,25 @@ class ConversionFactor:
 def _factor_rows(store) -> list[ConversionFactor]:
     from ..namespaces import curie
     from ..queries import named_query
+    from ..store import StoreError
 
     factors = []
     for row in store.select(named_query("conversion-factors").text):
+        try:
+            value = float(row["value"])
+        except ValueError:
+            value = float("nan")
+        if not value > 0:  # also catches NaN
+            raise StoreError(
+                f"conversion factor {curie(str(row['factor']))} (graph {row['g']}): "
+                f"cg:factor {str(row['value'])!r} is not a positive number; fix or remove it"
+            )
         factors.append(
             ConversionFactor(
                 iri=curie(str(row["factor"])),
                 from_stage=curie(str(row["from"])),
                 to_stage=curie(str(row["to"])),
-                factor=float(row["value"]),
+                factor=value,
                 from_unit=curie(str(row["fromUnit"])),
                 to_unit=curie(str(row["toUnit"])),
                 date=str(row["date"]) if "date" in row else None,
