@@ -156,14 +156,12 @@ def _line_of(data: bytes, position: int, encoding: str) -> int:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: many NUL bytes on one side of each pair."""
-    sample = data[:2000]
-    if len(sample) < 4:
-        return None
+    """UTF-16 without a BOM: NUL bytes (never in UTF-8 or GBK text), on one side of each pair."""
+    sample = data[:4000]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd > len(sample) / 4 and even == 0:
+    if odd and not even:
         return "utf-16-le"
-    if even > len(sample) / 4 and odd == 0:
+    if even and not odd:
         return "utf-16-be"
     return None
 
