@@ -160,7 +160,8 @@ def _strip_legal(text: str) -> str:
 
 def parse_name(name: str, places: Iterable[str] = ()) -> ParsedName:
     """Core name and place affixes; ``places`` adds known place names (e.g. cities)."""
-    known = sorted({_fold(p) for p in (*PROVINCES, *places) if p}, key=len, reverse=True)
+    folded = {_fold(p) for p in (*PROVINCES, *places) if p}
+    known = sorted(folded | {_place_key(p) for p in folded}, key=len, reverse=True)
     text = _fold(name)
     found: list[str] = []
     for content in _BRACKETS.findall(text):
@@ -298,7 +299,7 @@ class CompanyIndex:
             for iri, places in places_of.items()
             if not places or not parsed.places or places & set(parsed.places)
         }
-        if len(compatible) > 1:
+        if len(compatible) > 1 and parsed.places:
             exact_places = {iri for iri, places in same_core if places == parsed.places}
             if len(exact_places) == 1:
                 compatible = exact_places
