@@ -157,6 +157,8 @@ def test_rows_become_facts_with_provenance(tmp_path):
     assert str(poly["file"]) == "嘉川.csv"
     # 电池 is ambiguous (PV cell or battery pack); the company's other row is in the PV chain
     assert str(rows[4]["stage"]).endswith("/pv/cell")
+    [note] = report.notes
+    assert note.row == 6 and "'电池' read as 太阳能电池 (pv:cell, 光伏)" in note.message
     # status given -> project; source column kept; parent group created with a location
     assert store.ask(
         f"""ASK {{ GRAPH <{GRAPH}> {{ ?f a cg:Project ; cg:status cg:UnderConstruction ;
@@ -276,6 +278,7 @@ def test_every_problem_is_listed_with_row_column_and_suggestion(tmp_path):
         ["丁", "硅片", "西宁", "", "", "在想", "", "", "", ""],
         ["戊", "硅片", "西宁", "", "", "", "", "", "", CODE[:-1] + "0"],
         ["", "硅片", "西宁", "", "", "", "", "", "", ""],
+        ["己", "多晶硅、硅片", "西宁", "", "", "", "", "", "", ""],
     ]
     store = open_store()
     before = len(store)
@@ -283,7 +286,8 @@ def test_every_problem_is_listed_with_row_column_and_suggestion(tmp_path):
         import_table(store, write_csv(tmp_path / "bad.csv", rows, "utf-8"))
     assert len(store) == before  # nothing imported
     problems = {p.row: p for p in caught.value.problems}
-    assert sorted(problems) == [2, 3, 4, 5, 6, 7]
+    assert sorted(problems) == [2, 3, 4, 5, 6, 7, 8]
+    assert "one stage per row" in problems[8].suggestion
     unknown = problems[2]
     assert unknown.column == "环节" and "unknown stage '硅片儿'" in unknown.message
     assert "硅片 (pv:wafer, 光伏)" in unknown.suggestion

@@ -181,15 +181,18 @@ class ImportReport:
     companies_matched: list[tuple[str, str]] = field(default_factory=list)
     regions_created: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     review: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     reject_file: str | None = None
 
     def to_dict(self) -> dict:
         data = {
-            k: v for k, v in self.__dict__.items() if k not in ("review", "warnings", "rejected")
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in ("review", "notes", "warnings", "rejected")
         }
-        for key in ("review", "warnings", "rejected"):
+        for key in ("review", "notes", "warnings", "rejected"):
             data[key] = [p.to_dict() for p in getattr(self, key)]
         return data
 
@@ -214,6 +217,7 @@ class ImportReport:
                 + ")"
             )
         lines += [f"review: {p}" for p in self.review]
+        lines += [f"note: {p}" for p in self.notes]
         lines += [f"warning: {p}" for p in self.warnings]
         if self.rows_rejected:
             lines.append(f"{self.rows_rejected} rows rejected, written to {self.reject_file}")
@@ -450,7 +454,11 @@ class RowReader:
                 "stage",
                 f"unknown stage {text!r}{where}",
                 (suggestion + ". " if suggestion else "")
-                + "`chaingraph stages` lists every stage with its aliases",
+                + (
+                    "Write one stage per row"
+                    if re.search(r"[、;；,，/]", text)
+                    else "Write a stage name or alias of the chain templates, or its id (pv:wafer)"
+                ),
             )
             return
         if len(options) == 1:
@@ -637,6 +645,17 @@ class RowReader:
                 chosen = [s for s in p.stage_options if self.known.stage_chain[s] in company_chains]
                 if len(chosen) == 1:
                     p.stage = chosen[0]
+                    self.report.notes.append(
+                        Problem(
+                            self.name,
+                            p.row.number,
+                            self.table.header_of("stage"),
+                            f"{p.row.get('stage')!r} read as {self.known.describe_stage(p.stage)}, "
+                            "the chain of the company's other rows",
+                            "Add a 产业链 (chain) column to say it explicitly",
+                            "note",
+                        )
+                    )
                     continue
             text = p.row.get("stage")
             options = " or ".join(self.known.describe_stage(s) for s in p.stage_options)
