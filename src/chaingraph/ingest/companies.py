@@ -373,7 +373,7 @@ class RowReader:
                 )
                 match.iri = None
             iri, how = match.iri, match.how
-            for other, reason in match.review:
+            for other, reason in match.review[:3]:
                 self.report.review.append(
                     Problem(
                         self.name,
@@ -914,7 +914,8 @@ def import_table(
             if iri != "@codes" and iri in {p.company for p in good} | {p.group for p in good}
         }
     )
-    store.load_data(g.serialize(format="turtle"), graph, format=ox.RdfFormat.TURTLE)
+    # N-Triples is Turtle, and rdflib writes it far faster than pretty Turtle.
+    store.load_data(g.serialize(format="nt", encoding="utf-8"), graph, format=ox.RdfFormat.TURTLE)
     report.triples = len(g)
     report.rows_imported = len(good)
     return report
