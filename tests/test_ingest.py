@@ -430,3 +430,16 @@ def test_shapes_accept_imported_sheets(tmp_path):
     for shape_file in [shapes, *([official] if official.exists() else [])]:
         report = validate_files([path], shape_file)
         assert report.conforms, report.violations
+
+
+def test_table_to_rdf_checks_and_converts_without_writing(tmp_path):
+    import pyoxigraph as ox
+
+    from chaingraph.ingest import table_to_rdf
+
+    store = open_store()
+    before = len(store)
+    text, report = table_to_rdf(store, write_csv(tmp_path / "t.csv", ROWS, "utf-8"), graph=GRAPH)
+    assert len(store) == before
+    store.load_data(text, GRAPH, format=ox.RdfFormat.TURTLE)
+    assert len(graph_triples(store, skip_source=False)) == report.triples > 100

@@ -4,7 +4,7 @@
 ``.xlsx`` files; :func:`write_template` writes an empty sheet with the headers.
 """
 
-from .companies import ImportReport, default_graph, import_table
+from .companies import ImportReport, default_graph, import_table, table_to_rdf
 from .table import COLUMNS, REQUIRED, TABLE_SUFFIXES, Problem, TableError, read_table
 from .template import write_template
 
@@ -18,5 +18,6 @@ __all__ = [
     "default_graph",
     "import_table",
     "read_table",
+    "table_to_rdf",
     "write_template",
 ]

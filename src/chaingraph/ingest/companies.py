@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -38,7 +39,7 @@ from ..resolve import CompanyIndex, mint_company_iri, uscc_problem
 from ..store import Store
 from .table import COLUMNS, Problem, Row, Table, TableError, read_table, write_rows
 
-__all__ = ["ImportReport", "import_table"]
+__all__ = ["ImportReport", "default_graph", "import_table", "table_to_rdf"]
 
 CGNS = Namespace(CG)
 SKOS = Namespace(PREFIXES["skos"])
@@ -199,7 +200,7 @@ class ImportReport:
     def summary(self) -> str:
         lines = [
             f"{self.file}: {self.rows_imported} of {self.rows_read} rows imported into "
-            f"<{self.graph}> ({self.triples} triples; {self.kind}"
+            f"<{unquote(self.graph)}> ({self.triples} triples; {self.kind}"
             + (f", {self.encoding}" if self.encoding else "")
             + ")"
         ]
@@ -827,6 +828,27 @@ def import_table(
     (file, row, column, what, how to fix) and the store is unchanged — unless ``skip_bad_rows``,
     which imports the good rows and writes the bad ones, with an ``error`` column, to
     ``reject_file`` (default ``<name>.rejected<suffix>`` next to the file), in the file's format.
+    ``graph`` defaults to the file's ``file:`` URI.
+    """
+    text, report = table_to_rdf(
+        store, path, graph=graph, skip_bad_rows=skip_bad_rows, reject_file=reject_file
+    )
+    store.load_data(text, report.graph, format=ox.RdfFormat.TURTLE)
+    return report
+
+
+def table_to_rdf(
+    store: Store,
+    path: str | Path,
+    *,
+    graph: str | None = None,
+    skip_bad_rows: bool = False,
+    reject_file: str | Path | None = None,
+) -> tuple[bytes, ImportReport]:
+    """What :func:`import_table` would load, without loading it: ``(turtle, report)``.
+
+    For loaders that check several files before writing any. Names are resolved against
+    ``store`` minus the graph ``graph``.
     """
     path = Path(path)
     graph = graph or default_graph(path)
@@ -914,8 +936,7 @@ def import_table(
             if iri != "@codes" and iri in {p.company for p in good} | {p.group for p in good}
         }
     )
-    # N-Triples is Turtle, and rdflib writes it far faster than pretty Turtle.
-    store.load_data(g.serialize(format="nt", encoding="utf-8"), graph, format=ox.RdfFormat.TURTLE)
     report.triples = len(g)
     report.rows_imported = len(good)
-    return report
+    # N-Triples is Turtle, and rdflib writes it far faster than pretty Turtle.
+    return g.serialize(format="nt", encoding="utf-8"), report
