@@ -443,3 +443,17 @@ def test_table_to_rdf_checks_and_converts_without_writing(tmp_path):
     assert len(store) == before
     store.load_data(text, GRAPH, format=ox.RdfFormat.TURTLE)
     assert len(graph_triples(store, skip_source=False)) == report.triples > 100
+
+
+def test_a_credit_code_on_any_row_keys_the_company_on_every_row(tmp_path):
+    rows = [
+        ["嘉川新材料", "硅片", "西宁", "", "", "", "", "", "", ""],
+        ["嘉川新材料", "多晶硅", "西宁", "", "", "", "", "", "", CODE],
+    ]
+    store = open_store()
+    report = import_table(store, write_csv(tmp_path / "k.csv", rows, "utf-8"), graph=GRAPH)
+    assert report.companies_new == [(f"co:uscc-{CODE}", "嘉川新材料")]
+    producers = store.select(
+        f"SELECT DISTINCT ?c WHERE {{ GRAPH <{GRAPH}> {{ ?f cg:producer ?c }} }}"
+    )
+    assert [str(r["c"]) for r in producers] == [expand(f"co:uscc-{CODE}")]

@@ -273,6 +273,11 @@ class RowReader:
             for label in self._labels_of(region):
                 self.region_names[self._place_key(label)].add(region)
         self._unit_index = self._units()
+        self.file_codes: dict[str, str] = {}
+        for row in table.rows:
+            code = row.get("credit_code").upper().replace(" ", "")
+            if row.get("company") and code and uscc_problem(code) is None:
+                self.file_codes.setdefault(normalise(row.get("company")), code)
         self._status_index = self._statuses()
 
     # ---- helpers
@@ -341,6 +346,8 @@ class RowReader:
             self.problem(parsed, "company", "the company name is empty", "Fill in the company name")
             return
         parsed.company_name = name
+        if not code and not parsed.problems:
+            code = self.file_codes.get(normalise(name), "")  # the code another row gives
         parsed.code = code or None
         parsed.company = self._resolve_company(parsed, name, parsed.code, "company")
 
