@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,7 +114,9 @@ class TableError(StoreError):
 
     def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
         self.problems = problems
-        head = summary or f"{len(problems)} problem(s); nothing was imported"
+        files = sorted({p.file for p in problems})
+        where = f"{files[0]}: " if len(files) == 1 else ""
+        head = summary or f"{where}{len(problems)} problem(s); nothing was imported"
         super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))
 
 
@@ -350,7 +353,9 @@ def _read_xlsx(path: Path) -> Table:
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise StoreError("reading .xlsx needs openpyxl: pip install openpyxl") from None
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        with warnings.catch_warnings():  # e.g. "Workbook contains no default style"
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, data_only=True)
     except Exception as error:  # zipfile.BadZipFile, KeyError, InvalidFileException...
         raise TableError(
             [
@@ -399,7 +404,12 @@ def read_table(path: str | Path) -> Table:
                     None,
                     None,
                     f"unknown table type {suffix!r}",
-                    f"Use one of {', '.join(TABLE_SUFFIXES)}",
+                    (
+                        "Open it in Excel and save it as .xlsx (Excel 工作簿) or CSV UTF-8; "
+                        if suffix in (".xls", ".et", ".ods")
+                        else ""
+                    )
+                    + f"use one of {', '.join(TABLE_SUFFIXES)}",
                 )
             ]
         )
