@@ -255,16 +255,12 @@ class RowReader:
         self.known = known
         self.report = report
         self.name = table.path.name
-        places = [
-            text
-            for node in known.region_type
-            for lang in ("zh",)
-            if (text := known.labels.pick(node, lang))
-        ]
+        places = [known.labels.pick(node, "zh") for node in known.region_type]
         self.companies = CompanyIndex(places)
         for company in known.companies:
             self.companies.add(company, self._labels_of(company), known.codes.get(company))
-        self.new_companies: dict[str, dict] = {}
+        self.new_companies: dict[str, dict] = {}  # iri -> {"names": [...], "code": ...}
+        self.added_codes: dict[str, str] = {}  # known company -> credit code from the sheet
         self.created_regions: dict[
             str, tuple[str, str, str | None]
         ] = {}  # iri -> label,type,parent
@@ -387,7 +383,7 @@ class RowReader:
                         self.name,
                         parsed.row.number,
                         self.table.header_of(key),
-                        f"{name!r} may be {self.known.label(other)} ({other}): {reason}; "
+                        f"{name!r} may be {self.company_label(other)} ({other}): {reason}; "
                         "imported as a new company",
                         "If they are the same, write the known name or add an alias",
                         "review",
@@ -403,9 +399,14 @@ class RowReader:
                 entry["names"].append(name)
             entry["code"] = entry["code"] or code
         elif code and iri not in self.known.codes:
-            self.new_companies.setdefault("@codes", {})[iri] = code
+            self.added_codes[iri] = code
         parsed.how[key] = how
         return iri
+
+    def company_label(self, iri: str) -> str:
+        if iri in self.new_companies:
+            return self.new_companies[iri]["names"][0]
+        return self.known.label(iri)
 
     def _chain(self, parsed: Parsed) -> str | None:
         text = parsed.row.get("chain")
@@ -604,7 +605,7 @@ class RowReader:
             return
         stated = text if inline else f"{number}{unit_text}"
         parsed.capacity = (
-            value.normalize() if value == value.to_integral() else value,
+            value.normalize(),
             unit[0],
             stated,
         )
@@ -727,7 +728,7 @@ def _build_graph(
             cap = URIRef(f"{base}row-{p.row.number}/capacity")
             g.add((fact, CGNS.capacity, cap))
             g.add((cap, RDF.type, CGNS.Capacity))
-            g.add((cap, CGNS.value, Literal(value, datatype=XSD.decimal)))
+            g.add((cap, CGNS.value, Literal(format(value, "f"), datatype=XSD.decimal)))
             g.add((cap, CGNS.unit, _u(unit)))
             g.add((cap, CGNS.statedAs, Literal(stated)))
         g.add((fact, CGNS.evidence, quote))
@@ -755,7 +756,7 @@ def _build_graph(
             company_names[p.group].append(p.group_name)
 
     # companies: new ones get a type, labels and a location; known ones new aliases only
-    codes = reader.new_companies.get("@codes", {})
+    codes = reader.added_codes
     for company, names in company_names.items():
         node = _u(company)
         entry = reader.new_companies.get(company)
@@ -936,12 +937,9 @@ def table_to_rdf(
         if how in ("label", "name", "code") and p.company in known.companies:
             report.companies_matched.append((p.company, p.company_name))
     report.companies_matched = sorted(set(report.companies_matched))
+    used = {p.company for p in good} | {p.group for p in good}
     report.companies_new = sorted(
-        {
-            (iri, entry["names"][0])
-            for iri, entry in reader.new_companies.items()
-            if iri != "@codes" and iri in {p.company for p in good} | {p.group for p in good}
-        }
+        (iri, entry["names"][0]) for iri, entry in reader.new_companies.items() if iri in used
     )
     report.triples = len(g)
     report.rows_imported = len(good)
