@@ -76,6 +76,7 @@ UNIT_MULTIPLES = {
     "tons": ("cgu:t", Decimal(1)),
     "tonne": ("cgu:t", Decimal(1)),
 }
+NOT_CAPACITY_UNITS = {"cgu:percent", "cgu:percentage-point", "cgu:times", "cgu:rank"}
 STATUS_WORDS = {
     "已投产": "cg:InProduction",
     "建成": "cg:InProduction",
@@ -296,6 +297,8 @@ class RowReader:
     def _units(self) -> dict[str, tuple[str, Decimal]]:
         index = {normalise(k): v for k, v in UNIT_MULTIPLES.items()}
         for unit in self.known.units:
+            if unit in NOT_CAPACITY_UNITS:
+                continue
             for label in self._labels_of(unit):
                 index.setdefault(normalise(label), (unit, Decimal(1)))
         return index
@@ -611,8 +614,7 @@ class RowReader:
         )
 
     def _known_units(self) -> str:
-        names = sorted({k for k in self._unit_index if not k.isascii()} | {"GW", "MW", "GWh", "t"})
-        return ", ".join(names)
+        return "GW, MW, GWh, 吨 (t), 千吨, 万吨, 芯公里, 万芯公里, 亿元, 个"
 
     def _status(self, parsed: Parsed) -> None:
         text = parsed.row.get("status")
@@ -929,7 +931,11 @@ def table_to_rdf(
         report.rows_rejected = len(bad)
         report.rejected = problems
     if not good:
-        raise TableError(problems, f"{path.name}: no row could be imported; nothing was imported")
+        raise TableError(
+            problems,
+            f"{path.name}: no row could be imported; nothing was imported"
+            + (f"; the rows are in {report.reject_file}" if report.reject_file else ""),
+        )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     g = _build_graph(table, reader, good, graph, digest)
     for p in good:
