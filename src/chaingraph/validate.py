@@ -24,6 +24,7 @@ sheets (``.csv``, ``.xlsx``...) are imported into a scratch store first, then va
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 FORMATS = ("human", "table", "json", "turtle")
+_IRI = re.compile(r"<([a-z][a-z0-9+.-]*:[^<>\s]+)>")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _LABELS = (
     URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
@@ -178,7 +180,8 @@ def validate_graph(
                 path=_text(results.value(result, SH.resultPath)),
                 value=_text(results.value(result, SH.value)),
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                message="; ".join(sorted(messages)) or "does not conform",
+                message=_IRI.sub(lambda m: curie(m.group(1)), "; ".join(sorted(messages)))
+                or "does not conform",
                 shape=_text(results.value(result, SH.sourceShape)),
             )
         )
@@ -271,7 +274,8 @@ def render_validation(report: ValidationReport, fmt: str = "human") -> str:
     )
     lines = [head]
     for v in report.violations:
-        name = v.focus_label if v.focus_label == v.focus else f"{v.focus_label} ({v.focus})"
+        unlabelled = v.focus_label in (v.focus, re.split(r"[:/#]", v.focus)[-1])
+        name = v.focus if unlabelled else f"{v.focus_label} ({v.focus})"
         where = f" {v.path}" if v.path else ""
         value = f" = {v.value}" if v.value else ""
         mark = "" if v.severity == "Violation" else f"[{v.severity}] "
