@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -177,6 +178,9 @@ def test_rows_become_facts_with_provenance(tmp_path):
     assert created["嘉川市"] == ("cg:City", province)
     assert created["嘉川市高新区"] == ("cg:DevelopmentZone", city)
     assert len(report.companies_new) == 6  # five companies and one group
+    data = json.loads(json.dumps(report.to_dict(), ensure_ascii=False))
+    assert data["rows_imported"] == 6 and data["notes"][0]["row"] == 6
+    assert "6 of 6 rows imported" in report.summary() and "new region: 嘉川市" in report.summary()
 
 
 def test_known_companies_keep_their_iris_and_doubtful_ones_are_reviewed(tmp_path):
