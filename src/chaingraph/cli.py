@@ -116,5 +116,78 @@ def gaps(store, region, chains, lang, fmt, explain):
     click.echo(render_gaps(report, fmt, explain=explain), nl=False)
 
 
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write. Default: CSV on standard output.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=default_language,
+    show_default="zh, or $CHAINGRAPH_LANG",
+    help="Language of the headers.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "xlsx")),
+    default=None,
+    help="csv or xlsx. Default: from the -o suffix, else csv.",
+)
+@handle_errors
+def template(output, lang, fmt):
+    """Write an empty company sheet: the headers and one example row.
+
+    One row = one company producing one stage in one place. Fill it in Excel or any editor and
+    bring it in with `chaingraph load FILE`. CSV files are written as UTF-8 with a BOM (Excel
+    opens them correctly); XLSX cells are formatted as text so credit codes stay intact.
+    """
+    from .ingest.template import template_text, write_template
+
+    fmt = fmt or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
+    if output is None:
+        if fmt == "xlsx":
+            raise UserError("--format xlsx needs -o FILE.xlsx")
+        click.echo(template_text(lang), nl=False)
+        return
+    path = write_template(output, lang, fmt)
+    click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@store_option
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SHACL shapes file. Default: the ontology's shapes.ttl.",
+)
+@lang_option
+@format_option("human", "table", "json", "turtle")
+@handle_errors
+def validate(files, store, shapes, lang, fmt):
+    """Check the store, or FILES (RDF or company sheets), against the SHACL shapes.
+
+    Exit code 0: conforms; 1: violations; 2: an error (unreadable file, bad shapes...).
+    FILES are checked in the context of the store (default: the bundled data), and only what
+    they describe is reported.
+    """
+    from .validate import render_validation, validate_files, validate_store
+
+    if files:
+        context = open_store(store) if store else None
+        report = validate_files(files, shapes, context=context, lang=lang)
+    else:
+        report = validate_store(open_store(store), shapes, lang=lang)
+    click.echo(render_validation(report, fmt), nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     sys.exit(main())
