@@ -105,5 +105,62 @@ def gaps(store, region, chains, lang, fmt, explain):
     click.echo(render_gaps(report, fmt, explain=explain), nl=False)
 
 
+def _output_errors(command):
+    """Turn view and output-file errors into a clean message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .render.files import OutputError
+        from .render.html import ViewError
+
+        try:
+            return command(*args, **kwargs)
+        except (OutputError, ViewError) as error:
+            raise UserError(str(error)) from None
+
+    return wrapper
+
+
+@main.command()
+@store_option
+@click.option("--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id.")
+@click.option("--chain", default=None, help="Draw this chain of the region (name or id).")
+@click.option("--company", default=None, help="Draw this company's neighbourhood (name or id).")
+@click.option(
+    "--query",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Draw the triples of this SPARQL CONSTRUCT query (a .rq file), run on the store.",
+)
+@lang_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@handle_errors
+@_output_errors
+def viz(store, region, chain, company, query_file, lang, output, open_browser):
+    """Draw a chain, a region overview, a company's neighbourhood or a query as an HTML page.
+
+    The page is one self-contained file (vis-network inlined, no network access). Gaps are
+    hollow red dashed stages labelled 补链/延链/强链/建链; hover for capacity, status and the
+    source sentence. Default: the overview of every chain in the region.
+    """
+    from pathlib import Path
+
+    from .render.html import build_view, write_html
+
+    query = None
+    if query_file is not None:
+        query = Path(query_file).read_text(encoding="utf-8")
+    view = build_view(
+        open_store(store), region=region, chain=chain, company=company, query=query,
+        query_name=Path(query_file).name if query_file else "", lang=lang,
+    )
+    path = write_html(view, output, open_browser=open_browser)
+    edges = sum(1 for e in view.edges)
+    gaps = sum(1 for n in view.nodes if n.get("gap"))
+    click.echo(f"{path}: {view.title} — {len(view.nodes)} nodes, {edges} edges, {gaps} gaps")
+
+
 if __name__ == "__main__":
     sys.exit(main())
