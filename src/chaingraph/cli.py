@@ -123,7 +123,9 @@ def _output_errors(command):
 
 @main.command()
 @store_option
-@click.option("--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id.")
+@click.option(
+    "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+)
 @click.option("--chain", default=None, help="Draw this chain of the region (name or id).")
 @click.option("--company", default=None, help="Draw this company's neighbourhood (name or id).")
 @click.option(
@@ -134,7 +136,9 @@ def _output_errors(command):
     help="Draw the triples of this SPARQL CONSTRUCT query (a .rq file), run on the store.",
 )
 @lang_option
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
 @handle_errors
 @_output_errors
@@ -153,13 +157,18 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
     if query_file is not None:
         query = Path(query_file).read_text(encoding="utf-8")
     view = build_view(
-        open_store(store), region=region, chain=chain, company=company, query=query,
-        query_name=Path(query_file).name if query_file else "", lang=lang,
+        open_store(store),
+        region=region,
+        chain=chain,
+        company=company,
+        query=query,
+        query_name=Path(query_file).name if query_file else "",
+        lang=lang,
     )
     path = write_html(view, output, open_browser=open_browser)
-    edges = sum(1 for e in view.edges)
     gaps = sum(1 for n in view.nodes if n.get("gap"))
-    click.echo(f"{path}: {view.title} — {len(view.nodes)} nodes, {edges} edges, {gaps} gaps")
+    counts = f"{len(view.nodes)} nodes, {len(view.edges)} edges, {gaps} gaps"
+    click.echo(f"{path}: {view.title} — {counts}")
 
 
 if __name__ == "__main__":

@@ -127,9 +127,7 @@ class Store:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise StoreError("expected a CONSTRUCT or DESCRIBE query, got a SELECT or ASK query")
-        return [
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result
-        ]
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
 
     def load_file(self, path: Path, graph: str, *, format: ox.RdfFormat | None = None) -> int:
         """Load one RDF file into the named graph ``graph``, replacing what it held; all or nothing."""

@@ -22,7 +22,7 @@ markup: the graph travels as escaped JSON and tooltips are DOM elements built wi
 >>> view.title
 'Xining: Photovoltaics chain'
 >>> [n["label"] for n in view.nodes if n["kind"] == "stage"][:3]
-['Industrial silicon', 'Polysilicon', 'Monocrystalline silicon ingot']
+['Industrial silicon\n[延链 extend]', 'Polysilicon', 'Quartz crucible\n[补链 fill]']
 >>> page = render_html(view)
 >>> "<script src=" in page, "network = new vis.Network" in page
 (False, True)
@@ -51,8 +51,8 @@ from rdflib.term import BNode, Literal, URIRef
 from .. import __version__
 from ..analysis.gaps import GAP_CLASSES, GapReport, StageGap, find_gaps
 from ..labels import LabelIndex, default_language
-from ..namespaces import curie
 from ..names import Names
+from ..namespaces import curie
 from ..project import to_networkx
 from ..store import Store
 from .files import atomic_write
@@ -82,8 +82,8 @@ PALETTE = (
 GAP_RED = "#d62728"
 REGION_GOLD = "#d4a017"
 NEUTRAL = "#6b7785"
-DX, DY = 230, 78
-_FONTS = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"  # horizontal step between tiers, vertical step between stages
+DX, DY = 230, 78  # horizontal step between tiers, vertical step between stages
+_FONTS = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 
 _WORDS = {
     "zh": {
@@ -91,7 +91,8 @@ _WORDS = {
         "region_title": "{region}：产业链总览",
         "company_title": "{company}：关联企业与环节",
         "query_title": "查询结果：{name}",
-        "subtitle": "缺口按 find_gaps 判定（{region}）；空心红色虚线框为缺口。拖动平移，滚轮缩放，悬停看详情。",
+        "subtitle": "缺口按 find_gaps 判定（{region}）；空心红色虚线框为缺口。"
+        "拖动平移，滚轮缩放，悬停看详情。",
         "kinds": "节点类型",
         "stage": "环节",
         "company": "企业",
@@ -218,8 +219,9 @@ def chain_colours(chains: Iterable[str]) -> dict[str, str]:
 class _Builder:
     """Collects nodes and edges of one view, with the styling rules shared by every view."""
 
-    def __init__(self, G: nx.MultiDiGraph, lang: str, labels: LabelIndex | None,
-                 report: GapReport | None) -> None:  # fmt: skip
+    def __init__(
+        self, G: nx.MultiDiGraph, lang: str, labels: LabelIndex | None, report: GapReport | None
+    ) -> None:
         self.G = G
         self.lang = lang
         self.words = _WORDS[lang]
@@ -309,9 +311,12 @@ class _Builder:
         if company in self.nodes:
             return self.nodes[company]
         stages = sorted(
-            {v for _, v, d in self.G.out_edges(company, data=True)
-             if d["predicate"] == "cg:produces"}
-        )  # fmt: skip
+            {
+                v
+                for _, v, d in self.G.out_edges(company, data=True)
+                if d["predicate"] == "cg:produces"
+            }
+        )
         chains = {self.G.nodes[s].get("chain") for s in stages}
         colour = self.chain_colour(chains.pop()) if len(chains) == 1 else NEUTRAL
         w = self.words
@@ -385,11 +390,25 @@ class _Builder:
     def stage_link(self, source: str, target: str, predicate: str) -> dict:
         if predicate == "cg:inputTo":
             colour = self.chain_colour(self.G.nodes[source].get("chain"))
-            return self.edge(source, target, predicate, color=colour, width=2.5,
-                             dashes=[8, 4], smooth={"type": "curvedCW", "roundness": 0.2})  # fmt: skip
+            return self.edge(
+                source,
+                target,
+                predicate,
+                color=colour,
+                width=2.5,
+                dashes=[8, 4],
+                smooth={"type": "curvedCW", "roundness": 0.2},
+            )
         if predicate == "cg:recycledInto":
-            return self.edge(source, target, predicate, color="#2ca02c", width=1.5,
-                             dashes=[2, 4], smooth={"type": "curvedCCW", "roundness": 0.3})  # fmt: skip
+            return self.edge(
+                source,
+                target,
+                predicate,
+                color="#2ca02c",
+                width=1.5,
+                dashes=[2, 4],
+                smooth={"type": "curvedCCW", "roundness": 0.3},
+            )
         return self.edge(source, target, predicate, color="#8a8a8a", width=1.5)
 
     def fact_rows(self, data: dict) -> list[list]:
@@ -416,14 +435,21 @@ class _Builder:
 
     def fact_edge(self, source: str, target: str, data: dict, **style) -> dict:
         head = self.labels.pick(data["fact"], self.lang) if self.labels else data["fact"]
-        return self.edge(source, target, data["predicate"], fact=data["fact"],
-                         capacity=data.get("capacity"), unit=data.get("unit"),
-                         tip={"head": head, "rows": self.fact_rows(data)}, **style)  # fmt: skip
+        return self.edge(
+            source,
+            target,
+            data["predicate"],
+            fact=data["fact"],
+            capacity=data.get("capacity"),
+            unit=data.get("unit"),
+            tip={"head": head, "rows": self.fact_rows(data)},
+            **style,
+        )
 
     def add_facts(self, stages: Iterable[str], place, claims: bool = True) -> None:
         """Producers, projects and claims of ``stages`` in scope; ``place(node, stage, kind)``."""
         for stage in stages:
-            for subject, _, key, data in sorted(
+            for subject, _, _key, data in sorted(
                 self.G.in_edges(stage, keys=True, data=True), key=lambda e: (str(e[0]), str(e[2]))
             ):
                 predicate = data["predicate"]
@@ -435,8 +461,14 @@ class _Builder:
                     if data.get("kind") == "project":
                         project = self.add_project(data["fact"], stage)
                         place(project, stage, "project")
-                        self.edge(subject, data["fact"], "cg:producer", color="#9a9a9a",
-                                  width=1, arrows="")  # fmt: skip
+                        self.edge(
+                            subject,
+                            data["fact"],
+                            "cg:producer",
+                            color="#9a9a9a",
+                            width=1,
+                            arrows="",
+                        )
                         self.fact_edge(data["fact"], stage, data, color=colour, dashes=[6, 4])
                         place(company, stage, "project")
                     else:
@@ -494,8 +526,12 @@ class _Builder:
             {
                 "title": w["kinds"],
                 "items": [
-                    {"css": shapes[k][0], "style": shapes[k][1], "glyph": shapes[k][2],
-                     "text": w[k]}  # fmt: skip
+                    {
+                        "css": shapes[k][0],
+                        "style": shapes[k][1],
+                        "glyph": shapes[k][2],
+                        "text": w[k],
+                    }
                     for k in ("stage", "company", "project", "region", "chain", "literal")
                     if k in kinds
                 ],
@@ -503,43 +539,65 @@ class _Builder:
         ]
         chains = sorted(c for c in self.chains_seen if c)
         if chains:
-            sections.append({
-                "title": w["chains"],
-                "items": [
-                    {"css": "sw-box", "style": f"background:{self.chain_colour(c)}", "glyph": "",
-                     "text": self.label(c)}  # fmt: skip
-                    for c in chains
-                ],
-            })  # fmt: skip
+            sections.append(
+                {
+                    "title": w["chains"],
+                    "items": [
+                        {
+                            "css": "sw-box",
+                            "style": f"background:{self.chain_colour(c)}",
+                            "glyph": "",
+                            "text": self.label(c),
+                        }
+                        for c in chains
+                    ],
+                }
+            )
         if self.gaps and "stage" in kinds:
             classes = " ".join(
                 v["zh"] if self.lang == "zh" else f"{v['zh']} {v['en']}"
                 for v in GAP_CLASSES.values()
             )
-            sections.append({
-                "title": w["stages"],
-                "items": [
-                    {"css": "sw-box", "style": "background:#9cc3e4;border-color:#1f77b4",
-                     "glyph": "", "text": w["present"]},
-                    {"css": "sw-box", "style": "background:#dcebf6;border-color:#1f77b4",
-                     "glyph": "", "text": w["asserted"]},
-                    {"css": "sw-gap", "style": "", "glyph": "", "text": w["gap"].format(
-                        classes=classes)},
-                    {"css": "sw-box", "style": "background:#fff;border:1px dotted #9a9a9a",
-                     "glyph": "", "text": w["missing"]},
-                ],
-            })  # fmt: skip
+            sections.append(
+                {
+                    "title": w["stages"],
+                    "items": [
+                        {
+                            "css": "sw-box",
+                            "style": "background:#9cc3e4;border-color:#1f77b4",
+                            "glyph": "",
+                            "text": w["present"],
+                        },
+                        {
+                            "css": "sw-box",
+                            "style": "background:#dcebf6;border-color:#1f77b4",
+                            "glyph": "",
+                            "text": w["asserted"],
+                        },
+                        {
+                            "css": "sw-gap",
+                            "style": "",
+                            "glyph": "",
+                            "text": w["gap"].format(classes=classes),
+                        },
+                        {
+                            "css": "sw-box",
+                            "style": "background:#fff;border:1px dotted #9a9a9a",
+                            "glyph": "",
+                            "text": w["missing"],
+                        },
+                    ],
+                }
+            )
         predicates = {e["predicate"] for e in self.edges}
         edge_items = [
             ("cg:nextStage", "border-top-color:#8a8a8a", w["next"]),
             ("cg:inputTo", "border-top-style:dashed;border-top-color:#e377c2", w["input"]),
-            ("cg:recycledInto", "border-top-style:dotted;border-top-color:#2ca02c",
-             w["recycled"]),
+            ("cg:recycledInto", "border-top-style:dotted;border-top-color:#2ca02c", w["recycled"]),
             ("cg:produces", "border-top-width:5px;border-top-color:#6b7785", w["produces"]),
-            ("cg:producer", "border-top-style:dashed;border-top-color:#6b7785",
-             w["project_edge"]),
+            ("cg:producer", "border-top-style:dashed;border-top-color:#6b7785", w["project_edge"]),
             ("cg:claims", "border-top-style:dotted;border-top-color:#d4a017", w["claims"]),
-        ]  # fmt: skip
+        ]
         items = [
             {"css": "sw-line", "style": style, "glyph": "", "text": text}
             for predicate, style, text in edge_items
@@ -667,11 +725,18 @@ def _spring(builder: _Builder, fixed: set[str], seed: int = 7) -> None:
             ax, ay = 0.0, 0.0
         pos[n] = (ax + 0.03 * math.cos(i), ay + 0.15 + 0.03 * math.sin(i))
     if fixed:
-        result = nx.spring_layout(H, pos=pos, fixed=list(fixed & set(H)), k=0.09,
-                                  iterations=60, seed=seed, method="force")  # fmt: skip
+        result = nx.spring_layout(
+            H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed, method="force"
+        )
     else:
-        result = nx.spring_layout(H, k=1.5 / math.sqrt(len(H)), iterations=80, seed=seed,
-                                  method="force", scale=len(H) ** 0.5 * 0.12)  # fmt: skip
+        result = nx.spring_layout(
+            H,
+            k=1.5 / math.sqrt(len(H)),
+            iterations=80,
+            seed=seed,
+            method="force",
+            scale=len(H) ** 0.5 * 0.12,
+        )
     for n in free if fixed else nodes:
         nodes[n]["x"], nodes[n]["y"] = result[n][0] * scale, result[n][1] * scale
 
@@ -726,9 +791,11 @@ def region_view(
 
 
 def company_view(
-    G: nx.MultiDiGraph, company: str, report: GapReport | None = None,
+    G: nx.MultiDiGraph,
+    company: str,
+    report: GapReport | None = None,
     labels: LabelIndex | None = None,
-) -> View:  # fmt: skip
+) -> View:
     """A company, the stages it makes or builds, their neighbour stages and other producers.
 
     ``G`` should hold every region's facts (``to_networkx(store)``); ``report`` marks gaps.
@@ -759,8 +826,9 @@ def company_view(
         if d["predicate"] == "cg:produces" and u in builder.nodes and v in own:
             source = key if key in builder.nodes else u
             if d.get("site") in builder.nodes:
-                builder.edge(source, d["site"], "cg:site", color="#c9b26b", width=1,
-                             dashes=[2, 3], arrows="")  # fmt: skip
+                builder.edge(
+                    source, d["site"], "cg:site", color="#c9b26b", width=1, dashes=[2, 3], arrows=""
+                )
     xs = _tier_x(G, sorted(neighbours))
     rows: dict[float, int] = defaultdict(int)
     for stage in sorted(neighbours, key=lambda s: (xs[s], s)):
@@ -775,9 +843,14 @@ def company_view(
 
 
 def query_view(
-    store: Store, query: str, *, name: str = "", lang: str | None = None,
-    report: GapReport | None = None, G: nx.MultiDiGraph | None = None,
-) -> View:  # fmt: skip
+    store: Store,
+    query: str,
+    *,
+    name: str = "",
+    lang: str | None = None,
+    report: GapReport | None = None,
+    G: nx.MultiDiGraph | None = None,
+) -> View:
     """The triples of a CONSTRUCT ``query`` on ``store``: IRIs and literals as nodes."""
     lang = lang or default_language()
     if G is None:
@@ -801,10 +874,16 @@ def query_view(
             elif term.datatype:
                 rows.append(["datatype", curie(str(term.datatype))])
             builder.nodes[node_id] = {
-                "id": node_id, "label": short, "kind": "literal", "shape": "box",
-                "x": 0.0, "y": 0.0, "color": {"background": "#f4f4f4", "border": "#b0b0b0"},
-                "font": {"size": 11}, "tip": {"head": short, "rows": rows},
-            }  # fmt: skip
+                "id": node_id,
+                "label": short,
+                "kind": "literal",
+                "shape": "box",
+                "x": 0.0,
+                "y": 0.0,
+                "color": {"background": "#f4f4f4", "border": "#b0b0b0"},
+                "font": {"size": 11},
+                "tip": {"head": short, "rows": rows},
+            }
             return node_id
         node_id = curie(str(term)) if isinstance(term, URIRef) else f"_:{term}"
         if node_id in builder.nodes:
@@ -824,11 +903,15 @@ def query_view(
             is_chain = kind == "chain"
             colour = builder.chain_colour(node_id) if is_chain else NEUTRAL
             builder.nodes[node_id] = {
-                "id": node_id, "label": label, "kind": "chain" if is_chain else "resource",
-                "shape": "ellipse", "x": 0.0, "y": 0.0,
+                "id": node_id,
+                "label": label,
+                "kind": "chain" if is_chain else "resource",
+                "shape": "ellipse",
+                "x": 0.0,
+                "y": 0.0,
                 "color": {"background": _mix(colour, 0.7), "border": colour},
                 "tip": {"head": label, "rows": [[w["id"], node_id]]},
-            }  # fmt: skip
+            }
             if is_chain:
                 builder.chains_seen.add(node_id)
         return node_id
@@ -837,9 +920,16 @@ def query_view(
         if isinstance(s, BNode | URIRef) and isinstance(p, URIRef):
             source, target = node_for(s), node_for(o)
             predicate = curie(str(p))
-            builder.edge(source, target, predicate, label=labels.pick(predicate, lang),
-                         color="#8a8a8a", width=1.2, font={"size": 10, "color": "#555555"},
-                         tip={"head": predicate, "rows": [[w["predicate"], predicate]]})  # fmt: skip
+            builder.edge(
+                source,
+                target,
+                predicate,
+                label=labels.pick(predicate, lang),
+                color="#8a8a8a",
+                width=1.2,
+                font={"size": 10, "color": "#555555"},
+                tip={"head": predicate, "rows": [[w["predicate"], predicate]]},
+            )
     _spring(builder, set())
     title = w["query_title"].format(name=name or "CONSTRUCT")
     region_label = report.region_label if report else ""
@@ -847,9 +937,15 @@ def query_view(
 
 
 def build_view(
-    store: Store, *, region: str = "西宁", chain: str | None = None, company: str | None = None,
-    query: str | None = None, query_name: str = "", lang: str | None = None,
-) -> View:  # fmt: skip
+    store: Store,
+    *,
+    region: str = "西宁",
+    chain: str | None = None,
+    company: str | None = None,
+    query: str | None = None,
+    query_name: str = "",
+    lang: str | None = None,
+) -> View:
     """The view the ``viz`` command draws, from names as a user types them.
 
     ``query`` (CONSTRUCT text) wins over ``company``, which wins over ``chain``; with none of
@@ -861,8 +957,9 @@ def build_view(
     if query is not None:
         G = to_networkx(store, region_id, lang=lang)
         report = find_gaps(G, region_id)
-        return query_view(store, query, name=query_name, lang=lang, report=report,
-                          G=to_networkx(store, lang=lang))  # fmt: skip
+        return query_view(
+            store, query, name=query_name, lang=lang, report=report, G=to_networkx(store, lang=lang)
+        )
     labels = names.labels
     if company is not None:
         company_id = names.resolve(company, "company")
@@ -918,8 +1015,14 @@ class OfflineNetwork(Network):
     """A pyvis network rendered with chaingraph's template: one file, no CDN, data as JSON."""
 
     def __init__(self, view: View, **kwargs) -> None:
-        super().__init__(directed=True, height="100%", width="100%",
-                         cdn_resources="in_line", heading=view.title, **kwargs)  # fmt: skip
+        super().__init__(
+            directed=True,
+            height="100%",
+            width="100%",
+            cdn_resources="in_line",
+            heading=view.title,
+            **kwargs,
+        )
         self.view = view
         self.environment = Environment(autoescape=select_autoescape(default=True))
         self.template = self.environment.from_string(_static("viz.html.jinja"))
@@ -939,7 +1042,7 @@ class OfflineNetwork(Network):
             subtitle=view.subtitle,
             legend=view.legend,
             bgcolor=self.bgcolor,
-            csp=csp,
+            csp=Markup(csp),
             version=__version__,
             vis_version=VIS_NETWORK_VERSION,
             vis_js=Markup(vis_js),
@@ -970,9 +1073,12 @@ def render_html(view: View) -> str:
 
 
 def write_html(
-    view: View, path: str | Path, *, open_browser: bool = False,
+    view: View,
+    path: str | Path,
+    *,
+    open_browser: bool = False,
     network: OfflineNetwork | None = None,
-) -> Path:  # fmt: skip
+) -> Path:
     """Write the page atomically to ``path``; open it in the browser if asked."""
     html = (network or to_network(view)).generate_html()
     target = atomic_write(path, html)
