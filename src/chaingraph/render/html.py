@@ -21,8 +21,8 @@ markup: the graph travels as escaped JSON and tooltips are DOM elements built wi
 >>> view = build_view(open_store(), region="西宁", chain="光伏", lang="en")
 >>> view.title
 'Xining: Photovoltaics chain'
->>> [n["label"] for n in view.nodes if n["kind"] == "stage"][:3]
-['Industrial silicon\n[延链 extend]', 'Polysilicon', 'Quartz crucible\n[补链 fill]']
+>>> [(n["id"], n.get("gap_label")) for n in view.nodes if n["kind"] == "stage"][:3]
+[('pv:industrial-silicon', '延链'), ('pv:polysilicon', None), ('pv:quartz-crucible', '补链')]
 >>> page = render_html(view)
 >>> "<script src=" in page, "network = new vis.Network" in page
 (False, True)
