@@ -115,7 +115,7 @@ def _output_errors(command):
 
         try:
             return command(*args, **kwargs)
-        except (OutputError, ViewError) as error:
+        except (OutputError, ViewError, OSError) as error:
             raise UserError(str(error)) from None
 
     return wrapper
@@ -169,6 +169,44 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
     gaps = sum(1 for n in view.nodes if n.get("gap"))
     counts = f"{len(view.nodes)} nodes, {len(view.edges)} edges, {gaps} gaps"
     click.echo(f"{path}: {view.title} — {counts}")
+
+
+@main.command()
+@store_option
+@click.option(
+    "--region", default=None, help="Region name, alias or id. Default: every region's facts."
+)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["graphml", "gexf", "turtle", "jsonld", "csv"]),
+    help="graphml/gexf: the NetworkX projection; turtle/jsonld: the triples; csv: node and "
+    "edge tables.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="File to write. csv: nodes go to FILE, edges to FILE-stem-edges.csv beside it (or "
+    "nodes.csv and edges.csv when FILE is a directory).",
+)
+@lang_option
+@click.option("--excel", is_flag=True, help="csv: start the files with a BOM, for Excel.")
+@handle_errors
+@_output_errors
+def export(store, region, fmt, output, lang, excel):
+    """Export the graph for Gephi, yEd, Cytoscape, RDF tools or spreadsheets.
+
+    Labels follow --lang (GraphML, GEXF, CSV; both languages are kept as label_zh and
+    label_en); JSON-LD groups labels by language. Files are written atomically.
+    """
+    from .render.export import export as export_graph
+
+    paths = export_graph(open_store(store), fmt, output, region=region, lang=lang, excel=excel)
+    for path in paths:
+        click.echo(f"{path} ({path.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":
