@@ -702,11 +702,39 @@ def chain_view(
     return builder.view(title, words["subtitle"].format(region=region_label))
 
 
+def _free_layout(builder: _Builder, seed: int = 7, wrap: float = 2400.0) -> None:
+    """Lay out every node with nothing fixed: a spring layout per connected component, sized by
+    the component, components packed in rows (largest first)."""
+    H = nx.Graph()
+    H.add_nodes_from(builder.nodes)
+    H.add_edges_from((e["from"], e["to"]) for e in builder.edges)
+    x0 = y0 = row_height = 0.0
+    for component in sorted(nx.connected_components(H), key=lambda c: (-len(c), min(c))):
+        radius = 95.0 * math.sqrt(len(component))
+        if len(component) == 1:
+            pos = {next(iter(component)): (0.0, 0.0)}
+        else:
+            pos = nx.spring_layout(H.subgraph(component), seed=seed, iterations=100,
+                                   method="force")  # fmt: skip
+        if x0 > 0 and x0 + 2 * radius > wrap:
+            x0, y0, row_height = 0.0, y0 + row_height + 120, 0.0
+        for n, (x, y) in pos.items():
+            builder.nodes[n]["x"], builder.nodes[n]["y"] = (
+                x0 + radius * (1 + x),
+                y0 + radius * (1 + y),
+            )
+        x0 += 2 * radius + 120
+        row_height = max(row_height, 2 * radius)
+
+
 def _spring(builder: _Builder, fixed: set[str], seed: int = 7) -> None:
     """Place the nodes not in ``fixed`` with a NetworkX spring layout around the fixed ones."""
     nodes = builder.nodes
     free = [n for n in nodes if n not in fixed]
     if not free:
+        return
+    if not fixed:
+        _free_layout(builder, seed)
         return
     H = nx.Graph()
     H.add_nodes_from(nodes)
@@ -724,20 +752,10 @@ def _spring(builder: _Builder, fixed: set[str], seed: int = 7) -> None:
         else:
             ax, ay = 0.0, 0.0
         pos[n] = (ax + 0.03 * math.cos(i), ay + 0.15 + 0.03 * math.sin(i))
-    if fixed:
-        result = nx.spring_layout(
-            H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed, method="force"
-        )
-    else:
-        result = nx.spring_layout(
-            H,
-            k=1.5 / math.sqrt(len(H)),
-            iterations=80,
-            seed=seed,
-            method="force",
-            scale=len(H) ** 0.5 * 0.12,
-        )
-    for n in free if fixed else nodes:
+    result = nx.spring_layout(
+        H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed, method="force"
+    )
+    for n in free:
         nodes[n]["x"], nodes[n]["y"] = result[n][0] * scale, result[n][1] * scale
 
 
