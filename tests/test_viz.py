@@ -244,6 +244,17 @@ def test_payload_names_stay_data_in_the_page():
     assert "<img" not in html and "<svg" not in html and html.count("</script>") == 3
 
 
+def test_titles_and_legend_are_escaped():
+    from chaingraph.render.html import View
+
+    legend = [{"title": PAYLOADS[0], "items": [{"css": "", "style": "", "glyph": "",
+                                               "text": PAYLOADS[2]}]}]  # fmt: skip
+    html = render_html(View(title=PAYLOADS[1], subtitle=PAYLOADS[2], lang="zh", legend=legend))
+    for payload in PAYLOADS:
+        assert payload not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
 def test_write_is_atomic(tmp_path, pages):
     view, _ = pages["company"]
     target = tmp_path / "page.html"
