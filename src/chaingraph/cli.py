@@ -189,5 +189,109 @@ def validate(files, store, shapes, lang, fmt):
         sys.exit(1)
 
 
+def _output_errors(command):
+    """Turn view and output-file errors into a clean message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .render.files import OutputError
+        from .render.html import ViewError
+
+        try:
+            return command(*args, **kwargs)
+        except (OutputError, ViewError, OSError) as error:
+            raise UserError(str(error)) from None
+
+    return wrapper
+
+
+@main.command()
+@store_option
+@click.option(
+    "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+)
+@click.option("--chain", default=None, help="Draw this chain of the region (name or id).")
+@click.option("--company", default=None, help="Draw this company's neighbourhood (name or id).")
+@click.option(
+    "--query",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Draw the triples of this SPARQL CONSTRUCT query (a .rq file), run on the store.",
+)
+@lang_option
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@handle_errors
+@_output_errors
+def viz(store, region, chain, company, query_file, lang, output, open_browser):
+    """Draw a chain, a region overview, a company's neighbourhood or a query as an HTML page.
+
+    The page is one self-contained file (vis-network inlined, no network access). Gaps are
+    hollow red dashed stages labelled 补链/延链/强链/建链; hover for capacity, status and the
+    source sentence. Default: the overview of every chain in the region.
+    """
+    from pathlib import Path
+
+    from .render.html import build_view, write_html
+
+    query = None
+    if query_file is not None:
+        query = Path(query_file).read_text(encoding="utf-8")
+    view = build_view(
+        open_store(store),
+        region=region,
+        chain=chain,
+        company=company,
+        query=query,
+        query_name=Path(query_file).name if query_file else "",
+        lang=lang,
+    )
+    path = write_html(view, output, open_browser=open_browser)
+    gaps = sum(1 for n in view.nodes if n.get("gap"))
+    counts = f"{len(view.nodes)} nodes, {len(view.edges)} edges, {gaps} gaps"
+    click.echo(f"{path}: {view.title} — {counts}")
+
+
+@main.command()
+@store_option
+@click.option(
+    "--region", default=None, help="Region name, alias or id. Default: every region's facts."
+)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["graphml", "gexf", "turtle", "jsonld", "csv"]),
+    help="graphml/gexf: the NetworkX projection; turtle/jsonld: the triples; csv: node and "
+    "edge tables.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="File to write. csv: nodes go to FILE, edges to FILE-stem-edges.csv beside it (or "
+    "nodes.csv and edges.csv when FILE is a directory).",
+)
+@lang_option
+@click.option("--excel", is_flag=True, help="csv: start the files with a BOM, for Excel.")
+@handle_errors
+@_output_errors
+def export(store, region, fmt, output, lang, excel):
+    """Export the graph for Gephi, yEd, Cytoscape, RDF tools or spreadsheets.
+
+    Labels follow --lang (GraphML, GEXF, CSV; both languages are kept as label_zh and
+    label_en); JSON-LD groups labels by language. Files are written atomically.
+    """
+    from .render.export import export as export_graph
+
+    paths = export_graph(open_store(store), fmt, output, region=region, lang=lang, excel=excel)
+    for path in paths:
+        click.echo(f"{path} ({path.stat().st_size} bytes)")
+
+
 if __name__ == "__main__":
     sys.exit(main())
