@@ -114,6 +114,21 @@ class Store:
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
         return bool(self._run(query, bindings))
 
+    def construct(
+        self, query: str, bindings: Mapping[str, Node] | None = None
+    ) -> list[tuple[Node, Node, Node]]:
+        """Run a CONSTRUCT (or DESCRIBE) query; the resulting triples as rdflib terms.
+
+        >>> triples = open_store().construct(
+        ...     "CONSTRUCT { pv:wafer cg:next ?n } WHERE { pv:wafer cg:nextStage ?n }")
+        >>> [o.split("/")[-1] for _, _, o in triples]
+        ['cell']
+        """
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreError("expected a CONSTRUCT or DESCRIBE query, got a SELECT or ASK query")
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+
     def load_file(self, path: Path, graph: str, *, format: ox.RdfFormat | None = None) -> int:
         """Load an RDF file into named graph ``graph``, replacing its content; all or nothing."""
         format = format or ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
