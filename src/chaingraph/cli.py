@@ -175,18 +175,18 @@ def load(store, files, fmt, replace, example, verbose):
     location = _need_store(store, "load")
     if not files and not example:
         raise UserError("nothing to load: name RDF files, or --example for the Xining facts")
-    target = open_store(location)
     progress = _LoadProgress(verbose)
     records = []
-    try:
-        if files:
-            records += target.load_files(
-                list(files), format=fmt, replace=replace, progress=progress
-            )
-        if example:
-            records += load_example(target, replace=replace)
-    finally:
-        progress.stop()
+    with open_store(location) as target:
+        try:
+            if files:
+                records += target.load_files(
+                    list(files), format=fmt, replace=replace, progress=progress
+                )
+            if example:
+                records += load_example(target, replace=replace)
+        finally:
+            progress.stop()
     total = sum(r.triples for r in records)
     click.echo(f"Loaded {len(records)} file(s), {total:,} triples, into {location}:")
     for r in records:
@@ -224,11 +224,15 @@ def graphs(store, fmt):
 @handle_errors
 def drop(store, graph_or_file):
     """Remove a loaded file's graph and its load record (by graph IRI, file path or file name)."""
+    with open_store(_need_store(store, "drop")) as target:
+        _drop(target, graph_or_file)
+
+
+def _drop(target, graph_or_file: str) -> None:
     from pathlib import Path
 
     from .store import graph_for_file
 
-    target = open_store(_need_store(store, "drop"))
     records = target.graph_records()
     known = set(target.graphs()) | {r.graph for r in records}
     if graph_or_file in known:
@@ -243,8 +247,11 @@ def drop(store, graph_or_file):
             raise UserError(f"{what} {graph_or_file!r}; give the graph IRI. Loaded: {names}")
         graph = matches[0]
     before = len(target)
-    target.drop_graph(graph)
-    click.echo(f"Dropped <{graph}>: {before - len(target):,} triples removed")
+    record = target.drop_graph(graph)
+    if record:
+        click.echo(f"Dropped <{graph}> ({record.name}, {record.triples:,} triples) and its record")
+    else:
+        click.echo(f"Dropped <{graph}> ({before - len(target):,} triples)")
 
 
 @main.command()
@@ -316,12 +323,12 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     if info.is_update and not update:
         raise UserError("this is a SPARQL UPDATE, which changes the store; add --update to run it")
     if info.is_update:
-        target = open_store(store)
-        before = len(target)
-        check_outbound(text, allow_hosts, target.graphs())
-        target.update(text, timeout=timeout)
-        where = target.location or "the in-memory store (changes are not kept)"
-        click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
+        with open_store(store) as target:
+            before = len(target)
+            check_outbound(text, allow_hosts, target.graphs())
+            target.update(text, timeout=timeout)
+            where = target.location or "the in-memory store (changes are not kept)"
+            click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
         return
     source = open_store(store, read_only=True)
     check_outbound(text, allow_hosts, source.graphs())

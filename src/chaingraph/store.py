@@ -316,7 +316,19 @@ class Store:
 
     def __repr__(self) -> str:
         where = self.location or "memory"
+        if self._inner is None:
+            return f"<chaingraph.Store {where}: closed>"
         return f"<chaingraph.Store {where}: {len(self)} triples>"
+
+    def close(self) -> None:
+        """Release the store (and a directory store's lock); the object is unusable after."""
+        self._inner = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # -- reading -------------------------------------------------------------------------------
 
