@@ -330,21 +330,23 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
             where = target.location or "the in-memory store (changes are not kept)"
             click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
         return
-    source = open_store(store, read_only=True)
-    check_outbound(text, allow_hosts, source.graphs())
-    result = source.query(text, timeout=timeout)
-    if isinstance(result, bool):
-        click.echo(render_ask(result, fmt), nl=False)
-        sys.exit(0 if result else 1)
-    if info.returns_graph:
-        click.echo(render_graph(result, fmt), nl=False)
-        return
-    labels = None
-    if fmt in ("table", "markdown"):
-        from .labels import LabelIndex
+    with open_store(store, read_only=True) as source:
+        check_outbound(text, allow_hosts, source.graphs())
+        result = source.query(text, timeout=timeout)
+        if isinstance(result, bool):
+            output = render_ask(result, fmt)
+        elif info.returns_graph:
+            output = render_graph(result, fmt)
+        else:
+            labels = None
+            if fmt in ("table", "markdown"):
+                from .labels import LabelIndex
 
-        labels = LabelIndex.from_store(source)
-    click.echo(render_select(result, fmt, labels=labels, lang=lang), nl=False)
+                labels = LabelIndex.from_store(source)
+            output = render_select(result, fmt, labels=labels, lang=lang)
+    click.echo(output, nl=False)
+    if result is False:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,11 @@ def _walk(node) -> Iterable[CompValue]:
             stack.extend(item)
 
 
+def _get(node: CompValue, key: str):
+    # CompValue.get() returns the key itself when it is missing, so look first.
+    return node[key] if key in node else None
+
+
 def _parse(text: str):
     try:
         return parseQuery(text)
@@ -119,7 +124,8 @@ def _parse(text: str):
         except ParseException as update_error:
             error = update_error if update_error.loc > query_error.loc else query_error
             raise StoreError(
-                f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}. "
+                f"SPARQL syntax error at line {error.lineno}, column {error.col} "
+                f"(near {error.line.strip()[:60]!r}): {error.msg}. "
                 "(chaingraph reads every query with a SPARQL 1.1 parser before running it.)"
             ) from None
 
@@ -132,7 +138,7 @@ def inspect_query(text: str) -> QueryInfo:
     base = None
     for node in nodes:
         if node.name == "PrefixDecl":
-            prefixes[node.get("prefix") or ""] = str(node["iri"])
+            prefixes[_get(node, "prefix") or ""] = str(node["iri"])
         elif node.name == "Base":
             base = str(node["iri"])
 
@@ -140,8 +146,8 @@ def inspect_query(text: str) -> QueryInfo:
         if isinstance(term, Variable) or term is None:
             return None
         if isinstance(term, CompValue) and term.name == "pname":
-            namespace = prefixes.get(term.get("prefix") or "")
-            return None if namespace is None else namespace + (term.get("localname") or "")
+            namespace = prefixes.get(_get(term, "prefix") or "")
+            return None if namespace is None else namespace + (_get(term, "localname") or "")
         iri = str(term)
         return urljoin(base, iri) if base and not urlsplit(iri).scheme else iri
 
@@ -152,15 +158,15 @@ def inspect_query(text: str) -> QueryInfo:
     info = QueryInfo(kind)
     for node in nodes:
         if node.name == "ServiceGraphPattern":
-            info.targets.append(("SERVICE", resolve(node.get("term"))))
+            info.targets.append(("SERVICE", resolve(_get(node, "term"))))
         elif node.name == "Load":
-            info.targets.append(("LOAD", resolve(node.get("iri"))))
+            info.targets.append(("LOAD", resolve(_get(node, "iri"))))
         elif node.name in ("DatasetClause", "UsingClause"):
             keyword = "FROM" if node.name == "DatasetClause" else "USING"
-            if node.get("named") is not None:
+            if "named" in node:
                 info.targets.append((keyword + " NAMED", resolve(node["named"])))
             else:
-                info.targets.append((keyword, resolve(node.get("default"))))
+                info.targets.append((keyword, resolve(_get(node, "default"))))
     info.targets = list(dict.fromkeys(info.targets))
     info.remote = [
         f"{k} <{iri}>" if iri else f"{k} with a variable endpoint"

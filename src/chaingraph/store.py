@@ -731,4 +731,7 @@ def open_store(
     store = Store(_open_inner(path, False), str(path))
     if len(store) == 0:
         store._write(_bundled_parsed("base"), False, None)
+    if read_only:  # a new store, now created: reopen it without the lock
+        store.close()
+        return Store(_open_inner(path, True), str(path), read_only=True)
     return store
