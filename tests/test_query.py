@@ -77,7 +77,14 @@ def test_tsv_and_json_mean_what_oxigraph_means(oxigraph_reference):
 
 def test_table_has_label_columns_in_the_chosen_language():
     zh = cli("query", "--lang", "zh", "SELECT ?stage WHERE { BIND(pv:wafer AS ?stage) }")
-    en = cli("query", "--lang", "en", "--format", "markdown", "SELECT ?stage WHERE { BIND(pv:wafer AS ?stage) }")
+    en = cli(
+        "query",
+        "--lang",
+        "en",
+        "--format",
+        "markdown",
+        "SELECT ?stage WHERE { BIND(pv:wafer AS ?stage) }",
+    )
     assert zh.exit_code == en.exit_code == 0
     assert "stage_label" in zh.output and "pv:wafer" in zh.output and "硅片" in zh.output
     assert en.output.splitlines()[0] == "| stage | stage_label |"
@@ -91,7 +98,10 @@ def test_ask_prints_true_or_false_and_sets_the_exit_code():
     no = cli("query", "ASK { pv:wafer a cg:Chain }")
     assert (yes.exit_code, yes.output) == (0, "true\n")
     assert (no.exit_code, no.output) == (1, "false\n")
-    assert json.loads(cli("query", "--format", "json", "ASK {}").output) == {"head": {}, "boolean": True}
+    assert json.loads(cli("query", "--format", "json", "ASK {}").output) == {
+        "head": {},
+        "boolean": True,
+    }
 
 
 def test_construct_prints_turtle_or_json_ld():
@@ -112,7 +122,9 @@ def test_named_queries_list_and_run(tmp_path):
     for query in named_queries().values():
         assert query.name in listing.output and query.title in listing.output
     stages = cli("query", "--name", "stages", "--format", "csv")
-    assert stages.exit_code == 0 and stages.stdout_bytes.startswith(b"chain,stage,position,role,weight\r\n")
+    assert stages.exit_code == 0 and stages.stdout_bytes.startswith(
+        b"chain,stage,position,role,weight\r\n"
+    )
     unknown = cli("query", "--name", "nope")
     assert unknown.exit_code == 2 and "no query named 'nope'" in unknown.output
     path = tmp_path / "q.rq"
@@ -255,7 +267,10 @@ def test_outbound_forms_are_refused_and_nothing_is_sent(recorder, template):
 def test_load_in_an_update_is_refused(recorder, tmp_path):
     host, requests = recorder
     store = str(tmp_path / "store")
-    for text in (f"LOAD <http://{host}/data.ttl>", f"load silent <http://{host}/x> into graph <urn:g>"):
+    for text in (
+        f"LOAD <http://{host}/data.ttl>",
+        f"load silent <http://{host}/x> into graph <urn:g>",
+    ):
         result = cli("query", "--store", store, "--update", text)
         assert result.exit_code == 2 and "--allow-host 127.0.0.1" in result.output
     assert requests == []
@@ -289,7 +304,9 @@ def test_json_ld_with_a_remote_context_is_refused_without_a_request(recorder, tm
     assert "remote" in result.output and "nothing was loaded" in result.output
     nested = tmp_path / "nested.jsonld"
     nested.write_text(
-        json.dumps({"@context": {"@vocab": "urn:v:"}, "@graph": [{"@context": [f"http://{host}/c"]}]}),
+        json.dumps(
+            {"@context": {"@vocab": "urn:v:"}, "@graph": [{"@context": [f"http://{host}/c"]}]}
+        ),
         encoding="utf-8",
     )
     assert cli("load", "--store", str(tmp_path / "store"), str(nested)).exit_code == 2
@@ -301,5 +318,7 @@ def test_json_ld_with_a_remote_context_is_refused_without_a_request(recorder, tm
 
 def test_csv_values_round_trip_through_a_csv_reader():
     text = 'SELECT ?a ?b WHERE { VALUES (?a ?b) { ("x, \\"y\\"" UNDEF) } }'
-    rows = list(csv.reader(io.StringIO(cli("query", "--format", "csv", text).stdout_bytes.decode())))
+    rows = list(
+        csv.reader(io.StringIO(cli("query", "--format", "csv", text).stdout_bytes.decode()))
+    )
     assert rows == [["a", "b"], ['x, "y"', ""]]

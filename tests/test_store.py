@@ -46,7 +46,8 @@ SAME_DATA = {
     "facts.jsonld": (
         '[{"@id": "http://example.org/a", "http://example.org/p": "一", '
         '"http://example.org/q": {"@id": "http://example.org/b"}}, '
-        '{"@id": "http://example.org/b", "http://example.org/p": {"@value": "two", "@language": "en"}}]'
+        '{"@id": "http://example.org/b", '
+        '"http://example.org/p": {"@value": "two", "@language": "en"}}]'
     ),
     "facts.rdf": (
         '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
@@ -92,7 +93,10 @@ def test_new_directory_store_has_the_base_data_but_not_the_example(store_dir):
     assert GRAPH_BASE + "ontology/chaingraph.ttl" in graphs
     assert GRAPH_BASE + "data/chains/pv.ttl" in graphs
     assert GRAPH_BASE + "data/regions/xining-2022.ttl" not in graphs
-    assert {r.name for r in store.graph_records()} >= {"ontology/chaingraph.ttl", "data/chains/pv.ttl"}
+    assert {r.name for r in store.graph_records()} >= {
+        "ontology/chaingraph.ttl",
+        "data/chains/pv.ttl",
+    }
 
 
 def test_graph_iri_is_stable_and_hides_the_path(tmp_path):
@@ -114,7 +118,7 @@ def test_each_format_loads_the_same_triples_into_the_files_graph(tmp_path, store
     store = open_store(store_dir, read_only=True)
     graph = graph_for_file(path)
     assert count(store, graph) == 3
-    rows = store.select(f'SELECT ?o WHERE {{ GRAPH <{graph}> {{ <{EX}a> <{EX}p> ?o }} }}')
+    rows = store.select(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ <{EX}a> <{EX}p> ?o }} }}")
     assert [str(r["o"]) for r in rows] == ["一"]
     (record,) = [r for r in store.graph_records() if r.graph == graph]
     assert record.name == name
@@ -130,7 +134,9 @@ def test_format_option_overrides_the_extension(tmp_path, store_dir):
     assert unknown.exit_code == 2
     assert "unknown file type '.txt'" in unknown.output
     assert "turtle (.ttl)" in unknown.output and "rdfxml (.rdf, .owl, .xml)" in unknown.output
-    assert cli("load", "--store", str(store_dir), "--format", "text/turtle", str(path)).exit_code == 0
+    assert (
+        cli("load", "--store", str(store_dir), "--format", "text/turtle", str(path)).exit_code == 0
+    )
     assert count(open_store(store_dir, read_only=True), graph_for_file(path)) == 3
 
 
@@ -147,7 +153,9 @@ def test_importers_plug_in_by_extension(tmp_path, store_dir, monkeypatch):
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             subject, label = line.split(",")
             yield ox.Quad(
-                ox.NamedNode(EX + subject), ox.NamedNode(EX + "label"), ox.Literal(label),
+                ox.NamedNode(EX + subject),
+                ox.NamedNode(EX + "label"),
+                ox.Literal(label),
                 ox.NamedNode(graph),
             )
 
@@ -310,7 +318,9 @@ def test_a_second_writer_gets_a_locked_error_and_readers_still_read(tmp_path, st
         assert writer.returncode == 2
         assert "is locked by another process" in writer.stderr
         assert "Traceback" not in writer.stderr
-        reader = run_cli("query", "--store", str(store_dir), "ASK { pv:wafer a cg:Stage }", timeout=60)
+        reader = run_cli(
+            "query", "--store", str(store_dir), "ASK { pv:wafer a cg:Stage }", timeout=60
+        )
         assert (reader.returncode, reader.stdout) == (0, "true\n")
     finally:
         holder.kill()

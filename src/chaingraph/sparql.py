@@ -112,7 +112,7 @@ def _walk(node) -> Iterable[CompValue]:
 
 def _get(node: CompValue, key: str):
     # CompValue.get() returns the key itself when it is missing, so look first.
-    return node[key] if key in node else None
+    return node[key] if key in node else None  # noqa: SIM401
 
 
 def _parse(text: str):
