@@ -1,7 +1,8 @@
 """chaingraph: a region's industrial chains as a knowledge graph, and where they are broken.
 
 >>> import chaingraph
->>> report = chaingraph.find_gaps(chaingraph.to_networkx(chaingraph.open_store(), "region:CN-630100"))
+>>> G = chaingraph.to_networkx(chaingraph.open_store(), "region:CN-630100")
+>>> report = chaingraph.find_gaps(G)
 >>> report.chain("chain:pv").stage("pv:mono-ingot").verdict
 'present'
 """

@@ -79,11 +79,22 @@ def main():
 
 @main.command()
 @store_option
-@click.option("--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id.")
-@click.option("--chain", "chains", multiple=True, help="Chain name or id (repeatable). Default: every chain present in the region.")
+@click.option(
+    "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+)
+@click.option(
+    "--chain",
+    "chains",
+    multiple=True,
+    help="Chain name or id (repeatable). Default: every chain present in the region.",
+)
 @lang_option
 @format_option("table", "json", "csv", "markdown")
-@click.option("--explain", is_flag=True, help="Show the rule and the evidence (facts, source sentences) behind each verdict.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show the rule and the evidence (facts, source sentences) behind each verdict.",
+)
 @handle_errors
 def gaps(store, region, chains, lang, fmt, explain):
     """Find the missing and weak links of a region's industrial chains.

@@ -225,6 +225,11 @@ def _chain_stages(G: nx.MultiDiGraph) -> dict[str, list[str]]:
     return chains
 
 
+def _most_local_first(chain: ChainGaps) -> tuple:
+    verdicts = [s.verdict for s in chain.stages]
+    return (-verdicts.count("present"), -verdicts.count("asserted"), chain.chain)
+
+
 def find_gaps(
     G: nx.MultiDiGraph, region: str | None = None, chains: list[str] | None = None
 ) -> GapReport:
@@ -256,9 +261,7 @@ def find_gaps(
             verdict = _verdict(producers, claims)
             n_producers = len({p.subject for p in producers})
             node = G.nodes[stage]
-            gap_class, rule = _classify(
-                verdict, node["position"], tiers, n_producers, chain_inputs
-            )
+            gap_class, rule = _classify(verdict, node["position"], tiers, n_producers, chain_inputs)
             inputs = _input_paths(G, stage, local) if verdict == "missing" else []
             rows.append(
                 StageGap(
@@ -279,6 +282,7 @@ def find_gaps(
                 )
             )
         reports.append(ChainGaps(chain, G.nodes[chain]["label"], tiers, rows))
+    reports.sort(key=_most_local_first)
     return GapReport(
         region=region,
         region_label=G.nodes[region]["label"] if region in G else region,

@@ -1,7 +1,8 @@
 """The gap report as a table, CSV, JSON or Markdown, in Chinese or English.
 
 >>> from chaingraph import find_gaps, open_store, to_networkx
->>> report = find_gaps(to_networkx(open_store(), "region:CN-630100", lang="en"), chains=["chain:of"])
+>>> G = to_networkx(open_store(), "region:CN-630100", lang="en")
+>>> report = find_gaps(G, chains=["chain:of"])
 >>> print(render_gaps(report, "csv").splitlines()[0])
 chain,chain_label,stage,stage_label,position,verdict,gap_class,gap_class_label,rule,producers,capacity,local_inputs,evidence
 """
@@ -22,7 +23,15 @@ __all__ = ["render_gaps"]
 
 _HEADERS = {
     "zh": ["层级", "环节", "判定", "缺口", "本地企业 / 依据", "产能", "本地可供投入"],
-    "en": ["tier", "stage", "verdict", "gap", "local producers / basis", "capacity", "local inputs"],
+    "en": [
+        "tier",
+        "stage",
+        "verdict",
+        "gap",
+        "local producers / basis",
+        "capacity",
+        "local inputs",
+    ],
 }
 _WORDS = {
     "zh": {
@@ -33,7 +42,8 @@ _WORDS = {
         "implied": "推断",
         "evidence": "证据",
         "rule": "规则",
-        "none": "—",
+        "checked": "已查：local-production.rq 与 local-claims.rq 在 {where} "
+        "中没有关于 {stage} 的事实",
     },
     "en": {
         "title": "{region}: chain gaps",
@@ -43,7 +53,8 @@ _WORDS = {
         "implied": "implied",
         "evidence": "evidence",
         "rule": "rule",
-        "none": "—",
+        "checked": "checked: local-production.rq and local-claims.rq find no fact on {stage} "
+        "in {where}",
     },
 }
 
@@ -92,14 +103,19 @@ def _inputs(row: StageGap) -> str:
     return "; ".join(" → ".join(path) for path in row.local_inputs_labels)
 
 
-def _evidence_lines(row: StageGap, lang: str) -> list[str]:
+def _evidence_lines(row: StageGap, lang: str, scope: list[str]) -> list[str]:
     words = _WORDS[lang]
     lines = [f"    {words['rule']}: {row.rule}"]
+    if row.verdict == "missing":
+        where = ", ".join(scope)
+        lines.append(f"    {words['checked'].format(stage=row.stage, where=where)}")
     for e in (*row.producers, *row.pipeline, *row.claims):
         mode = (e.assertion or "").split(":")[-1]
         confidence = f" {e.confidence:g}" if e.confidence is not None else ""
         where = f" [{e.char_start}:{e.char_end}]" if e.char_start is not None else ""
-        lines.append(f"    {words['evidence']}: {e.fact} ({e.kind}, {mode}{confidence}) {e.source}{where}")
+        lines.append(
+            f"    {words['evidence']}: {e.fact} ({e.kind}, {mode}{confidence}) {e.source}{where}"
+        )
         if e.text:
             lines.append(f"      “{e.text}”")
     return lines
@@ -127,8 +143,10 @@ def _table(report: GapReport, explain: bool) -> str:
         if explain:
             lines = []
             for row in chain.stages:
-                lines.append(f"  {row.label} — {row.verdict_label} {_gap_label(row, lang)}".rstrip())
-                lines.extend(_evidence_lines(row, lang))
+                lines.append(
+                    f"  {row.label} — {row.verdict_label} {_gap_label(row, lang)}".rstrip()
+                )
+                lines.extend(_evidence_lines(row, lang, report.regions_in_scope))
             parts.append(Text("\n".join(lines) + "\n"))
     return console_text(Group(*parts), width=200)
 
@@ -137,17 +155,41 @@ def _csv(report: GapReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["chain", "chain_label", "stage", "stage_label", "position", "verdict", "gap_class",
-         "gap_class_label", "rule", "producers", "capacity", "local_inputs", "evidence"]
+        [
+            "chain",
+            "chain_label",
+            "stage",
+            "stage_label",
+            "position",
+            "verdict",
+            "gap_class",
+            "gap_class_label",
+            "rule",
+            "producers",
+            "capacity",
+            "local_inputs",
+            "evidence",
+        ]
     )
     for chain in report.chains:
         for row in chain.stages:
             facts = [e.fact for e in (*row.producers, *row.pipeline, *row.claims)]
             writer.writerow(
-                [chain.chain, chain.label, row.stage, row.label, row.position, row.verdict,
-                 row.gap_class or "", row.gap_class_label or "", row.rule,
-                 "; ".join(row.producer_labels), _capacities(row), _inputs(row),
-                 " ".join(dict.fromkeys(facts))]
+                [
+                    chain.chain,
+                    chain.label,
+                    row.stage,
+                    row.label,
+                    row.position,
+                    row.verdict,
+                    row.gap_class or "",
+                    row.gap_class_label or "",
+                    row.rule,
+                    "; ".join(row.producer_labels),
+                    _capacities(row),
+                    _inputs(row),
+                    " ".join(dict.fromkeys(facts)),
+                ]
             )
     return out.getvalue()
 
@@ -157,17 +199,32 @@ def _markdown(report: GapReport, explain: bool) -> str:
     words = _WORDS[lang]
     out = [f"# {words['title'].format(region=report.region_label)}", ""]
     for chain in report.chains:
-        out += [f"## {words['chain'].format(chain=chain.label, completeness=chain.completeness)}", ""]
+        out += [
+            f"## {words['chain'].format(chain=chain.label, completeness=chain.completeness)}",
+            "",
+        ]
         out.append("| " + " | ".join(_HEADERS[lang]) + " |")
         out.append("|" + "---|" * len(_HEADERS[lang]))
         for row in chain.stages:
-            cells = [str(row.position), row.label, row.verdict_label, _gap_label(row, lang),
-                     _basis(row, lang), _capacities(row), _inputs(row)]
+            cells = [
+                str(row.position),
+                row.label,
+                row.verdict_label,
+                _gap_label(row, lang),
+                _basis(row, lang),
+                _capacities(row),
+                _inputs(row),
+            ]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         if explain:
             out.append("")
             for row in chain.stages:
-                out.append(f"- **{row.label}**: " + "\n  ".join(l.strip() for l in _evidence_lines(row, lang)))
+                out.append(
+                    f"- **{row.label}**: "
+                    + "\n  ".join(
+                        line.strip() for line in _evidence_lines(row, lang, report.regions_in_scope)
+                    )
+                )
         out.append("")
     return "\n".join(out)
 
