@@ -311,7 +311,7 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     """
     from .queries import named_queries, named_query
     from .render.tables import render_rows
-    from .sparql import check_outbound, render_ask, render_graph, render_select
+    from .sparql import check_outbound, render_ask, render_graph, render_select, run_query
 
     if list_:
         rows = [[q.name, q.title] for q in named_queries().values()]
@@ -343,7 +343,7 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         return
     with open_store(store, read_only=True) as source:
         check_outbound(text, allow_hosts, source.graphs())
-        result = source.query(text, timeout=timeout)
+        result = run_query(source, text, info, timeout)
         if isinstance(result, bool):
             output = render_ask(result, fmt)
         elif info.returns_graph:

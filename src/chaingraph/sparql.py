@@ -360,6 +360,21 @@ def render_graph(graph: Graph, fmt: str) -> str:
 # -- the Python API -----------------------------------------------------------------------------
 
 
+def run_query(store, text: str, info: QueryInfo, timeout: float | None = None):
+    """Run a checked, read-only query with the store method for its kind.
+
+    Only ``select``, ``ask`` and ``construct`` are used, so any store offering those (embedded
+    or remote) works here.
+    """
+    if info.kind == "select":
+        return store.select(text, timeout=timeout)
+    if info.kind == "ask":
+        return store.ask(text, timeout=timeout)
+    if info.returns_graph:
+        return store.construct(text, timeout=timeout)
+    raise StoreError("this is a SPARQL UPDATE; run it with --update (or Store.update())")
+
+
 @cache
 def _bundled_store() -> Store:
     return open_store(None)
@@ -395,8 +410,8 @@ def query(
     info = check_outbound(sparql, allow_hosts, target.graphs())
     if info.is_update:
         raise StoreError("query() is read-only; run updates with Store.update()")
-    result = target.query(sparql, timeout=timeout)
-    if not isinstance(result, Rows):
+    result = run_query(target, sparql, info, timeout)
+    if not isinstance(result, list):
         return result
     if lang is not None:
         index = LabelIndex.from_store(target)
