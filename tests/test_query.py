@@ -173,6 +173,15 @@ def test_timeout_stops_a_runaway_query_and_the_store_still_works(tmp_path):
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     assert cli("query", "--store", str(store), "ASK { ?s rdfs:comment 'timed' }").exit_code == 0
+    runaway = (
+        "DELETE { GRAPH ?g { ?a ?b ?c } } WHERE "
+        "{ GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e ?f } GRAPH ?i { ?j ?k ?l } }"
+    )
+    before = len(open_store(store, read_only=True))
+    stopped = cli("query", "--store", str(store), "--update", "--timeout", "1.5", runaway)
+    assert stopped.exit_code == 2 and "was stopped; nothing was changed" in stopped.output
+    assert len(open_store(store, read_only=True)) == before
+    assert cli("query", "--store", str(store), "ASK { ?s rdfs:comment 'timed' }").exit_code == 0
 
 
 def test_python_api_rows_labels_timeout_and_dataframe():
@@ -322,3 +331,11 @@ def test_csv_values_round_trip_through_a_csv_reader():
         csv.reader(io.StringIO(cli("query", "--format", "csv", text).stdout_bytes.decode()))
     )
     assert rows == [["a", "b"], ['x, "y"', ""]]
+
+
+def test_the_named_query_readme_lists_every_query():
+    from chaingraph.resources import query_dir
+
+    readme = (query_dir() / "README.md").read_text(encoding="utf-8")
+    for name in named_queries():
+        assert f"| `{name}` |" in readme

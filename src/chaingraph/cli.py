@@ -130,14 +130,15 @@ class _LoadProgress:
 
     def __init__(self, verbose: bool) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.verbose = verbose
         console = Console(stderr=True)
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            DownloadColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
             console=console,
             disable=not console.is_terminal,
             transient=True,
@@ -145,14 +146,16 @@ class _LoadProgress:
         self.tasks: dict[str, int] = {}
 
     def __call__(self, what: str, done: int, total: int) -> None:
+        writing = what == "writing"
         if what not in self.tasks:
+            description = f"writing {total:,} triples in one transaction" if writing else what
             if self.verbose:
-                action = "writing" if what == "writing" else "parsing"
-                detail = f"{total:,} triples in one transaction" if what == "writing" else what
-                click.echo(f"{action} {detail}", err=True)
-            self.tasks[what] = self.bar.add_task(what, total=total or None)
+                click.echo(description if writing else f"parsing {what}", err=True)
+            size = None if writing else total
+            self.tasks[what] = self.bar.add_task(description, total=size, detail="")
             self.bar.start()
-        self.bar.update(self.tasks[what], completed=done)
+        detail = "" if writing else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+        self.bar.update(self.tasks[what], completed=done, detail=detail)
 
     def stop(self) -> None:
         self.bar.stop()
@@ -166,7 +169,8 @@ class _LoadProgress:
     "fmt",
     default=None,
     metavar="F",
-    help="Input format (turtle, ntriples, nquads, trig, jsonld, rdfxml, or an alias). Default: from the file extension.",
+    help="Input format (turtle, ntriples, nquads, trig, jsonld, rdfxml or an alias). "
+    "Default: from the file extension.",
 )
 @click.option("--replace", is_flag=True, help="Replace files that are already loaded.")
 @click.option("--example", is_flag=True, help="Also load the bundled Xining example facts.")
@@ -293,7 +297,12 @@ def _drop(target, graph_or_file: str) -> None:
     help="Stop the query after this many seconds.",
 )
 @lang_option
-@click.option("--update", is_flag=True, help="Allow a SPARQL UPDATE (it changes the store).")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Allow a SPARQL UPDATE (it changes the store, in one transaction). In updates the "
+    "default graph is the store's own (empty) one: match data with GRAPH ?g { ... }.",
+)
 @click.option(
     "--allow-host",
     "allow_hosts",
