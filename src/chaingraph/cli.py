@@ -205,7 +205,9 @@ def load(store, files, fmt, replace, example, verbose):
     total = sum(r.triples for r in records)
     click.echo(f"Loaded {len(records)} file(s), {total:,} triples, into {location}:")
     for r in records:
-        click.echo(f"  {r.name}: {r.triples:,} triples -> <{r.graph}>")
+        click.echo(
+            f"  {r.name}: {r.triples:,} triple{'' if r.triples == 1 else 's'} -> <{r.graph}>"
+        )
 
 
 @main.command()

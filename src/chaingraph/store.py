@@ -621,7 +621,8 @@ def _call_worker(request: dict, timeout: float):
         )
     except subprocess.TimeoutExpired:
         raise StoreError(
-            f"the query ran longer than {timeout:g} s and was stopped; nothing was changed. "
+            f"the {request['op']} ran longer than {timeout:g} s and was stopped; nothing was "
+            "changed. "
             "Narrow it (fewer patterns, a LIMIT) or give it more time with --timeout."
         ) from None
     if done.returncode != 0:
