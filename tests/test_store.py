@@ -99,6 +99,16 @@ def test_new_directory_store_has_the_base_data_but_not_the_example(store_dir):
     }
 
 
+def test_a_folder_that_is_not_a_store_is_left_alone(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="is not a chaingraph store"):
+            open_store(tmp_path, read_only=read_only)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    with pytest.raises(StoreError, match="is a file"):
+        open_store(tmp_path / "notes.txt")
+
+
 def test_graph_iri_is_stable_and_hides_the_path(tmp_path):
     path = tmp_path / "sub" / "facts.ttl"
     graph = graph_for_file(path)

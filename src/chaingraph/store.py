@@ -302,8 +302,10 @@ class Store:
     """A SPARQL-queryable dataset. Use :func:`open_store` to get one.
 
     The public methods (``select``, ``ask``, ``construct``, ``update``, ``load_file``,
-    ``load_data``, ``load_files``, ``graphs``, ``graph_records``, ``drop_graph``, ``len()``) are
-    the interface every store offers, embedded or remote.
+    ``load_data``, ``load_files``, ``graphs``, ``graph_records``, ``drop_graph``, ``len()``,
+    ``close()``) are the interface every store offers, embedded or remote; the query command and
+    :func:`chaingraph.query` only need ``select``/``ask``/``construct`` (each taking
+    ``timeout=``) and ``graphs``. A store is a context manager that closes (and unlocks) on exit.
     """
 
     def __init__(self, inner: ox.Store, location: str | None, *, read_only: bool = False) -> None:
@@ -727,6 +729,11 @@ def open_store(
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file; --store takes a directory (or nothing for memory)")
     is_new = not path.exists() or not any(path.iterdir())
+    if not is_new and not (path / "CURRENT").is_file():
+        raise StoreError(
+            f"{path} is not a chaingraph store (it has files but no Oxigraph database); "
+            "give --store a new or empty directory, or an existing store"
+        )
     if read_only and not is_new:
         return Store(_open_inner(path, True), str(path), read_only=True)
     store = Store(_open_inner(path, False), str(path))
