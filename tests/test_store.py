@@ -138,11 +138,12 @@ def test_each_format_loads_the_same_triples_into_the_files_graph(tmp_path, store
 
 
 def test_format_option_overrides_the_extension(tmp_path, store_dir):
-    path = tmp_path / "facts.txt"
+    path = tmp_path / "facts.data"
     path.write_text(TTL, encoding="utf-8")
     unknown = cli("load", "--store", str(store_dir), str(path))
     assert unknown.exit_code == 2
-    assert "unknown file type '.txt'" in unknown.output
+    assert "unknown file type '.data'" in unknown.output
+    assert "table (.csv)" in unknown.output and "table (.xlsx)" in unknown.output
     assert "turtle (.ttl)" in unknown.output and "rdfxml (.rdf, .owl, .xml)" in unknown.output
     assert (
         cli("load", "--store", str(store_dir), "--format", "text/turtle", str(path)).exit_code == 0
@@ -159,24 +160,51 @@ def test_an_unknown_format_name_is_refused(tmp_path, store_dir):
 
 
 def test_importers_plug_in_by_extension(tmp_path, store_dir, monkeypatch):
-    def rows_importer(path: Path, graph: str):
-        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-            subject, label = line.split(",")
-            yield ox.Quad(
-                ox.NamedNode(EX + subject),
-                ox.NamedNode(EX + "label"),
-                ox.Literal(label),
-                ox.NamedNode(graph),
-            )
+    seen = []
 
-    monkeypatch.setitem(formats._IMPORTERS, "csv", ("csv-rows", rows_importer))
-    path = tmp_path / "rows.csv"
+    def rows_importer(path: Path, graph: str, store, **options):
+        seen.append((len(store) > 0, options))
+        quads = [
+            ox.Quad(ox.NamedNode(EX + s), ox.NamedNode(EX + "label"), ox.Literal(label))
+            for s, label in (line.split(",") for line in path.read_text("utf-8").splitlines()[1:])
+        ]
+        return quads, f"{len(quads)} rows"
+
+    monkeypatch.setitem(formats._IMPORTERS, "rows", ("rows", rows_importer))
+    path = tmp_path / "names.rows"
     path.write_text("id,label\nx,甲\ny,乙\n", encoding="utf-8")
-    result = cli("load", "--store", str(store_dir), str(path))
+    result = cli("load", "--store", str(store_dir), "--skip-bad-rows", str(path))
     assert result.exit_code == 0, result.output
+    assert "    2 rows" in result.output
+    assert seen == [(True, {"skip_bad_rows": True})]
     store = open_store(store_dir, read_only=True)
     assert count(store, graph_for_file(path)) == 2
-    assert [r.format for r in store.graph_records() if r.name == "rows.csv"] == ["csv-rows"]
+    assert [r.format for r in store.graph_records() if r.name == "names.rows"] == ["rows"]
+
+
+def test_company_sheets_load_through_the_table_importer(tmp_path, store_dir):
+    from chaingraph.ingest.template import template_text
+
+    sheet = tmp_path / "companies.csv"
+    header = template_text("en").splitlines()[0]
+    row = "Example Wafer Co.,硅片,西宁经济技术开发区,光伏,5,GW,在产,2023,,local news,"
+    sheet.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    result = cli("load", "--store", str(store_dir), "--example", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "companies.csv: 1 of 1 rows imported" in result.output
+    store = open_store(store_dir, read_only=True)
+    graph = graph_for_file(sheet)
+    (record,) = [r for r in store.graph_records() if r.graph == graph]
+    assert record.format == "text/csv" and record.triples == count(store, graph) > 0
+    assert store.ask(
+        f"ASK {{ GRAPH <{graph}> {{ ?f cg:stage pv:wafer ; cg:producer ?c }} "
+        "?c ?name ?l FILTER(str(?l) = 'Example Wafer Co.') }"
+    )
+    close(store)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{header}\nNobody,硅片儿,西宁,光伏,,,,,,,\n", encoding="utf-8")
+    refused = cli("load", "--store", str(store_dir), str(bad), str(tmp_path / "facts.ttl"))
+    assert refused.exit_code == 2 and "bad.csv, row 2, column" in refused.output
 
 
 def test_loading_again_needs_replace_and_replace_replaces(tmp_path, store_dir):

@@ -175,31 +175,37 @@ class _LoadProgress:
 @click.option("--replace", is_flag=True, help="Replace files that are already loaded.")
 @click.option("--example", is_flag=True, help="Also load the bundled Xining example facts.")
 @click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Company sheets: load the good rows and write the bad ones, with an error column, to "
+    "NAME.rejected.EXT beside the sheet.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Say on stderr what is being parsed and written."
 )
 @handle_errors
-def load(store, files, fmt, replace, example, verbose):
-    """Load RDF files into a store: each file into its own named graph, all or nothing.
+def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
+    """Load RDF files (or company sheets) into a store, each into its own named graph.
 
     Every file is parsed before anything is written, then all of them (with a record of each
     load in the metadata graph) go in with one transaction: a syntax error, a crash or a kill
     leaves the store as it was. Loading a file again needs --replace.
     """
-    from .store import load_example
-
     location = _need_store(store, "load")
     if not files and not example:
         raise UserError("nothing to load: name RDF files, or --example for the Xining facts")
     progress = _LoadProgress(verbose)
-    records = []
+    options = {"skip_bad_rows": True} if skip_bad_rows else None
     with open_store(location) as target:
         try:
-            if files:
-                records += target.load_files(
-                    list(files), format=fmt, replace=replace, progress=progress
-                )
-            if example:
-                records += load_example(target, replace=replace)
+            records = target.load_files(
+                list(files),
+                format=fmt,
+                replace=replace,
+                progress=progress,
+                options=options,
+                example=example,
+            )
         finally:
             progress.stop()
     total = sum(r.triples for r in records)
@@ -208,6 +214,8 @@ def load(store, files, fmt, replace, example, verbose):
         click.echo(
             f"  {r.name}: {r.triples:,} triple{'' if r.triples == 1 else 's'} -> <{r.graph}>"
         )
+        if r.summary:
+            click.echo("    " + r.summary.replace("\n", "\n    "))
 
 
 @main.command()
@@ -369,6 +377,183 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     click.echo(output, nl=False)
     if result is False:
         sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write. Default: CSV on standard output.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=default_language,
+    show_default="zh, or $CHAINGRAPH_LANG",
+    help="Language of the headers.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "xlsx")),
+    default=None,
+    help="csv or xlsx. Default: from the -o suffix, else csv.",
+)
+@handle_errors
+def template(output, lang, fmt):
+    """Write an empty company sheet: the headers and one example row.
+
+    One row = one company producing one stage in one place. Fill it in Excel or any editor and
+    bring it in with `chaingraph load FILE`. CSV files are written as UTF-8 with a BOM (Excel
+    opens them correctly); XLSX cells are formatted as text so credit codes stay intact.
+    """
+    from .ingest.template import template_text, write_template
+
+    fmt = fmt or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
+    if output is None:
+        if fmt == "xlsx":
+            raise UserError("--format xlsx needs -o FILE.xlsx")
+        click.echo(template_text(lang), nl=False)
+        return
+    path = write_template(output, lang, fmt)
+    click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@store_option
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SHACL shapes file. Default: the ontology's shapes.ttl.",
+)
+@lang_option
+@format_option("human", "table", "json", "turtle")
+@handle_errors
+def validate(files, store, shapes, lang, fmt):
+    """Check the store, or FILES (RDF or company sheets), against the SHACL shapes.
+
+    Exit code 0: conforms; 1: violations; 2: an error (unreadable file, bad shapes...).
+    FILES are checked in the context of the store (default: the bundled data), and only what
+    they describe is reported.
+    """
+    from .validate import render_validation, validate_files, validate_store
+
+    if files:
+        context = open_store(store) if store else None
+        report = validate_files(files, shapes, context=context, lang=lang)
+    else:
+        report = validate_store(open_store(store), shapes, lang=lang)
+    click.echo(render_validation(report, fmt), nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
+def _output_errors(command):
+    """Turn view and output-file errors into a clean message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .render.files import OutputError
+        from .render.html import ViewError
+
+        try:
+            return command(*args, **kwargs)
+        except (OutputError, ViewError, OSError) as error:
+            raise UserError(str(error)) from None
+
+    return wrapper
+
+
+@main.command()
+@store_option
+@click.option(
+    "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+)
+@click.option("--chain", default=None, help="Draw this chain of the region (name or id).")
+@click.option("--company", default=None, help="Draw this company's neighbourhood (name or id).")
+@click.option(
+    "--query",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Draw the triples of this SPARQL CONSTRUCT query (a .rq file), run on the store.",
+)
+@lang_option
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@handle_errors
+@_output_errors
+def viz(store, region, chain, company, query_file, lang, output, open_browser):
+    """Draw a chain, a region overview, a company's neighbourhood or a query as an HTML page.
+
+    The page is one self-contained file (vis-network inlined, no network access). Gaps are
+    hollow red dashed stages labelled 补链/延链/强链/建链; hover for capacity, status and the
+    source sentence. Default: the overview of every chain in the region.
+    """
+    from pathlib import Path
+
+    from .render.html import build_view, write_html
+
+    query = None
+    if query_file is not None:
+        query = Path(query_file).read_text(encoding="utf-8")
+    view = build_view(
+        open_store(store),
+        region=region,
+        chain=chain,
+        company=company,
+        query=query,
+        query_name=Path(query_file).name if query_file else "",
+        lang=lang,
+    )
+    path = write_html(view, output, open_browser=open_browser)
+    gaps = sum(1 for n in view.nodes if n.get("gap"))
+    counts = f"{len(view.nodes)} nodes, {len(view.edges)} edges, {gaps} gaps"
+    click.echo(f"{path}: {view.title} — {counts}")
+
+
+@main.command()
+@store_option
+@click.option(
+    "--region", default=None, help="Region name, alias or id. Default: every region's facts."
+)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["graphml", "gexf", "turtle", "jsonld", "csv"]),
+    help="graphml/gexf: the NetworkX projection; turtle/jsonld: the triples; csv: node and "
+    "edge tables.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="File to write. csv: nodes go to FILE, edges to FILE-stem-edges.csv beside it (or "
+    "nodes.csv and edges.csv when FILE is a directory).",
+)
+@lang_option
+@click.option("--excel", is_flag=True, help="csv: start the files with a BOM, for Excel.")
+@handle_errors
+@_output_errors
+def export(store, region, fmt, output, lang, excel):
+    """Export the graph for Gephi, yEd, Cytoscape, RDF tools or spreadsheets.
+
+    Labels follow --lang (GraphML, GEXF, CSV; both languages are kept as label_zh and
+    label_en); JSON-LD groups labels by language. Files are written atomically.
+    """
+    from .render.export import export as export_graph
+
+    paths = export_graph(open_store(store), fmt, output, region=region, lang=lang, excel=excel)
+    for path in paths:
+        click.echo(f"{path} ({path.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ Traceback (most recent call last):
 ...
 chaingraph.formats.UnknownFormat: facts.docx: unknown file type '.docx'; known: ...
 
-Other importers (spreadsheets, say) register a function by extension with
-:func:`register_importer`; it receives the file path and the target graph IRI and returns the
-quads to load, raising :class:`~chaingraph.store.StoreError` with the file and row on bad input.
+Other importers register a function by extension with :func:`register_importer`. Company
+sheets (``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, see :mod:`chaingraph.ingest`) are registered
+this way on first use.
 """
 
 from __future__ import annotations
@@ -71,30 +71,56 @@ FORMATS: tuple[RdfSyntax, ...] = (
     RdfSyntax("rdfxml", ox.RdfFormat.RDF_XML, ("rdf", "owl", "xml"), ("rdf/xml", "xml")),
 )
 
-# A file importer: (path, graph IRI) -> quads in that graph. See register_importer.
-Importer = Callable[[Path, str], Iterable[ox.Quad]]
+# A file importer: (path, graph IRI, store, **options) -> (RDF, summary or None), where RDF is
+# N-Triples/Turtle bytes or an iterable of quads. See register_importer.
+Importer = Callable[..., tuple[bytes | Iterable[ox.Quad], str | None]]
 
 _IMPORTERS: dict[str, tuple[str, Importer]] = {}
+_BUILTINS_DONE = False
 
 
 def register_importer(extension: str, name: str, importer: Importer) -> None:
     """Let ``chaingraph load`` read files ending in ``.extension`` with ``importer``.
 
-    ``name`` is what ``--format`` accepts for it. The importer must not touch the store: it
-    returns quads, and the loader writes them (with its record) in one transaction.
+    ``name`` is what ``--format`` accepts for it. The importer is called as
+    ``importer(path, graph, store, **options)`` and must not write to the store (it may read
+    it, to resolve names): it returns the RDF for ``graph`` (Turtle/N-Triples bytes, or quads)
+    and an optional summary for the user; the loader writes it, with its record, in one
+    transaction. Bad input raises :class:`~chaingraph.store.StoreError` naming file and row.
     """
     _IMPORTERS[extension.lower().lstrip(".")] = (name, importer)
 
 
+def _table_importer(path: Path, graph: str, store, *, skip_bad_rows: bool = False, **_options):
+    from .ingest import table_to_rdf
+
+    text, report = table_to_rdf(store, path, graph=graph, skip_bad_rows=skip_bad_rows)
+    return text, report.summary()
+
+
+def _register_builtins() -> None:
+    global _BUILTINS_DONE
+    if _BUILTINS_DONE:
+        return
+    _BUILTINS_DONE = True
+    try:
+        from .ingest import TABLE_SUFFIXES
+    except ImportError:  # pragma: no cover - a build without the spreadsheet importer
+        return
+    for suffix in TABLE_SUFFIXES:
+        _IMPORTERS.setdefault(suffix.lstrip("."), ("table", _table_importer))
+
+
 def importers() -> dict[str, tuple[str, Importer]]:
     """Registered non-RDF importers by extension."""
+    _register_builtins()
     return dict(_IMPORTERS)
 
 
 def known_formats() -> str:
     """One line naming every format and its extensions, for error messages."""
     parts = [f"{f.name} (.{', .'.join(f.extensions)})" for f in FORMATS]
-    parts += [f"{name} (.{ext})" for ext, (name, _) in sorted(_IMPORTERS.items())]
+    parts += [f"{name} (.{ext})" for ext, (name, _) in sorted(importers().items())]
     return ", ".join(parts)
 
 
@@ -110,7 +136,7 @@ def rdf_format(name: str) -> RdfSyntax:
 def guess_format(path: str | Path) -> RdfSyntax | str:
     """The RDF syntax for this file name, or the extension of a registered importer."""
     suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix in _IMPORTERS:
+    if suffix in importers():
         return suffix
     for syntax in FORMATS:
         if suffix in syntax.extensions:
@@ -125,7 +151,7 @@ def resolve_format(path: str | Path, name: str | None) -> RdfSyntax | str:
     """``--format`` if given (an RDF syntax or an importer's name), else guessed from ``path``."""
     if name is None:
         return guess_format(path)
-    for ext, (importer_name, _) in _IMPORTERS.items():
+    for ext, (importer_name, _) in importers().items():
         if name.lower() in (importer_name, ext):
             return ext
     return rdf_format(name)

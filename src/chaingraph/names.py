@@ -65,7 +65,8 @@ class Names:
         if close:
             message += f" Did you mean: {self._describe(close)}?"
         known = ", ".join(sorted({self.labels.pick(n, self.lang) for n in among}))
-        raise UnknownName(f"{message}\nKnown {kind}s: {known}")
+        plural = "companies" if kind == "company" else f"{kind}s"
+        raise UnknownName(f"{message}\nKnown {plural}: {known}")
 
     def region(self, name: str) -> str:
         return self.resolve(name, "region")

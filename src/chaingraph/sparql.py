@@ -39,7 +39,6 @@ from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 from pyparsing import ParseException, ParseResults
-from rdflib import Graph
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, Literal, Node, URIRef, Variable
@@ -48,7 +47,7 @@ from .labels import LabelIndex
 from .namespaces import PREFIXES, curie
 from .render.tables import render_rows
 from .resources import GRAPH_BASE
-from .store import Rows, Store, StoreError, open_store
+from .store import Rows, Store, StoreError, Triples, open_store
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -348,8 +347,9 @@ def render_ask(value: bool, fmt: str) -> str:
     return ("true" if value else "false") + "\n"
 
 
-def render_graph(graph: Graph, fmt: str) -> str:
+def render_graph(triples: Iterable[tuple[Node, Node, Node]], fmt: str) -> str:
     """CONSTRUCT/DESCRIBE results as Turtle (with chaingraph prefixes) or JSON-LD."""
+    graph = Triples(triples).graph()
     if fmt in ("turtle", "table"):
         return graph.serialize(format="turtle")
     if fmt == "jsonld":
@@ -411,8 +411,10 @@ def query(
     if info.is_update:
         raise StoreError("query() is read-only; run updates with Store.update()")
     result = run_query(target, sparql, info, timeout)
-    if not isinstance(result, list):
+    if isinstance(result, bool):
         return result
+    if info.returns_graph:
+        return Triples(result).graph()
     if lang is not None:
         index = LabelIndex.from_store(target)
         names = _vars(result)

@@ -22,13 +22,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import mimetypes
 import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -37,7 +38,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .formats import RdfSyntax, UnknownFormat, importers, resolve_format
+from .formats import RdfSyntax, UnknownFormat, importers, rdf_format, resolve_format
 from .namespaces import PREFIXES
 from .resources import GRAPH_BASE, bundled_files, bundled_path
 
@@ -48,6 +49,7 @@ __all__ = [
     "Rows",
     "Store",
     "StoreError",
+    "Triples",
     "graph_for_file",
     "open_store",
     "to_rdflib",
@@ -73,6 +75,17 @@ class StoreError(Exception):
     """A store could not be opened, read or written; the message says how to fix it."""
 
 
+class Triples(list):
+    """CONSTRUCT/DESCRIBE results: a list of ``(s, p, o)`` rdflib terms; ``graph()`` for rdflib."""
+
+    def graph(self) -> Graph:
+        """The triples as an rdflib Graph with the chaingraph prefixes bound."""
+        graph = _new_graph()
+        for triple in self:
+            graph.add(triple)
+        return graph
+
+
 class Rows(list):
     """SELECT results: a list of dicts (variable -> rdflib term), with ``vars`` in query order."""
 
@@ -93,6 +106,7 @@ class LoadRecord:
     triples: int
     loaded: str
     format: str
+    summary: str | None = field(default=None, compare=False)  # an importer's report, not stored
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -178,6 +192,7 @@ class _Parsed:
     quads: list[ox.Quad]
     sha256: str
     format: str
+    summary: str | None = None
 
 
 def _syntax_error(name: str, error: SyntaxError) -> StoreError:
@@ -256,7 +271,12 @@ def parse_rdf(
 
 
 def _parse_file(
-    path: Path, format: str | None, graph: str | None, progress: Progress | None
+    path: Path,
+    format: str | None,
+    graph: str | None,
+    progress: Progress | None,
+    store: Store | None = None,
+    options: Mapping[str, object] | None = None,
 ) -> _Parsed:
     if not path.is_file():
         raise StoreError(f"{path.name}: no such file")
@@ -267,10 +287,15 @@ def _parse_file(
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     graph = graph or graph_for_file(path)
-    if isinstance(kind, str):  # a registered importer (e.g. spreadsheets)
+    if isinstance(kind, str):  # a registered importer (e.g. company sheets)
         name, importer = importers()[kind]
-        quads = list(importer(path, graph))
-        return _Parsed(path.name, graph, quads, digest, name)
+        rdf, summary = importer(path, graph, store, **(options or {}))
+        if isinstance(rdf, bytes | str):
+            quads = parse_rdf(rdf, graph, rdf_format("turtle"), path.name)
+        else:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in rdf]
+        media = mimetypes.guess_type(path.name)[0] or name
+        return _Parsed(path.name, graph, quads, digest, media, summary)
     quads = parse_rdf(data, graph, kind, path.name, progress)
     return _Parsed(path.name, graph, quads, digest, kind.media_type)
 
@@ -391,11 +416,17 @@ class Store:
         bindings: Mapping[str, Node] | None = None,
         *,
         timeout: float | None = None,
-    ) -> Graph:
-        """Run a CONSTRUCT or DESCRIBE query; the triples come back as an rdflib Graph."""
+    ) -> Triples:
+        """Run a CONSTRUCT (or DESCRIBE) query; the resulting triples as rdflib terms.
+
+        >>> triples = open_store().construct(
+        ...     "CONSTRUCT { pv:wafer cg:next ?n } WHERE { pv:wafer cg:nextStage ?n }")
+        >>> [o.split("/")[-1] for _, _, o in triples]
+        ['cell']
+        """
         result = self._timed("query", query, bindings, timeout)
-        if not isinstance(result, Graph):
-            raise StoreError("not a CONSTRUCT or DESCRIBE query; use select() or ask()")
+        if not isinstance(result, Triples):
+            raise StoreError("expected a CONSTRUCT or DESCRIBE query, got a SELECT or ASK query")
         return result
 
     def query(
@@ -404,8 +435,8 @@ class Store:
         bindings: Mapping[str, Node] | None = None,
         *,
         timeout: float | None = None,
-    ) -> Rows | bool | Graph:
-        """Run any query: Rows for SELECT, bool for ASK, a Graph for CONSTRUCT/DESCRIBE."""
+    ) -> Rows | bool | Triples:
+        """Run any query: Rows for SELECT, bool for ASK, Triples for CONSTRUCT/DESCRIBE."""
         return self._timed("query", query, bindings, timeout)
 
     def update(self, update: str, *, timeout: float | None = None) -> None:
@@ -461,17 +492,23 @@ class Store:
         replace: bool = False,
         progress: Progress | None = None,
         graphs: Sequence[str] | None = None,
+        options: Mapping[str, object] | None = None,
+        example: bool = False,
     ) -> list[LoadRecord]:
         """Load files, each into its own named graph (:func:`graph_for_file`), all or nothing.
 
         Every file is parsed before anything is written; then the graphs and their records
         go in with one transaction. A file already loaded is an error unless ``replace``.
+        ``options`` go to importers of non-RDF files (``skip_bad_rows=True`` for sheets);
+        ``example`` adds the bundled Xining facts to the same transaction.
         """
         self._writable()
         parsed = [
-            _parse_file(Path(p), format, graphs[i] if graphs else None, progress)
+            _parse_file(Path(p), format, graphs[i] if graphs else None, progress, self, options)
             for i, p in enumerate(paths)
         ]
+        if example:
+            parsed += _bundled_parsed("example")
         return self._write(parsed, replace, progress)
 
     def load_file(
@@ -486,7 +523,7 @@ class Store:
         if isinstance(format, ox.RdfFormat):
             format = format.media_type
         self._writable()
-        parsed = _parse_file(Path(path), format, graph, None)
+        parsed = _parse_file(Path(path), format, graph, None, self)
         return self._write([parsed], replace, None)[0].triples
 
     def load_data(
@@ -530,7 +567,8 @@ class Store:
         try:
             if not present:
                 # One transaction: Oxigraph's extend() writes everything or nothing.
-                self._inner.extend([q for p in parsed for q in (*p.quads, *_record_quads(p, when))])
+                quads = [q for p in parsed for q in (*p.quads, *_record_quads(p, when))]
+                self._inner.extend(quads)
             else:
                 self._inner.update(self._replace_update(parsed, when))
         except (OSError, RuntimeError) as error:
@@ -538,7 +576,10 @@ class Store:
         if progress is not None:
             progress("writing", total, total)
         self.flush()
-        return [LoadRecord(p.graph, p.name, p.sha256, len(p.quads), when, p.format) for p in parsed]
+        return [
+            LoadRecord(p.graph, p.name, p.sha256, len(p.quads), when, p.format, p.summary)
+            for p in parsed
+        ]
 
     @staticmethod
     def _replace_update(parsed: list[_Parsed], when: str) -> str:
@@ -637,9 +678,7 @@ def _call_worker(request: dict, timeout: float):
     if kind == b"ask":
         return payload.strip() == b"true"
     if kind == b"graph":
-        graph = _new_graph()
-        graph.parse(data=payload.decode("utf-8"), format="nt")
-        return graph
+        return _collect(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
     return None
 
 
@@ -650,8 +689,8 @@ def _new_graph() -> Graph:
     return graph
 
 
-def _collect(result) -> Rows | bool | Graph:
-    """Oxigraph query results as Rows, a bool or an rdflib Graph."""
+def _collect(result) -> Rows | bool | Triples:
+    """Oxigraph query results as Rows, a bool or Triples."""
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QuerySolutions):
@@ -665,12 +704,9 @@ def _collect(result) -> Rows | bool | Graph:
                     row[name] = to_rdflib(value)
             rows.append(row)
         return rows
-    graph = _new_graph()
-    for triple in result:
-        graph.add(
-            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-        )
-    return graph
+    return Triples(
+        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result
+    )
 
 
 def _bundled_parsed(which: str) -> list[_Parsed]:
@@ -685,8 +721,7 @@ def _bundled_parsed(which: str) -> list[_Parsed]:
 
 def load_example(store: Store, *, replace: bool = False) -> list[LoadRecord]:
     """Load the bundled Xining example facts into ``store`` (all or nothing)."""
-    store._writable()
-    return store._write(_bundled_parsed("example"), replace, None)
+    return store.load_files([], replace=replace, example=True)
 
 
 def _open_inner(path: Path, read_only: bool) -> ox.Store:
