@@ -274,7 +274,8 @@ def _drop(target, graph_or_file: str) -> None:
     before = len(target)
     record = target.drop_graph(graph)
     if record:
-        click.echo(f"Dropped <{graph}> ({record.name}, {record.triples:,} triples) and its record")
+        n = record.triples
+        click.echo(f"Dropped <{graph}> ({record.name}, {n:,} triple{'' if n == 1 else 's'})")
     else:
         click.echo(f"Dropped <{graph}> ({before - len(target):,} triples)")
 
