@@ -10,7 +10,16 @@
 from .analysis import find_gaps
 from .labels import LabelIndex
 from .project import to_networkx
+from .sparql import query
 from .store import Store, StoreError, open_store
 
-__all__ = ["LabelIndex", "Store", "StoreError", "find_gaps", "open_store", "to_networkx"]
+__all__ = [
+    "LabelIndex",
+    "Store",
+    "StoreError",
+    "find_gaps",
+    "open_store",
+    "query",
+    "to_networkx",
+]
 __version__ = "0.1.0"

@@ -152,7 +152,7 @@ def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain):
     from .analysis.capacity import conversion_factors
     from .render.gaps import render_gaps
 
-    graph_store = open_store(store)
+    graph_store = open_store(store, read_only=True)
     names = Names(graph_store, lang)
     region_id, G = _analysis_graph(graph_store, names, region, scope, lang)
     chain_ids = [names.chain(c) for c in chains] or None
@@ -279,6 +279,270 @@ def diff(store, region, chains, year_from, year_to, lang, fmt):
     except ValueError as error:
         raise UserError(str(error)) from None
     click.echo(render_diff(result, fmt, lang=lang), nl=False)
+
+
+def _need_store(store: str | None, command: str) -> str:
+    if not store:
+        raise UserError(
+            f"`chaingraph {command}` changes a store: name its directory with --store DIR "
+            "(or set CHAINGRAPH_STORE); the bundled in-memory data cannot be changed"
+        )
+    return store
+
+
+class _LoadProgress:
+    """A rich progress bar on stderr while big files are parsed and written; silent elsewhere."""
+
+    def __init__(self, verbose: bool) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.verbose = verbose
+        console = Console(stderr=True)
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+            transient=True,
+        )
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        writing = what == "writing"
+        if what not in self.tasks:
+            description = f"writing {total:,} triples in one transaction" if writing else what
+            if self.verbose:
+                click.echo(description if writing else f"parsing {what}", err=True)
+            size = None if writing else total
+            self.tasks[what] = self.bar.add_task(description, total=size, detail="")
+            self.bar.start()
+        detail = "" if writing else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+        self.bar.update(self.tasks[what], completed=done, detail=detail)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+@main.command()
+@store_option
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    metavar="F",
+    help="Input format (turtle, ntriples, nquads, trig, jsonld, rdfxml or an alias). "
+    "Default: from the file extension.",
+)
+@click.option("--replace", is_flag=True, help="Replace files that are already loaded.")
+@click.option("--example", is_flag=True, help="Also load the bundled Xining example facts.")
+@click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Company sheets: load the good rows and write the bad ones, with an error column, to "
+    "NAME.rejected.EXT beside the sheet.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Say on stderr what is being parsed and written."
+)
+@handle_errors
+def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
+    """Load RDF files (or company sheets) into a store, each into its own named graph.
+
+    Every file is parsed before anything is written, then all of them (with a record of each
+    load in the metadata graph) go in with one transaction: a syntax error, a crash or a kill
+    leaves the store as it was. Loading a file again needs --replace.
+    """
+    location = _need_store(store, "load")
+    if not files and not example:
+        raise UserError("nothing to load: name RDF files, or --example for the Xining facts")
+    progress = _LoadProgress(verbose)
+    options = {"skip_bad_rows": True} if skip_bad_rows else None
+    with open_store(location) as target:
+        try:
+            records = target.load_files(
+                list(files),
+                format=fmt,
+                replace=replace,
+                progress=progress,
+                options=options,
+                example=example,
+            )
+        finally:
+            progress.stop()
+    total = sum(r.triples for r in records)
+    click.echo(f"Loaded {len(records)} file(s), {total:,} triples, into {location}:")
+    for r in records:
+        click.echo(
+            f"  {r.name}: {r.triples:,} triple{'' if r.triples == 1 else 's'} -> <{r.graph}>"
+        )
+        if r.summary:
+            click.echo("    " + r.summary.replace("\n", "\n    "))
+
+
+@main.command()
+@store_option
+@format_option("table", "csv", "tsv", "json", "markdown")
+@handle_errors
+def graphs(store, fmt):
+    """List the store's named graphs with the record of each load (file, triples, sha256, time)."""
+    from .render.tables import render_rows
+
+    source = open_store(store, read_only=True)
+    records = {r.graph: r for r in source.graph_records()}
+    from .store import META_GRAPH
+
+    rows = []
+    for graph in sorted(set(source.graphs()) | set(records)):
+        if graph == META_GRAPH:
+            continue
+        r = records.get(graph)
+        rows.append(
+            [graph, r.name, r.triples, r.sha256[:12], r.loaded] if r else [graph, "", "", "", ""]
+        )
+    headers = ["graph", "file", "triples", "sha256", "loaded"]
+    text = render_rows(headers, rows, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@store_option
+@click.argument("graph_or_file")
+@handle_errors
+def drop(store, graph_or_file):
+    """Remove a loaded file's graph and its load record (by graph IRI, file path or file name)."""
+    with open_store(_need_store(store, "drop")) as target:
+        _drop(target, graph_or_file)
+
+
+def _drop(target, graph_or_file: str) -> None:
+    from pathlib import Path
+
+    from .store import graph_for_file
+
+    records = target.graph_records()
+    known = set(target.graphs()) | {r.graph for r in records}
+    if graph_or_file in known:
+        graph = graph_or_file
+    elif Path(graph_or_file).is_file() and graph_for_file(graph_or_file) in known:
+        graph = graph_for_file(graph_or_file)
+    else:
+        matches = [r.graph for r in records if r.name == graph_or_file]
+        if len(matches) != 1:
+            names = ", ".join(sorted(r.name for r in records))
+            what = "several loaded files are called" if matches else "no loaded file or graph is"
+            raise UserError(f"{what} {graph_or_file!r}; give the graph IRI. Loaded: {names}")
+        graph = matches[0]
+    before = len(target)
+    record = target.drop_graph(graph)
+    if record:
+        n = record.triples
+        click.echo(f"Dropped <{graph}> ({record.name}, {n:,} triple{'' if n == 1 else 's'})")
+    else:
+        click.echo(f"Dropped <{graph}> ({before - len(target):,} triples)")
+
+
+@main.command()
+@store_option
+@click.argument("text", required=False, metavar="QUERY")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from a file (- for stdin).",
+)
+@click.option("--name", help="Run a named query from ontology/queries (see --list).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle", "jsonld"]),
+    default="table",
+    show_default=True,
+    help="Output format; turtle/jsonld for CONSTRUCT and DESCRIBE (default turtle).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the query after this many seconds.",
+)
+@lang_option
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Allow a SPARQL UPDATE (it changes the store, in one transaction). In updates the "
+    "default graph is the store's own (empty) one: match data with GRAPH ?g { ... }.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Allow SERVICE/LOAD requests to this host (repeatable). Default: no outbound requests.",
+)
+@handle_errors
+def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts):
+    """Run a SPARQL query (or, with --update, an update) on the store.
+
+    SELECT prints a table (with a <var>_label column beside IRI columns) or W3C CSV, TSV or
+    JSON results; CONSTRUCT/DESCRIBE print Turtle or JSON-LD; ASK prints true or false and
+    exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
+    """
+    from .queries import named_queries, named_query
+    from .render.tables import render_rows
+    from .sparql import check_outbound, render_ask, render_graph, render_select, run_query
+
+    if list_:
+        rows = [[q.name, q.title] for q in named_queries().values()]
+        out = render_rows(
+            ["name", "title"], rows, fmt if fmt in ("csv", "tsv", "json", "markdown") else "table"
+        )
+        click.echo(out, nl=not out.endswith("\n"))
+        return
+    given = [x for x in (text, file, name) if x]
+    if len(given) != 1:
+        raise UserError("give exactly one of: a QUERY, -f FILE or --name NAME (--list shows names)")
+    if name:
+        try:
+            text = named_query(name).text
+        except KeyError as error:
+            raise UserError(error.args[0]) from None
+    elif file:
+        text = file.read()
+    info = check_outbound(text, allow_hosts)
+    if info.is_update and not update:
+        raise UserError("this is a SPARQL UPDATE, which changes the store; add --update to run it")
+    if info.is_update:
+        with open_store(store) as target:
+            before = len(target)
+            check_outbound(text, allow_hosts, target.graphs())
+            target.update(text, timeout=timeout)
+            where = target.location or "the in-memory store (changes are not kept)"
+            click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
+        return
+    with open_store(store, read_only=True) as source:
+        check_outbound(text, allow_hosts, source.graphs())
+        result = run_query(source, text, info, timeout)
+        if isinstance(result, bool):
+            output = render_ask(result, fmt)
+        elif info.returns_graph:
+            output = render_graph(result, fmt)
+        else:
+            labels = None
+            if fmt in ("table", "markdown"):
+                from .labels import LabelIndex
+
+                labels = LabelIndex.from_store(source)
+            output = render_select(result, fmt, labels=labels, lang=lang)
+    click.echo(output, nl=False)
+    if result is False:
+        sys.exit(1)
 
 
 @main.command()
