@@ -186,7 +186,7 @@ def targets(store, region, chains, lang, fmt):
     from .project import to_networkx
     from .render.planning import render_targets
 
-    graph_store = open_store(store)
+    graph_store = open_store(store, read_only=True)
     names = Names(graph_store, lang)
     region_id = names.region(region)
     chain_ids = [names.chain(c) for c in chains] or None
@@ -225,7 +225,7 @@ def impact(company, store, region, project, complete, lang, fmt):
 
     if sum(x is not None for x in (company, project, complete)) != 1:
         raise UserError("give exactly one of COMPANY, --project P or --complete P")
-    graph_store = open_store(store)
+    graph_store = open_store(store, read_only=True)
     names = Names(graph_store, lang)
     region_id = names.region(region)
     G = to_networkx(graph_store, region_id, lang=lang)
@@ -267,7 +267,7 @@ def diff(store, region, chains, year_from, year_to, lang, fmt):
     from .project import to_networkx
     from .render.planning import render_diff
 
-    graph_store = open_store(store)
+    graph_store = open_store(store, read_only=True)
     names = Names(graph_store, lang)
     region_id = names.region(region)
     chain_ids = [names.chain(c) for c in chains] or None
@@ -609,10 +609,10 @@ def validate(files, store, shapes, lang, fmt):
     from .validate import render_validation, validate_files, validate_store
 
     if files:
-        context = open_store(store) if store else None
+        context = open_store(store, read_only=True) if store else None
         report = validate_files(files, shapes, context=context, lang=lang)
     else:
-        report = validate_store(open_store(store), shapes, lang=lang)
+        report = validate_store(open_store(store, read_only=True), shapes, lang=lang)
     click.echo(render_validation(report, fmt), nl=False)
     if not report.conforms:
         sys.exit(1)
@@ -670,7 +670,7 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
     if query_file is not None:
         query = Path(query_file).read_text(encoding="utf-8")
     view = build_view(
-        open_store(store),
+        open_store(store, read_only=True),
         region=region,
         chain=chain,
         company=company,
@@ -717,7 +717,9 @@ def export(store, region, fmt, output, lang, excel):
     """
     from .render.export import export as export_graph
 
-    paths = export_graph(open_store(store), fmt, output, region=region, lang=lang, excel=excel)
+    paths = export_graph(
+        open_store(store, read_only=True), fmt, output, region=region, lang=lang, excel=excel
+    )
     for path in paths:
         click.echo(f"{path} ({path.stat().st_size} bytes)")
 
