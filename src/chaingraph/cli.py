@@ -724,5 +724,50 @@ def export(store, region, fmt, output, lang, excel):
         click.echo(f"{path} ({path.stat().st_size} bytes)")
 
 
+@main.command()
+@store_option
+@region_option
+@lang_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "markdown"]),
+    default=None,
+    help="html (one self-contained page) or markdown. Default: markdown when -o ends in .md, "
+    "else html.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (atomically). Markdown without -o goes to standard output.",
+)
+@handle_errors
+@_output_errors
+def report(store, region, lang, fmt, output):
+    """The planner's report for a region: per chain, the chain map, local companies and
+    projects, the gaps with their evidence and targets, capacity balance and data gaps.
+
+    HTML is one file that works offline and prints (graphs as snapshots, tables kept whole);
+    headings and fixed text follow --lang.
+    """
+    from .render.report import build_report, render_markdown, write_report
+
+    if fmt is None:
+        fmt = "markdown" if output and output.lower().endswith((".md", ".markdown")) else "html"
+    if fmt == "html" and output is None:
+        raise UserError("the HTML report needs a file: add -o report.html (or --format markdown)")
+    result = build_report(
+        open_store(store, read_only=True), region=region, lang=lang, views=fmt == "html"
+    )
+    if output is None:
+        click.echo(render_markdown(result), nl=False)
+        return
+    path = write_report(result, output, fmt)
+    gaps = sum(len(c.gaps) for c in result.chains)
+    click.echo(f"{path}: {result.title} — {len(result.chains)} chains, {gaps} gaps")
+
+
 if __name__ == "__main__":
     sys.exit(main())
