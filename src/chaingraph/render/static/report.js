@@ -1,8 +1,8 @@
 // chaingraph report: one vis-network per chain section, each read from its own JSON block
-// (<script type="application/json" class="cg-data" data-net="ID">) and drawn in the element
-// with that id. Tooltips are DOM elements built from plain text (textContent, never innerHTML).
-// Each drawn network is copied to an <img data-net="ID"> so that printing shows a fixed-size
-// snapshot instead of a live canvas.
+// (a script element of type application/json, class cg-data, whose data-net names the element
+// to draw in). Tooltips are DOM elements built from plain text (textContent, never innerHTML).
+// Each drawn network is copied to the image with the same data-net (class cg-snapshot), so
+// that printing shows a fixed-size snapshot instead of a live canvas.
 var cgNetworks = {};
 
 function cgTooltip(tip) {
