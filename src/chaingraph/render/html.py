@@ -64,6 +64,7 @@ __all__ = [
     "build_view",
     "chain_view",
     "company_view",
+    "iframe_html",
     "query_view",
     "region_view",
     "render_html",
@@ -1103,3 +1104,28 @@ def write_html(
     if open_browser:
         webbrowser.open(target.resolve().as_uri())
     return target
+
+
+def iframe_html(view: View, height: int = 560) -> str:
+    """The page for ``view`` inside an ``<iframe srcdoc=...>`` (in a ``<div>``), for Jupyter.
+
+    ``IPython.display.HTML(iframe_html(view))`` draws the graph inline. The whole page is one
+    escaped attribute value, so it stays self-contained and offline, keeps its own
+    Content-Security-Policy and cannot clash with the notebook's scripts.
+
+    >>> from chaingraph import open_store
+    >>> frame = iframe_html(build_view(open_store(), chain="光纤", lang="en"), height=400)
+    >>> frame.startswith('<div class="chaingraph-view"><iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    True
+    >>> "<script" in frame, frame.endswith("</iframe></div>")
+    (True, False)
+    """
+    import html as htmllib
+
+    page = htmllib.escape(render_html(view), quote=True)
+    title = htmllib.escape(view.title, quote=True)
+    return (
+        f'<div class="chaingraph-view"><iframe srcdoc="{page}" title="{title}" '
+        'sandbox="allow-scripts" '
+        f'style="width: 100%; height: {int(height)}px; border: 1px solid #ddd"></iframe></div>'
+    )
