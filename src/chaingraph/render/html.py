@@ -1118,7 +1118,7 @@ def iframe_html(view: View, height: int = 560) -> str:
     >>> frame.startswith('<div class="chaingraph-view"><iframe srcdoc="&lt;!DOCTYPE html&gt;')
     True
     >>> "<script" in frame, frame.endswith("</iframe></div>")
-    (True, False)
+    (False, True)
     """
     import html as htmllib
 
