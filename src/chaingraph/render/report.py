@@ -77,6 +77,7 @@ FORMATS = ("html", "markdown")
 WORDS = {
     "zh": {
         "title": "{region}：产业链规划报告",
+        "colon": "：",
         "intro": "供链长和招商部门使用。每条产业链：链图、本地企业与项目、缺口（补链/延链/"
         "强链/建链）及其依据与招商目标、产能平衡、数据缺口。每条判定都可追溯到原文句子。",
         "scope": "范围：{scope}（{level}）；强链阈值 {threshold:g}；数据：{triples} 条三元组",
@@ -167,6 +168,7 @@ WORDS = {
     },
     "en": {
         "title": "{region}: planning report on the industrial chains",
+        "colon": ": ",
         "intro": "For the chain chiefs (链长) and the investment-promotion office (招商). For "
         "each chain: the chain map, local companies and projects, the gaps (补链 fill, 延链 "
         "extend, 强链 strengthen, 建链 build) with their evidence and targets, the capacity "
@@ -381,7 +383,7 @@ def _stage_rows(ctx: _Context, stages: list[StageGap]) -> list[dict]:
             parts.append(words["claim"])
         pipeline = list(dict.fromkeys(p.subject_label for p in s.pipeline))
         if pipeline:
-            parts.append(f"{words['pipeline']}: " + _SEP[ctx.lang].join(pipeline))
+            parts.append(f"{words['pipeline']}{words['colon']}" + _SEP[ctx.lang].join(pipeline))
         capacities = [_capacity(e) for e in (*s.producers, *s.claims)]
         rows.append(
             {
@@ -676,7 +678,8 @@ def _md_evidence(e: dict, words: dict) -> str:
     if e["text"]:
         line += f": “{_md(e['text'])}”"
     if e["source"]:
-        line += f" — {words['source_of']}: {_md(e['source_label'])} (`{e['source']}` {e['span']})"
+        source = f"{_md(e['source_label'])} (`{e['source']}` {e['span']})"
+        line += f" — {words['source_of']}{words['colon']}{source}"
     return line
 
 
@@ -770,15 +773,15 @@ def render_markdown(report: PlanningReport) -> str:
             out += [w["no_gaps"], ""]
         for g in c.gaps:
             out += [f"#### {_md(g['label'])} · {g['gap_label']}", ""]
-            out.append(f"- {w['verdict']}: {_md(g['verdict_label'])}")
-            out.append(f"- {w['rule']}: {_md(g['rule'])}")
+            out.append(f"- {w['verdict']}{w['colon']}{_md(g['verdict_label'])}")
+            out.append(f"- {w['rule']}{w['colon']}{_md(g['rule'])}")
             for e in g["evidence"]:
-                out.append(f"- {w['evidence']}: {_md_evidence(e, w)}")
+                out.append(f"- {w['evidence']}{w['colon']}{_md_evidence(e, w)}")
             if g["checked"]:
-                out.append(f"- {w['evidence']}: {_md(g['checked'])}")
+                out.append(f"- {w['evidence']}{w['colon']}{_md(g['checked'])}")
             for path in g["local_inputs"]:
-                out.append(f"- {w['local_inputs']}: {_md(path)}")
-            out += ["", f"{w['targets']}:", ""]
+                out.append(f"- {w['local_inputs']}{w['colon']}{_md(path)}")
+            out += ["", f"{w['targets']}{w['colon'].strip()}", ""]
             out += _md_targets(g["targets"], w) if g["targets"] else [w["no_targets"], ""]
         out += [f"### {w['balance']}", ""]
         if c.balance:
@@ -792,11 +795,11 @@ def render_markdown(report: PlanningReport) -> str:
         if not c.data_gaps:
             out += [w["no_data_gaps"], ""]
         for d in c.data_gaps:
-            out.append(f"- **{d['kind']}**: {_md(d['what'])}")
+            out.append(f"- **{d['kind']}**{w['colon']}{_md(d['what'])}")
             for e in d["evidence"]:
-                out.append(f"  - {w['evidence']}: {_md_evidence(e, w)}")
+                out.append(f"  - {w['evidence']}{w['colon']}{_md_evidence(e, w)}")
             if d["targets"]:
-                out += ["", f"  {w['targets']}:", ""]
+                out += ["", f"  {w['targets']}{w['colon'].strip()}", ""]
                 out += ["  " + line if line else "" for line in _md_targets(d["targets"], w, True)]
         out.append("")
     if report.synergies:
