@@ -228,6 +228,11 @@ class Extractor:
         known = self._known(name)
         if known and known[0][0] in ("stage", "chain", "region", "sector"):
             return
+        if name == full:
+            for other, (other_full, _c, _r) in list(names.companies.items()):
+                if other != name and (name in self.short_names(other_full) or other_full.startswith(name)):
+                    full = other_full  # 弗迪 is the 弗迪电池 met before
+                    break
         if name not in names.companies or names.companies[name][1] < confidence:
             names.companies[name] = (full, confidence, rule)
 
@@ -302,7 +307,13 @@ class Extractor:
                 break
             if tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "a", "ad", "f", "vn"):
                 break
-            if ZONE_SUFFIX.fullmatch(tok.word):
+            if ZONE_SUFFIX.fullmatch(tok.word) or re.search(f"(?:{ZONE_SUFFIX.pattern})$", tok.word):
+                break
+            known = self._known(tok.word)
+            if known and known[0][0] == "company":
+                picked = [tok] if not picked else picked
+                break
+            if known and known[0][0] == "region" and picked:
                 break
             picked.insert(0, tok)
             if len(picked) >= max_tokens:
