@@ -147,6 +147,8 @@ INDUSTRY_WORDS = ("新能源科技", "新能源", "新材料", "科技", "材料
                   "电池", "股份", "有限", "制造", "投资", "产业", "动力", "储能")
 GENERIC_NAMES = {"企业", "公司", "产业", "龙头", "龙头企业", "集团", "该公司", "本公司", "一批",
                  "重点企业", "民营企业", "国有企业", "骨干企业", "部分", "多家", "相关", "市属"}
+DIRECTION_WORDS = {"北方", "南方", "东方", "西部", "东部", "中部", "西北", "东北", "西南", "华东", "华北",
+                   "华南", "华中", "中国", "中华"}
 BAD_NAME_CHARS = re.compile(r"[，。；、：！？“”‘’《》\d%]")
 PRESENCE_TRIGGERS = ("形成", "拥有", "具备", "诞生于", "生产", "产量", "增长", "集聚", "布局", "产能",
                      "聚集", "建成", "涵盖", "覆盖", "打造", "构建", "已有", "主要产品", "制造")
@@ -228,6 +230,10 @@ class Extractor:
         known = self._known(name)
         if known and known[0][0] in ("stage", "chain", "region", "sector"):
             return
+        if any(place in (name, name + "市", name + "省", name + "县") for place in names.places):
+            return
+        if any(name.startswith(other) and COMPANY_SUFFIX.search(other) for other in names.companies):
+            return  # 四川时代新能源科技有限公司七期 is the company met before
         if name == full:
             for other, (other_full, _c, _r) in list(names.companies.items()):
                 if other != name and (name in self.short_names(other_full) or other_full.startswith(name)):
@@ -283,7 +289,11 @@ class Extractor:
                     break
                 if re.search(f"(?:{ZONE_SUFFIX.pattern})$", word) or word in SELF_REFS:
                     break
-                if tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f", "vn") and not self._known(word):
+                if (
+                    tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f", "vn")
+                    and not self._known(word)
+                    and word not in DIRECTION_WORDS
+                ):
                     break
                 if m.start() - rel > 24:
                     break
@@ -360,6 +370,15 @@ class Extractor:
             found = self._name_before(toks, base + m.start(), max_tokens=5)
             if found and not re.search(r"(?:市委|政府|委员会|管委会|局|厅|部|协会|办公室|书记)$", found[0]):
                 self._add_company(names, found[0], found[0], 0.75, "title")
+        # 是X的…企业: X is the parent company
+        for m in re.finditer(r"是([^，。；的“”]{2,10})的[^，。；]{0,10}?(?:企业|子公司|公司|工厂|生产基地)", text):
+            name = m.group(1)
+            if (
+                not self._known(name)
+                and not any(p in name for p in names.places)
+                and not re.search(r"全国|全省|全球|国内|我国|重要|主要|最大|领先|知名|龙头|唯一|之一", name)
+            ):
+                self._add_company(names, name, name, 0.6, "是…的企业")
         # X扎根/落户 + place
         for m in re.finditer(r"(?:扎根|落户|入驻)", text):
             found = self._name_before(toks, base + m.start())
@@ -433,8 +452,8 @@ class Extractor:
     def _project_companies(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
         for item in self._project_items(sentence):
             prefix = item["prefix"]
-            if not prefix:
-                continue
+            if not prefix or not (item["product"] or item["quantity"]):
+                continue  # 全力以赴抓项目, 青洽会签约项目: no product, no company
             known = self._known(prefix)
             if known and known[0][0] != "company":
                 continue
@@ -454,8 +473,15 @@ class Extractor:
             after = text[m.end() :]
             clause_end = min([after.find(c) for c in "，。；" if after.find(c) >= 0] or [len(after)])
             status, word = status_of(after[:clause_end])
+            rest = after[clause_end + 1 :]
+            next_clause = re.split(r"[，。；]", rest)[0] if after[clause_end : clause_end + 1] == "，" else ""
+            if not status and next_clause.startswith(("目前", "现已", "已", "现", "今年", "一期", "首期")):
+                status, word = status_of(next_clause)  # 引进X项目，目前一期已开工建设: the latest news
             if not status:
                 status, word = status_of(text[clause_start : m.start()])
+            # 项目建成投产，新增动力电池产能30GWh: the capacity may follow in the next clause
+            follow = next_clause if re.match(r"(?:新增|形成|年产|产能|设计产能|达产后)", next_clause) else ""
+            follow_at = sentence.start + m.end() + clause_end + 1
             offset = clause_start
             for part in segment.split("、"):
                 part_start = offset
@@ -476,21 +502,41 @@ class Extractor:
                 lead_len = len(part) - len(stripped)
                 quantities = parse_quantities(stripped)
                 quantities = [q for q in quantities if q.quantity.unit in CAPACITY_UNITS]
+                extra = None
                 if quantities:
                     q = quantities[0]
                     prefix, product = stripped[: q.start], stripped[q.end :]
                 else:
                     q = None
                     prefix, product = self._split_product(stripped)
+                    if not product and follow and len(segment.split("、")) == 1:
+                        fq = [x for x in parse_quantities(follow) if x.quantity.unit in CAPACITY_UNITS]
+                        if fq:
+                            q = fq[0]
+                            extra = (follow_at, follow_at + len(follow))
+                            prefix = stripped
+                            product = re.sub(r"^(?:新增|形成|年产|设计产能|达产后)|产能.*$|规模.*$", "", follow[: fq[0].start])
                 for mod in MODIFIERS:
                     if prefix.endswith(mod):
                         prefix = prefix[: -len(mod)]
+                # 协鑫科技旗下乐山协鑫…, 乐山高新区引进京运通: the company is the last name
+                parts = [p for p in re.split(r"旗下|引进|招引|签约|落户|携手|联合", prefix) if p]
+                prefix = parts[-1] if parts else ""
+                prefix = re.sub(r"(?:在|于)[^在于]{1,6}$", "", prefix)  # 阿特斯在包头签约
+                prefix = re.sub(r"(?:将|拟|计划|正在|已经|已|正|还|也|再|将要)+$", "", prefix)
+                prefix = re.sub(r"(?:(?:[一二三四五六七八九十\d]+|首)期(?:工程)?|扩建|技改|改扩建|新建)+$", "", prefix)
+                prefix = re.sub(rf"^.*?(?:{ZONE_SUFFIX.pattern})", "", prefix)
+                for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
+                    if pairs[0][0] == "region" and prefix.startswith(name) and not COMPANY_SUFFIX.search(prefix):
+                        prefix = prefix[len(name):]
+                        break
                 items.append(
                     {
                         "start": sentence.start + part_start + lead_len,
                         "end": sentence.start + part_start + len(part),
                         "prefix": prefix if len(prefix) >= 2 else "",
                         "quantity": q.quantity if q else None,
+                        "extra": extra,
                         "product": product,
                         "status": status,
                         "status_word": word,
@@ -512,7 +558,7 @@ class Extractor:
             if best is not None:
                 break
         if best is None:
-            return "", text
+            return text, ""
         start = best
         for mod in MODIFIERS:
             if text[:start].endswith(mod):
@@ -719,10 +765,10 @@ class _Context:
                 return before[-1]
         return years[0][1] if years else self.year
 
-    def clause_of(self, position: int) -> tuple[int, int]:
+    def clause_of(self, position: int, marks: str = "，。；、：") -> tuple[int, int]:
         rel = self.rel(position)
-        start = max(self.text.rfind(c, 0, rel) for c in "，。；、：") + 1
-        ends = [self.text.find(c, rel) for c in "，。；、："]
+        start = max(self.text.rfind(c, 0, rel) for c in marks) + 1
+        ends = [self.text.find(c, rel) for c in marks]
         end = min([e for e in ends if e >= 0] or [len(self.text)])
         return self.s.start + start, self.s.start + end
 
@@ -789,12 +835,19 @@ class _Context:
     def projects(self) -> tuple[list[Fact], set[int]]:
         out, used = [], set()
         for item in self.ex._project_items(self.s):
+
+            def product_started(position: int, item=item) -> bool:
+                quantities = [q.start for q in self.quantities if item["start"] <= q.start < item["end"]]
+                return bool(quantities) and position > quantities[0]
+
             company = None
-            for m in self.ms:
+            for m in self.ms:  # the last company before the product (X旗下Y: Y)
                 if m.kind == "company" and item["start"] <= m.start < item["end"]:
-                    company = m.entity
-                    break
+                    if company is None or not product_started(m.start):
+                        company = m.entity
             product_mentions = [m for m in self._stages_in(item["start"], item["end"])]
+            if item.get("extra"):
+                product_mentions += self._stages_in(*item["extra"])
             stages: list[str] = []
             chain = None
             for m in product_mentions:
@@ -805,14 +858,14 @@ class _Context:
                     stages += self._stage_of(m)
             if "li:pack" in stages and "li:cell" not in stages:
                 stages.insert(0, "li:cell")  # a battery plant makes the cells it packs
-            if not company and not stages:
-                continue
+            if not stages or not (company or item["quantity"]):
+                continue  # 将引进光伏玻璃项目: a wish, not a project
             confidence = 0.9 if company and stages and item["status"] else 0.7
             if chain:
                 confidence = 0.6
             region, _ = self.subject_region(item["start"])
             for q in self.quantities:
-                if item["start"] <= q.start < item["end"]:
+                if item["start"] <= q.start < item["end"] or (item.get("extra") and item["extra"][0] <= q.start < item["extra"][1]):
                     used.add(q.start)
             out.append(ProjectFact(
                 self.s, confidence, "cg:Implied" if chain else "cg:Stated", rule="project",
@@ -824,6 +877,28 @@ class _Context:
                 used.add(m.start)
         return out, used
 
+    def _abbreviated(self, start: int, end: int) -> Mention | None:
+        """A product written short: 高纯晶硅 for 高纯多晶硅. The word before 产能 (or before the
+        number) is taken as a stage name with characters left out: same first and last
+        character, the others in order, at least three characters."""
+        clause = self.doc.norm[start:end]
+        m = re.search(rf"([{CJK}]{{3,8}}?)(?:产能|年产能|规模)?(?:达到|达|为|超过|约)?$", clause)
+        if not m:
+            return None
+        word = re.sub(r"^(?:其|全市|全区|年产|拥有|形成|新增)", "", m.group(1))
+        best = None
+        for name, pairs in self.lex.names.items():
+            stage = next((r for k, r in pairs if k == "stage"), None)
+            if stage is None or len(name) <= len(word) or name[0] != word[0] or name[-1] != word[-1]:
+                continue
+            it = iter(name)
+            if len(word) >= 3 and all(c in it for c in word) and (best is None or len(name) < len(best[0])):
+                best = (name, stage)
+        if best is None:
+            return None
+        at = start + m.start(1) + (len(m.group(1)) - len(word))
+        return Mention("stage", at, at + len(word), word, best[1])
+
     def capacities(self, used: set[int]) -> tuple[list[Fact], set[int]]:
         out = []
         for q in self.quantities:
@@ -833,6 +908,8 @@ class _Context:
             after = [m for m in self._stages_in(q.end, end)]
             before = [m for m in self._stages_in(start, q.start)]
             pick = after[0] if after and after[0].start == q.end else (before[-1] if before else (after[0] if after else None))
+            if pick is None:
+                pick = self._abbreviated(start, q.start)
             if pick is None:
                 continue
             stages = self._stage_of(pick) or ([pick.inner_stage] if pick.inner_stage else [])
@@ -861,7 +938,7 @@ class _Context:
             stages = self._stage_of(m)
             if not stages:
                 continue
-            cstart, cend = self.clause_of(m.start)
+            cstart, cend = self.clause_of(m.start, "，。；：")
             clause = self.doc.norm[cstart:cend]
             if any(w in clause for w in ABSENCE_WORDS):
                 continue
@@ -939,6 +1016,8 @@ class _Context:
         if region is None:
             region, _ = self.subject_region(position)
         metric = metric_word or self._metric(position)
+        if family in ("share", "change", "gap") and _metric_family(metric) not in ("增加值", ""):
+            indicator_hint = ""  # a share of output is not a share of value added
         hint = indicator_hint or {
             ("growth", "增加值"): "增加值增速", ("growth", "产值"): "产值增速", ("growth", "产量"): "产量增长",
             ("amount", "产值"): "工业产值", ("amount", "到位资金"): "到位资金",
