@@ -120,7 +120,7 @@ def gold_from_store(store, source: str = "src:xining-industry-2022", city: str =
                  ?f cg:evidence/prov:wasQuotedFrom ?SOURCE .
                  { ?f a cg:PresenceClaim ; cg:region ?r ; cg:stage ?s }
                  UNION { ?f a cg:RegionalCapacity ; cg:region ?r ; cg:stage ?s }
-                 UNION { ?f a cg:Production ; cg:site ?r ; cg:stage ?s
+                 UNION { VALUES ?made { cg:Production cg:Project } ?f a ?made ; cg:site ?r ; cg:stage ?s
                          FILTER NOT EXISTS { ?f cg:status cg:Planned } }
                  UNION { ?f a cg:Observation ; cg:region ?r ; cg:about ?s . ?s a cg:Stage }
                  ?r cg:partOf* ?CITY }"""

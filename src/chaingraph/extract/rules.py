@@ -967,14 +967,14 @@ class _Context:
 
     # statistics ---------------------------------------------------------------------------
 
-    def _metric(self, position: int) -> str:
+    def _metric(self, position: int, ahead: bool = True) -> str:
         rel = self.rel(position)
         clauses = re.split(r"[，；。]", self.text[:rel])
         for clause in reversed(clauses[-3:]):
             for metric in METRICS:
                 if metric in clause:
                     return metric
-        tail = self.text[rel:]
+        tail = self.text[rel:] if ahead else ""
         for metric in METRICS:
             if metric in tail.split("。")[0]:
                 return metric
@@ -1015,7 +1015,9 @@ class _Context:
         about, about_label, region = self._about(position, family)
         if region is None:
             region, _ = self.subject_region(position)
-        metric = metric_word or self._metric(position)
+        about_stage = bool(about and about in self.lex.stage_chain)
+        # 单晶硅增长6.0倍: a product's growth is output growth, whatever the next clause measures
+        metric = metric_word or self._metric(position, ahead=not about_stage)
         if family in ("share", "change", "gap") and _metric_family(metric) not in ("增加值", ""):
             indicator_hint = ""  # a share of output is not a share of value added
         hint = indicator_hint or {

@@ -25,6 +25,7 @@ import logging
 import re
 import threading
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -166,8 +167,14 @@ _USER_WORDS: set[str] = set()
 def _load_jieba():
     global _JIEBA
     if _JIEBA is None:
-        import jieba
-        import jieba.posseg
+        with warnings.catch_warnings():
+            # jieba imports pkg_resources, which newer setuptools deprecates (a warning about
+            # jieba's packaging, not about anything we do): silence exactly that, only here.
+            for category in (DeprecationWarning, UserWarning):
+                warnings.filterwarnings("ignore", message=r"pkg_resources is deprecated", category=category)
+                warnings.filterwarnings("ignore", message=r"Deprecated call to `pkg_resources", category=category)
+            import jieba
+            import jieba.posseg
 
         jieba.setLogLevel(logging.WARNING)
         logging.getLogger("jieba").setLevel(logging.WARNING)
