@@ -29,7 +29,11 @@ def main() -> int:
     base = open_store(example=False)  # what extract may use
     article = data_dir() / "sources" / "xining-industry-2022.txt"
     result = extract_file(article, base)
-    print(format_scores(score(result, gold_from_store(curated)), f"== {article.name} (vs xining-2022.ttl)"))
+    print(
+        format_scores(
+            score(result, gold_from_store(curated)), f"== {article.name} (vs xining-2022.ttl)"
+        )
+    )
     for text in sorted(ARTICLES.glob("*.txt")):
         expected = text.with_suffix(".expected.json")
         if not expected.exists():

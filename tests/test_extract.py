@@ -66,7 +66,11 @@ def test_quantities(text, value, unit, low):
     found = parse_quantities(text.replace(" ", ""))
     assert len(found) == 1
     q = found[0].quantity
-    assert (q.value, q.unit, q.low) == (pytest.approx(value), unit, low if low is None else pytest.approx(low))
+    assert (q.value, q.unit, q.low) == (
+        pytest.approx(value),
+        unit,
+        low if low is None else pytest.approx(low),
+    )
 
 
 def test_quantity_offsets():
@@ -97,7 +101,13 @@ def test_status_words(text, status):
 
 @pytest.mark.parametrize(
     "text",
-    ["多晶硅—单晶硅—切片", "多晶硅–单晶硅–切片", "多晶硅→单晶硅→切片", "多晶硅－单晶硅－切片", "多晶硅——单晶硅——切片"],
+    [
+        "多晶硅—单晶硅—切片",
+        "多晶硅–单晶硅–切片",
+        "多晶硅→单晶硅→切片",
+        "多晶硅－单晶硅－切片",
+        "多晶硅——单晶硅——切片",
+    ],
 )
 def test_sequence_separators(text):
     assert split_sequence(text) == ["多晶硅", "单晶硅", "切片"]
@@ -119,11 +129,16 @@ def test_longest_match_first(base_store):
 
 
 @pytest.mark.parametrize(
-    "text", ["西宁市拥有1.1万吨碳纤维产能。", "西宁市拥有碳纤维1.1万吨产能。", "西宁市碳纤维产能1.1万吨。"]
+    "text",
+    ["西宁市拥有1.1万吨碳纤维产能。", "西宁市拥有碳纤维1.1万吨产能。", "西宁市碳纤维产能1.1万吨。"],
 )
 def test_capacity_in_either_order(base_store, text):
     (cap,) = facts(extract_text(text, base_store), "capacity")
-    assert (cap.stage, cap.quantity.value, cap.quantity.unit) == ("cf:carbon-fibre", 11000.0, "cgu:t")
+    assert (cap.stage, cap.quantity.value, cap.quantity.unit) == (
+        "cf:carbon-fibre",
+        11000.0,
+        "cgu:t",
+    )
 
 
 def test_project_with_status_and_company(base_store):
@@ -140,7 +155,10 @@ def test_growth_subject_is_nearest(base_store):
     text = "2022年，西宁市单晶硅增长6.0倍，规上工业增加值同比增长26.9%，高于全省11.4个百分点。"
     stats = {f.quantity.value: f for f in facts(extract_text(text, base_store), "statistic")}
     assert stats[6.0].about == "pv:mono-ingot" and stats[6.0].indicator == "ind:output-growth"
-    assert stats[26.9].about == "region:CN-630100" and stats[26.9].indicator == "ind:value-added-growth"
+    assert (
+        stats[26.9].about == "region:CN-630100"
+        and stats[26.9].indicator == "ind:value-added-growth"
+    )
     assert stats[11.4].family == "gap" and stats[11.4].compared_with.ref == "region:CN-630000"
 
 
@@ -193,13 +211,21 @@ def test_turtle_is_valid_and_has_provenance(xining):
         scratch.query(
             """PREFIX cg: <https://w3id.org/chaingraph/ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
             SELECT ?f WHERE { ?f cg:confidence ?c . FILTER NOT EXISTS {
-              ?f cg:evidence [ prov:value ?v ; cg:charStart ?a ; cg:charEnd ?b ; prov:wasQuotedFrom ?d ] ;
+              ?f cg:evidence [ prov:value ?v ; cg:charStart ?a ; cg:charEnd ?b ;
+                               prov:wasQuotedFrom ?d ] ;
                  cg:assertion ?m } }"""
         )
     )
     assert rows == []
     kinds = {str(o).rsplit("#", 1)[-1] for o in g.objects(None, None) if "ns#" in str(o)}
-    assert {"Project", "RegionalCapacity", "PresenceClaim", "Observation", "Company", "Quote"} <= kinds
+    assert {
+        "Project",
+        "RegionalCapacity",
+        "PresenceClaim",
+        "Observation",
+        "Company",
+        "Quote",
+    } <= kinds
 
 
 # -- measured against curated facts ---------------------------------------------------------
@@ -232,7 +258,10 @@ def test_xining_precision_recall(xining, store):
 def test_article_precision_recall(base_store, name):
     result = extract_file(ARTICLES / f"{name}.txt", base_store)
     expected = ARTICLES / f"{name}.expected.json"
-    assert result.region is not None and result.region.name == json.loads(expected.read_text("utf-8"))["region"]
+    assert (
+        result.region is not None
+        and result.region.name == json.loads(expected.read_text("utf-8"))["region"]
+    )
     scores = score(result, gold_from_json(expected))
     for kind, (precision, recall) in ARTICLE_FLOORS.items():
         assert scores[kind].precision >= precision, (name, kind, scores[kind])
@@ -262,7 +291,9 @@ def test_cli_json_and_turtle():
 
 def test_cli_load_into_store(tmp_path, base_store):
     location = tmp_path / "store"
-    result = CliRunner().invoke(main, ["extract", "--load", "--store", str(location), "--format", "json", str(ARTICLE)])
+    result = CliRunner().invoke(
+        main, ["extract", "--load", "--store", str(location), "--format", "json", str(ARTICLE)]
+    )
     assert result.exit_code == 0, result.output
     graph = graph_iri(extract_file(ARTICLE, base_store))
     store = open_store(location)

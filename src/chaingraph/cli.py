@@ -108,10 +108,18 @@ def gaps(store, region, chains, lang, fmt, explain):
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @format_option("turtle", "json", "table")
-@click.option("--review", is_flag=True, help="Print a table to check by hand: kind, what, value, confidence, sentence.")
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Print a table to check by hand: kind, what, value, confidence, sentence.",
+)
 @click.option("--load", is_flag=True, help="Put the facts into --store, one named graph per file.")
 @store_option
-@click.option("--region", default=None, help="What 我市/本市 mean. Default: the most frequent city in the text.")
+@click.option(
+    "--region",
+    default=None,
+    help="What 我市/本市 mean. Default: the most frequent city in the text.",
+)
 @lang_option
 @handle_errors
 def extract(files, fmt, review, load, store, region, lang):
@@ -136,7 +144,8 @@ def extract(files, fmt, review, load, store, region, lang):
         result = extract_file(name, graph_store, region=region)
         if review or fmt == "table":
             headers = ["kind", "what", "value", "confidence", "sentence"]
-            click.echo(render_rows(headers, review_rows(result, lang), "table", width=200), nl=False)
+            rows = review_rows(result, lang)
+            click.echo(render_rows(headers, rows, "table", width=200), nl=False)
         elif fmt == "json":
             click.echo(to_json(result, lang))
         else:
@@ -144,9 +153,12 @@ def extract(files, fmt, review, load, store, region, lang):
         if load:
             import pyoxigraph
 
-            added = graph_store.load_data(to_turtle(result), graph_iri(result), format=pyoxigraph.RdfFormat.TURTLE)
+            graph = graph_iri(result)
+            turtle = to_turtle(result)
+            added = graph_store.load_data(turtle, graph, format=pyoxigraph.RdfFormat.TURTLE)
             graph_store.flush()
-            click.echo(f"{name}: {len(result.facts)} facts, {added} triples into <{graph_iri(result)}>", err=True)
+            summary = f"{name}: {len(result.facts)} facts, {added} triples into <{graph}>"
+            click.echo(summary, err=True)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,9 @@ class Extraction:
 
     @property
     def slug(self) -> str:
-        stem = "".join(c if c.isalnum() and c.isascii() else "-" for c in Path(self.source_name).stem)
+        stem = "".join(
+            c if c.isalnum() and c.isascii() else "-" for c in Path(self.source_name).stem
+        )
         return f"{stem.strip('-') or 'text'}-{self.digest[:8]}"
 
     def by_kind(self, kind: str) -> list[Fact]:
@@ -61,7 +63,9 @@ def _cut():
     return tokenizer()
 
 
-def extract_text(text: str, store, *, region: str | None = None, source_name: str = "text.txt") -> Extraction:
+def extract_text(
+    text: str, store, *, region: str | None = None, source_name: str = "text.txt"
+) -> Extraction:
     """Extract candidate facts from ``text``.
 
     ``region`` (a region name, alias or CURIE known to ``store``, or a place named in the text)
@@ -86,7 +90,9 @@ def _resolve_region(name: str, lexicon: Lexicon, document: Document) -> Entity:
         return Entity("region", lexicon.label(name), name, lexicon.region_level.get(name))
     pairs = [r for k, r in lexicon.names.get(normalise(name), []) if k == "region"]
     if pairs:
-        return Entity("region", lexicon.label(pairs[0]), pairs[0], lexicon.region_level.get(pairs[0]))
+        return Entity(
+            "region", lexicon.label(pairs[0]), pairs[0], lexicon.region_level.get(pairs[0])
+        )
     if normalise(name) in document.norm.casefold():
         level = "province" if name.endswith("省") else "city"
         return Entity("region", name, None, level)

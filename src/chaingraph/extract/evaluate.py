@@ -83,14 +83,22 @@ def _num(value) -> float:
 def gold_from_json(path: str | Path) -> Gold:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return Gold(
-        companies=[[normalise(n) for n in ([c] if isinstance(c, str) else c)] for c in data.get("companies", [])],
+        companies=[
+            [normalise(n) for n in ([c] if isinstance(c, str) else c)]
+            for c in data.get("companies", [])
+        ],
         stages=set(data.get("stages", [])),
         capacities={(s, _num(v), u) for s, v, u in data.get("capacities", [])},
         projects=[
             {
-                "company": [normalise(n) for n in ([p["company"]] if isinstance(p["company"], str) else p["company"])],
+                "company": [
+                    normalise(n)
+                    for n in ([p["company"]] if isinstance(p["company"], str) else p["company"])
+                ],
                 "stages": set(p.get("stages", [])),
-                "capacity": (_num(p["capacity"][0]), p["capacity"][1]) if p.get("capacity") else None,
+                "capacity": (_num(p["capacity"][0]), p["capacity"][1])
+                if p.get("capacity")
+                else None,
                 "status": p.get("status"),
             }
             for p in data.get("projects", [])
@@ -99,7 +107,9 @@ def gold_from_json(path: str | Path) -> Gold:
     )
 
 
-def gold_from_store(store, source: str = "src:xining-industry-2022", city: str = "region:CN-630100") -> Gold:
+def gold_from_store(
+    store, source: str = "src:xining-industry-2022", city: str = "region:CN-630100"
+) -> Gold:
     """The curated facts of one source document, from the store."""
     bind = {"source": source, "city": city}
 
@@ -120,7 +130,8 @@ def gold_from_store(store, source: str = "src:xining-industry-2022", city: str =
                  ?f cg:evidence/prov:wasQuotedFrom ?SOURCE .
                  { ?f a cg:PresenceClaim ; cg:region ?r ; cg:stage ?s }
                  UNION { ?f a cg:RegionalCapacity ; cg:region ?r ; cg:stage ?s }
-                 UNION { VALUES ?made { cg:Production cg:Project } ?f a ?made ; cg:site ?r ; cg:stage ?s
+                 UNION { VALUES ?made { cg:Production cg:Project }
+                         ?f a ?made ; cg:site ?r ; cg:stage ?s
                          FILTER NOT EXISTS { ?f cg:status cg:Planned } }
                  UNION { ?f a cg:Observation ; cg:region ?r ; cg:about ?s . ?s a cg:Stage }
                  ?r cg:partOf* ?CITY }"""
@@ -135,8 +146,8 @@ def gold_from_store(store, source: str = "src:xining-industry-2022", city: str =
     }
     projects: dict[str, dict] = {}
     for r in rows(
-        """SELECT ?p ?c ?s ?st ?v ?u WHERE { ?p a cg:Project ; cg:evidence/prov:wasQuotedFrom ?SOURCE ;
-             cg:producer ?c ; cg:stage ?s ; cg:status ?st .
+        """SELECT ?p ?c ?s ?st ?v ?u WHERE { ?p a cg:Project ;
+             cg:evidence/prov:wasQuotedFrom ?SOURCE ; cg:producer ?c ; cg:stage ?s ; cg:status ?st .
              OPTIONAL { ?p cg:capacity [ cg:value ?v ; cg:unit ?u ] } }"""
     ):
         p = projects.setdefault(
@@ -152,7 +163,8 @@ def gold_from_store(store, source: str = "src:xining-industry-2022", city: str =
     statistics = {
         (FAMILY.get(curie(str(r["i"])), curie(str(r["i"]))), _num(r["v"]), curie(str(r["u"])))
         for r in rows(
-            """SELECT ?i ?v ?u WHERE { ?o a cg:Observation ; cg:evidence/prov:wasQuotedFrom ?SOURCE ;
+            """SELECT ?i ?v ?u WHERE { ?o a cg:Observation ;
+                 cg:evidence/prov:wasQuotedFrom ?SOURCE ;
                  cg:indicator ?i ; cg:value ?v ; cg:unit ?u }"""
         )
     }
@@ -165,7 +177,9 @@ def _company_names(entity, extraction) -> list[str]:
     out = [normalise(entity.name)]
     if entity.ref:
         out.append(entity.ref)
-        out += [n for n, pairs in extraction.lexicon.names.items() if ("company", entity.ref) in pairs]
+        out += [
+            n for n, pairs in extraction.lexicon.names.items() if ("company", entity.ref) in pairs
+        ]
     ex = Extractor(extraction.lexicon, None)
     out += [normalise(n) for n in ex.short_names(entity.name)]
     return list(dict.fromkeys(out))
@@ -182,8 +196,14 @@ def predicted(extraction) -> Gold:
         if entity.key == home.key:
             return True
         if entity.ref and home.ref:
-            return lex.city_of(entity.ref) == home.ref or lex.province_of(home.ref) != entity.ref and lex.city_of(entity.ref) is None and entity.level in ("zone", "park")
-        return entity.level in ("zone", "park", "district") or entity.ref is None and home.ref is None and entity.name == home.name
+            return lex.city_of(entity.ref) == home.ref or (
+                lex.province_of(home.ref) != entity.ref
+                and lex.city_of(entity.ref) is None
+                and entity.level in ("zone", "park")
+            )
+        return entity.level in ("zone", "park", "district") or (
+            entity.ref is None and home.ref is None and entity.name == home.name
+        )
 
     companies: dict[str, list[str]] = {}
     stages: set[str] = set()
@@ -246,10 +266,12 @@ def score(extraction, gold: Gold) -> dict[str, Score]:
         "projects": _match(
             pred.projects,
             gold.projects,
-            lambda p, g: _same_company(p["company"], g["company"])
-            and p["status"] == g["status"]
-            and p["capacity"] == g["capacity"]
-            and bool(p["stages"] & g["stages"]),
+            lambda p, g: (
+                _same_company(p["company"], g["company"])
+                and p["status"] == g["status"]
+                and p["capacity"] == g["capacity"]
+                and bool(p["stages"] & g["stages"])
+            ),
         ),
     }
     for kind in ("stages", "capacities", "statistics"):
@@ -263,7 +285,7 @@ def format_scores(scores: dict[str, Score], title: str = "") -> str:
     lines = [title] if title else []
     lines.append(f"{'kind':<12}{'precision':>10}{'recall':>8}   matched/extracted  matched/curated")
     for kind, s in scores.items():
-        lines.append(
-            f"{kind:<12}{s.precision:>10.2f}{s.recall:>8.2f}   {s.matched_predicted:>4}/{s.predicted:<12}  {s.matched_gold:>4}/{s.gold}"
-        )
+        extracted = f"{s.matched_predicted:>4}/{s.predicted:<12}"
+        curated = f"{s.matched_gold:>4}/{s.gold}"
+        lines.append(f"{kind:<12}{s.precision:>10.2f}{s.recall:>8.2f}   {extracted}  {curated}")
     return "\n".join(lines)

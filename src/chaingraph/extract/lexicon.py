@@ -67,7 +67,8 @@ class Lexicon:
                 lex._add(kind, curie(str(row["x"])), row)
         rows = store.select(
             """SELECT ?x ?t ?p ?l ?up WHERE { ?x a ?t ; ?p ?l .
-               VALUES ?t { cg:Country cg:Province cg:City cg:DevelopmentZone cg:IndustrialPark cg:Region }
+               VALUES ?t { cg:Country cg:Province cg:City cg:DevelopmentZone cg:IndustrialPark
+                           cg:Region }
                VALUES ?p { skos:prefLabel skos:altLabel }
                OPTIONAL { ?x cg:partOf ?up } }"""
         )

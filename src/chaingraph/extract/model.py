@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .segment import Sentence
 
 __all__ = [
+    "UNITS",
     "CapacityFact",
     "CompanyFact",
     "Entity",
@@ -24,7 +25,6 @@ __all__ = [
     "ProjectFact",
     "Quantity",
     "StatisticFact",
-    "UNITS",
 ]
 
 # unit word -> (unit, factor): value in the unit = number x multiplier x factor

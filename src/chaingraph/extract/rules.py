@@ -38,7 +38,19 @@ __all__ = ["Extractor", "parse_quantities", "split_sequence", "status_of"]
 
 CJK = "\u4e00-\u9fff"
 NUM = r"\d+(?:\.\d+)?"
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 
 # ---------------------------------------------------------------------------------------------
 # Quantities: number [range] [万/亿] unit
@@ -68,8 +80,10 @@ def parse_quantities(text: str, offset: int = 0) -> list[QuantityMatch]:
             pass
         low = float(m["low"]) if m["low"] else None
         if low is not None and m["lowmul"] and m["lowmul"] != (m["mul"] or ""):
-            low = low * {"万": 1e4, "亿": 1e8, "千": 1e3, "万亿": 1e12}[m["lowmul"]] / (
-                {"万": 1e4, "亿": 1e8, "千": 1e3, "万亿": 1e12}.get(m["mul"] or "", 1.0)
+            low = (
+                low
+                * {"万": 1e4, "亿": 1e8, "千": 1e3, "万亿": 1e12}[m["lowmul"]]
+                / ({"万": 1e4, "亿": 1e8, "千": 1e3, "万亿": 1e12}.get(m["mul"] or "", 1.0))
             )
         quantity = Quantity.of(float(m["num"]), m["mul"] or "", unit, m.group(0), low)
         found.append(QuantityMatch(m.start() + offset, m.end() + offset, quantity))
@@ -82,15 +96,56 @@ def parse_quantities(text: str, offset: int = 0) -> list[QuantityMatch]:
 
 STATUS_WORDS: list[tuple[str, str]] = sorted(
     [
-        *[(w, "cg:InProduction") for w in (
-            "建成投产", "竣工投产", "全面投产", "正式投产", "点火投产", "投产达产", "建成投运",
-            "投产", "达产", "投运", "建成", "满产", "投入生产", "竣工")],
-        *[(w, "cg:UnderConstruction") for w in (
-            "开工建设", "开工", "动工", "在建", "加快建设", "启动建设", "加速建设", "建设中",
-            "正在建设", "主体完工")],
-        *[(w, "cg:Planned") for w in (
-            "签约", "落地", "引进", "落户", "拟建", "计划建设", "规划建设", "签订", "招引",
-            "计划", "规划")],
+        *[
+            (w, "cg:InProduction")
+            for w in (
+                "建成投产",
+                "竣工投产",
+                "全面投产",
+                "正式投产",
+                "点火投产",
+                "投产达产",
+                "建成投运",
+                "投产",
+                "达产",
+                "投运",
+                "建成",
+                "满产",
+                "投入生产",
+                "竣工",
+            )
+        ],
+        *[
+            (w, "cg:UnderConstruction")
+            for w in (
+                "开工建设",
+                "开工",
+                "动工",
+                "在建",
+                "加快建设",
+                "启动建设",
+                "加速建设",
+                "建设中",
+                "正在建设",
+                "主体完工",
+            )
+        ],
+        *[
+            (w, "cg:Planned")
+            for w in (
+                "签约",
+                "落地",
+                "引进",
+                "落户",
+                "拟建",
+                "计划建设",
+                "规划建设",
+                "签订",
+                "招引",
+                "计划",
+                "规划",
+            )
+        ],
     ],
     key=lambda pair: -len(pair[0]),
 )
@@ -109,7 +164,9 @@ def status_of(text: str) -> tuple[str | None, str]:
 # ---------------------------------------------------------------------------------------------
 
 _DASHES = "—–→－⟶>"
-_SEQUENCE = re.compile(rf"[{CJK}A-Za-z0-9]{{2,12}}(?:(?:——|[{_DASHES}]|-)[{CJK}A-Za-z0-9]{{2,12}})+")
+_SEQUENCE = re.compile(
+    rf"[{CJK}A-Za-z0-9]{{2,12}}(?:(?:——|[{_DASHES}]|-)[{CJK}A-Za-z0-9]{{2,12}})+"
+)
 
 
 def split_sequence(text: str) -> list[str]:
@@ -131,31 +188,241 @@ ZONE_SUFFIX = re.compile(
     r"(?:经济技术开发区|高新技术产业开发区|高新技术开发区|开发区|工业园区|产业园区|产业园|高新区|经开区|"
     r"工业园|园区|新区|工业集中区)"
 )
-ADMIN_SUFFIX = {"省": "province", "自治区": "province", "市": "city", "州": "city", "盟": "city", "区": "district", "县": "district"}
-SELF_REFS = {"我市": "city", "本市": "city", "全市": "city", "该市": "city", "我省": "province",
-             "本省": "province", "全省": "province", "我区": "zone", "全区": "zone"}
-COMPARE_BEFORE = ("高于", "低于", "快于", "慢于", "占", "对", "较", "上拉", "拉动", "超过", "比", "领先", "带动")
-NOT_PLACES = {"城市", "全市", "我市", "本市", "该市", "超市", "市场", "门市", "地区", "社区", "园区",
-              "开发区", "新区", "高新区", "工业园区", "辖区", "景区", "城区", "市区", "省会", "全省"}
-LEAD_WORDS = ("随着", "我市", "本市", "全市", "引进落地", "引进", "落地", "签约", "开工", "推进", "实施",
-              "新建", "建设", "投资", "包括", "其中", "以及", "和", "及", "与", "同时", "今年", "年产",
-              "共有", "年", "建成", "加快", "推动", "全力", "重点", "围绕", "依托", "由", "在")
-MODIFIERS = ("高端", "新型", "高效", "高性能", "大型", "先进", "智能", "绿色", "年产", "新一代", "一期",
-             "二期", "三期", "大尺寸", "高纯", "超高纯")
-INDUSTRY_WORDS = ("新能源科技", "新能源", "新材料", "科技", "材料", "能源", "电力", "半导体", "太阳能",
-                  "光伏", "实业", "发展", "控股", "技术", "化工", "矿业", "工业", "电子", "光电",
-                  "电池", "股份", "有限", "制造", "投资", "产业", "动力", "储能")
-GENERIC_NAMES = {"企业", "公司", "产业", "龙头", "龙头企业", "集团", "该公司", "本公司", "一批",
-                 "重点企业", "民营企业", "国有企业", "骨干企业", "部分", "多家", "相关", "市属"}
-DIRECTION_WORDS = {"北方", "南方", "东方", "西部", "东部", "中部", "西北", "东北", "西南", "华东", "华北",
-                   "华南", "华中", "中国", "中华"}
+ADMIN_SUFFIX = {
+    "省": "province",
+    "自治区": "province",
+    "市": "city",
+    "州": "city",
+    "盟": "city",
+    "区": "district",
+    "县": "district",
+}
+SELF_REFS = {
+    "我市": "city",
+    "本市": "city",
+    "全市": "city",
+    "该市": "city",
+    "我省": "province",
+    "本省": "province",
+    "全省": "province",
+    "我区": "zone",
+    "全区": "zone",
+}
+COMPARE_BEFORE = (
+    "高于",
+    "低于",
+    "快于",
+    "慢于",
+    "占",
+    "对",
+    "较",
+    "上拉",
+    "拉动",
+    "超过",
+    "比",
+    "领先",
+    "带动",
+)
+NOT_PLACES = {
+    "城市",
+    "全市",
+    "我市",
+    "本市",
+    "该市",
+    "超市",
+    "市场",
+    "门市",
+    "地区",
+    "社区",
+    "园区",
+    "开发区",
+    "新区",
+    "高新区",
+    "工业园区",
+    "辖区",
+    "景区",
+    "城区",
+    "市区",
+    "省会",
+    "全省",
+}
+LEAD_WORDS = (
+    "随着",
+    "我市",
+    "本市",
+    "全市",
+    "引进落地",
+    "引进",
+    "落地",
+    "签约",
+    "开工",
+    "推进",
+    "实施",
+    "新建",
+    "建设",
+    "投资",
+    "包括",
+    "其中",
+    "以及",
+    "和",
+    "及",
+    "与",
+    "同时",
+    "今年",
+    "年产",
+    "共有",
+    "年",
+    "建成",
+    "加快",
+    "推动",
+    "全力",
+    "重点",
+    "围绕",
+    "依托",
+    "由",
+    "在",
+)
+MODIFIERS = (
+    "高端",
+    "新型",
+    "高效",
+    "高性能",
+    "大型",
+    "先进",
+    "智能",
+    "绿色",
+    "年产",
+    "新一代",
+    "一期",
+    "二期",
+    "三期",
+    "大尺寸",
+    "高纯",
+    "超高纯",
+)
+INDUSTRY_WORDS = (
+    "新能源科技",
+    "新能源",
+    "新材料",
+    "科技",
+    "材料",
+    "能源",
+    "电力",
+    "半导体",
+    "太阳能",
+    "光伏",
+    "实业",
+    "发展",
+    "控股",
+    "技术",
+    "化工",
+    "矿业",
+    "工业",
+    "电子",
+    "光电",
+    "电池",
+    "股份",
+    "有限",
+    "制造",
+    "投资",
+    "产业",
+    "动力",
+    "储能",
+)
+GENERIC_NAMES = {
+    "企业",
+    "公司",
+    "产业",
+    "龙头",
+    "龙头企业",
+    "集团",
+    "该公司",
+    "本公司",
+    "一批",
+    "重点企业",
+    "民营企业",
+    "国有企业",
+    "骨干企业",
+    "部分",
+    "多家",
+    "相关",
+    "市属",
+}
+DIRECTION_WORDS = {
+    "北方",
+    "南方",
+    "东方",
+    "西部",
+    "东部",
+    "中部",
+    "西北",
+    "东北",
+    "西南",
+    "华东",
+    "华北",
+    "华南",
+    "华中",
+    "中国",
+    "中华",
+}
 BAD_NAME_CHARS = re.compile(r"[，。；、：！？“”‘’《》\d%]")
-PRESENCE_TRIGGERS = ("形成", "拥有", "具备", "诞生于", "生产", "产量", "增长", "集聚", "布局", "产能",
-                     "聚集", "建成", "涵盖", "覆盖", "打造", "构建", "已有", "主要产品", "制造")
-ABSENCE_WORDS = ("缺少", "缺乏", "空白", "短板", "补齐", "引进", "招引", "计划", "拟", "签约", "谋划",
-                 "将建", "规划", "缺")
-METRICS = ("规上工业增加值", "工业增加值", "增加值", "工业总产值", "产值", "产量", "营业收入", "主营业务收入",
-           "营收", "利润", "到位资金", "固定资产投资", "投资", "出口额", "出口", "税收", "销售收入", "销售额")
+PRESENCE_TRIGGERS = (
+    "形成",
+    "拥有",
+    "具备",
+    "诞生于",
+    "生产",
+    "产量",
+    "增长",
+    "集聚",
+    "布局",
+    "产能",
+    "聚集",
+    "建成",
+    "涵盖",
+    "覆盖",
+    "打造",
+    "构建",
+    "已有",
+    "主要产品",
+    "制造",
+)
+ABSENCE_WORDS = (
+    "缺少",
+    "缺乏",
+    "空白",
+    "短板",
+    "补齐",
+    "引进",
+    "招引",
+    "计划",
+    "拟",
+    "签约",
+    "谋划",
+    "将建",
+    "规划",
+    "缺",
+)
+METRICS = (
+    "规上工业增加值",
+    "工业增加值",
+    "增加值",
+    "工业总产值",
+    "产值",
+    "产量",
+    "营业收入",
+    "主营业务收入",
+    "营收",
+    "利润",
+    "到位资金",
+    "固定资产投资",
+    "投资",
+    "出口额",
+    "出口",
+    "税收",
+    "销售收入",
+    "销售额",
+)
 
 
 # statistics of these families are about a place, never a product or a company
@@ -177,7 +444,9 @@ class Mention:
 class Names:
     """Names found in this document, on top of the lexicon."""
 
-    companies: dict[str, tuple[str, float, str]] = field(default_factory=dict)  # name -> (full name, conf, rule)
+    companies: dict[str, tuple[str, float, str]] = field(
+        default_factory=dict
+    )  # name -> (full name, conf, rule)
     places: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (canonical, level)
 
 
@@ -217,7 +486,9 @@ class Extractor:
     def _known(self, text: str) -> list[tuple[str, str]]:
         return self.lex.names.get(text.casefold(), [])
 
-    def _add_company(self, names: Names, name: str, full: str, confidence: float, rule: str) -> None:
+    def _add_company(
+        self, names: Names, name: str, full: str, confidence: float, rule: str
+    ) -> None:
         name = name.strip()
         if (
             len(name) < 2
@@ -232,11 +503,15 @@ class Extractor:
             return
         if any(place in (name, name + "市", name + "省", name + "县") for place in names.places):
             return
-        if any(name.startswith(other) and COMPANY_SUFFIX.search(other) for other in names.companies):
+        if any(
+            name.startswith(other) and COMPANY_SUFFIX.search(other) for other in names.companies
+        ):
             return  # 四川时代新能源科技有限公司七期 is the company met before
         if name == full:
             for other, (other_full, _c, _r) in list(names.companies.items()):
-                if other != name and (name in self.short_names(other_full) or other_full.startswith(name)):
+                if other != name and (
+                    name in self.short_names(other_full) or other_full.startswith(name)
+                ):
                     full = other_full  # 弗迪 is the 弗迪电池 met before
                     break
         if name not in names.companies or names.companies[name][1] < confidence:
@@ -252,13 +527,17 @@ class Extractor:
         while changed:
             changed = False
             for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
-                if any(k == "region" for k, _ in pairs) and core.startswith(name) and len(core) > len(name) + 1:
-                    core = core[len(name):]
+                if (
+                    any(k == "region" for k, _ in pairs)
+                    and core.startswith(name)
+                    and len(core) > len(name) + 1
+                ):
+                    core = core[len(name) :]
                     changed = True
                     break
             m = re.match(rf"^[{CJK}]{{2,3}}(?:省|市)", core)
             if m and len(core) > m.end() + 1:
-                core = core[m.end():]
+                core = core[m.end() :]
                 changed = True
         out = [core]
         while True:
@@ -285,7 +564,11 @@ class Extractor:
                     continue
                 if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", word):
                     break
-                if ZONE_SUFFIX.fullmatch(word) or word in LEAD_WORDS or word in ("旗下", "的", "是", "为", "和", "与", "及"):
+                if (
+                    ZONE_SUFFIX.fullmatch(word)
+                    or word in LEAD_WORDS
+                    or word in ("旗下", "的", "是", "为", "和", "与", "及")
+                ):
                     break
                 if re.search(f"(?:{ZONE_SUFFIX.pattern})$", word) or word in SELF_REFS:
                     break
@@ -309,19 +592,38 @@ class Extractor:
                 if short not in names.companies:
                     names.companies[short] = (full, 0.85, "short name")
 
-    def _name_before(self, toks: list[Token], position: int, max_tokens: int = 4) -> tuple[str, int] | None:
+    def _name_before(
+        self, toks: list[Token], position: int, max_tokens: int = 4
+    ) -> tuple[str, int] | None:
         """The name-like tokens that end at ``position`` (a normalised offset)."""
         picked: list[Token] = []
         for tok in reversed([t for t in toks if t.end <= position]):
             if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", tok.word) or tok.word in LEAD_WORDS:
                 break
-            if tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "a", "ad", "f", "vn"):
+            if tok.flag in (
+                "v",
+                "p",
+                "c",
+                "u",
+                "d",
+                "r",
+                "m",
+                "q",
+                "uj",
+                "ul",
+                "a",
+                "ad",
+                "f",
+                "vn",
+            ):
                 break
-            if ZONE_SUFFIX.fullmatch(tok.word) or re.search(f"(?:{ZONE_SUFFIX.pattern})$", tok.word):
+            if ZONE_SUFFIX.fullmatch(tok.word) or re.search(
+                f"(?:{ZONE_SUFFIX.pattern})$", tok.word
+            ):
                 break
             known = self._known(tok.word)
             if known and known[0][0] == "company":
-                picked = [tok] if not picked else picked
+                picked = picked or [tok]
                 break
             if known and known[0][0] == "region" and picked:
                 break
@@ -340,7 +642,23 @@ class Extractor:
                 continue
             if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", tok.word) or tok.word in MODIFIERS:
                 break
-            if tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "a", "ad", "f", "vn", "b"):
+            if tok.flag in (
+                "v",
+                "p",
+                "c",
+                "u",
+                "d",
+                "r",
+                "m",
+                "q",
+                "uj",
+                "ul",
+                "a",
+                "ad",
+                "f",
+                "vn",
+                "b",
+            ):
                 break
             if tok.word in ("旗下", "等", "的", "建设", "项目"):
                 break
@@ -361,22 +679,32 @@ class Extractor:
         # 依托X / 龙头企业X: the name right after, when it looks like a proper name
         for m in re.finditer(r"(?:依托|龙头企业|龙头|企业|引进|招引|携手|联合)", text):
             after = self._name_after(toks, base + m.end())
-            if after and any(t.flag in ("nr", "nz", "nt", "nrt", "j", "eng", "x") for t in toks
-                             if base + m.end() <= t.start < base + m.end() + len(after)):
-                if self._known(after) or not re.search(r"(?:优势|资源|产业|基础|平台|项目|园区|政策)$", after):
-                    self._add_company(names, after, after, 0.6, m.group(0))
+            proper = after and any(
+                t.flag in ("nr", "nz", "nt", "nrt", "j", "eng", "x")
+                for t in toks
+                if base + m.end() <= t.start < base + m.end() + len(after)
+            )
+            generic = after and re.search(r"(?:优势|资源|产业|基础|平台|项目|园区|政策)$", after)
+            if proper and (self._known(after) or not generic):
+                self._add_company(names, after, after, 0.6, m.group(0))
         # X + title + person: X is an organisation
         for m in TITLES.finditer(text):
             found = self._name_before(toks, base + m.start(), max_tokens=5)
-            if found and not re.search(r"(?:市委|政府|委员会|管委会|局|厅|部|协会|办公室|书记)$", found[0]):
+            if found and not re.search(
+                r"(?:市委|政府|委员会|管委会|局|厅|部|协会|办公室|书记)$", found[0]
+            ):
                 self._add_company(names, found[0], found[0], 0.75, "title")
         # 是X的…企业: X is the parent company
-        for m in re.finditer(r"是([^，。；的“”]{2,10})的[^，。；]{0,10}?(?:企业|子公司|公司|工厂|生产基地)", text):
+        for m in re.finditer(
+            r"是([^，。；的“”]{2,10})的[^，。；]{0,10}?(?:企业|子公司|公司|工厂|生产基地)", text
+        ):
             name = m.group(1)
             if (
                 not self._known(name)
                 and not any(p in name for p in names.places)
-                and not re.search(r"全国|全省|全球|国内|我国|重要|主要|最大|领先|知名|龙头|唯一|之一", name)
+                and not re.search(
+                    r"全国|全省|全球|国内|我国|重要|主要|最大|领先|知名|龙头|唯一|之一", name
+                )
             ):
                 self._add_company(names, name, name, 0.6, "是…的企业")
         # X扎根/落户 + place
@@ -387,10 +715,16 @@ class Extractor:
 
     def _abbreviations(self, sentence: Sentence, names: Names) -> None:
         # FULL（以下简称“X”） or FULL（简称“X”）
-        for m in re.finditer(r"(?:以下简称|下称|简称)[“\"‘]?([^”\"’）)]{2,12})[”\"’]", sentence.text):
+        for m in re.finditer(
+            r"(?:以下简称|下称|简称)[“\"‘]?([^”\"’）)]{2,12})[”\"’]", sentence.text
+        ):
             short = m.group(1)
             before = sentence.text[: m.start()]
-            full_company = [n for n in names.companies if before.rstrip("（(，, ").endswith(n) or n in before[-40:]]
+            full_company = [
+                n
+                for n in names.companies
+                if before.rstrip("（(，, ").endswith(n) or n in before[-40:]
+            ]
             if full_company and COMPANY_SUFFIX.search(full_company[-1]):
                 full = names.companies[full_company[-1]][0]
                 names.companies.setdefault(short, (full, 0.9, "简称"))
@@ -401,7 +735,9 @@ class Extractor:
                     break
             else:
                 for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
-                    if any(k == "region" for k, _ in pairs) and before.rstrip("（(，, ").endswith(name):
+                    if any(k == "region" for k, _ in pairs) and before.rstrip("（(，, ").endswith(
+                        name
+                    ):
                         ref = next(r for k, r in pairs if k == "region")
                         if short not in self.lex.names:
                             self.lex.add_name(short, "region", ref)
@@ -415,9 +751,23 @@ class Extractor:
             start = m.start()
             count = 0
             for tok in reversed([t for t in toks if t.end <= base + m.start()]):
-                if count >= 3 or tok.word in LEAD_WORDS or tok.word in SELF_REFS or tok.word in NOT_PLACES:
+                if (
+                    count >= 3
+                    or tok.word in LEAD_WORDS
+                    or tok.word in SELF_REFS
+                    or tok.word in NOT_PLACES
+                ):
                     break
-                if tok.flag not in ("ns", "n", "nz", "nr", "j", "nt", "eng", "nrt") or not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word):
+                if tok.flag not in (
+                    "ns",
+                    "n",
+                    "nz",
+                    "nr",
+                    "j",
+                    "nt",
+                    "eng",
+                    "nrt",
+                ) or not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word):
                     break
                 start = tok.start - base
                 count += 1
@@ -468,19 +818,33 @@ class Extractor:
         for m in re.finditer(r"项目", text):
             clause_start = max(text.rfind(c, 0, m.start()) for c in "，。；：,;:") + 1
             segment = text[clause_start : m.start()]
-            segment = re.sub(r"等(?:\d+|[一二两三四五六七八九十几多]+)?[项个批]?[^、]*$", "", segment)
+            segment = re.sub(
+                r"等(?:\d+|[一二两三四五六七八九十几多]+)?[项个批]?[^、]*$", "", segment
+            )
             segment = re.sub(r"(?:的|建设|重点)$", "", segment)
             after = text[m.end() :]
-            clause_end = min([after.find(c) for c in "，。；" if after.find(c) >= 0] or [len(after)])
+            clause_end = min(
+                [after.find(c) for c in "，。；" if after.find(c) >= 0] or [len(after)]
+            )
             status, word = status_of(after[:clause_end])
             rest = after[clause_end + 1 :]
-            next_clause = re.split(r"[，。；]", rest)[0] if after[clause_end : clause_end + 1] == "，" else ""
-            if not status and next_clause.startswith(("目前", "现已", "已", "现", "今年", "一期", "首期")):
-                status, word = status_of(next_clause)  # 引进X项目，目前一期已开工建设: the latest news
+            next_clause = (
+                re.split(r"[，。；]", rest)[0] if after[clause_end : clause_end + 1] == "，" else ""
+            )
+            if not status and next_clause.startswith(
+                ("目前", "现已", "已", "现", "今年", "一期", "首期")
+            ):
+                status, word = status_of(
+                    next_clause
+                )  # 引进X项目，目前一期已开工建设: the latest news
             if not status:
                 status, word = status_of(text[clause_start : m.start()])
             # 项目建成投产，新增动力电池产能30GWh: the capacity may follow in the next clause
-            follow = next_clause if re.match(r"(?:新增|形成|年产|产能|设计产能|达产后)", next_clause) else ""
+            follow = (
+                next_clause
+                if re.match(r"(?:新增|形成|年产|产能|设计产能|达产后)", next_clause)
+                else ""
+            )
             follow_at = sentence.start + m.end() + clause_end + 1
             offset = clause_start
             for part in segment.split("、"):
@@ -490,14 +854,18 @@ class Extractor:
                 changed = True
                 while changed:
                     changed = False
-                    for lead in sorted(LEAD_WORDS + tuple(w for w, _ in STATUS_WORDS) + tuple(SELF_REFS), key=len, reverse=True):
+                    for lead in sorted(
+                        LEAD_WORDS + tuple(w for w, _ in STATUS_WORDS) + tuple(SELF_REFS),
+                        key=len,
+                        reverse=True,
+                    ):
                         if stripped.startswith(lead) and len(stripped) > len(lead):
-                            stripped = stripped[len(lead):]
+                            stripped = stripped[len(lead) :]
                             changed = True
                             break
                     year = re.match(r"^\d{4}年", stripped)
                     if year:
-                        stripped = stripped[year.end():]
+                        stripped = stripped[year.end() :]
                         changed = True
                 lead_len = len(part) - len(stripped)
                 quantities = parse_quantities(stripped)
@@ -510,12 +878,18 @@ class Extractor:
                     q = None
                     prefix, product = self._split_product(stripped)
                     if not product and follow and len(segment.split("、")) == 1:
-                        fq = [x for x in parse_quantities(follow) if x.quantity.unit in CAPACITY_UNITS]
+                        fq = [
+                            x for x in parse_quantities(follow) if x.quantity.unit in CAPACITY_UNITS
+                        ]
                         if fq:
                             q = fq[0]
                             extra = (follow_at, follow_at + len(follow))
                             prefix = stripped
-                            product = re.sub(r"^(?:新增|形成|年产|设计产能|达产后)|产能.*$|规模.*$", "", follow[: fq[0].start])
+                            product = re.sub(
+                                r"^(?:新增|形成|年产|设计产能|达产后)|产能.*$|规模.*$",
+                                "",
+                                follow[: fq[0].start],
+                            )
                 for mod in MODIFIERS:
                     if prefix.endswith(mod):
                         prefix = prefix[: -len(mod)]
@@ -524,11 +898,19 @@ class Extractor:
                 prefix = parts[-1] if parts else ""
                 prefix = re.sub(r"(?:在|于)[^在于]{1,6}$", "", prefix)  # 阿特斯在包头签约
                 prefix = re.sub(r"(?:将|拟|计划|正在|已经|已|正|还|也|再|将要)+$", "", prefix)
-                prefix = re.sub(r"(?:(?:[一二三四五六七八九十\d]+|首)期(?:工程)?|扩建|技改|改扩建|新建)+$", "", prefix)
+                prefix = re.sub(
+                    r"(?:(?:[一二三四五六七八九十\d]+|首)期(?:工程)?|扩建|技改|改扩建|新建)+$",
+                    "",
+                    prefix,
+                )
                 prefix = re.sub(rf"^.*?(?:{ZONE_SUFFIX.pattern})", "", prefix)
                 for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
-                    if pairs[0][0] == "region" and prefix.startswith(name) and not COMPANY_SUFFIX.search(prefix):
-                        prefix = prefix[len(name):]
+                    if (
+                        pairs[0][0] == "region"
+                        and prefix.startswith(name)
+                        and not COMPANY_SUFFIX.search(prefix)
+                    ):
+                        prefix = prefix[len(name) :]
                         break
                 items.append(
                     {
@@ -575,16 +957,25 @@ class Extractor:
             table[name] = list(pairs)
         company_entities: dict[str, Entity] = {}
         for name, (full, _conf, _rule) in names.companies.items():
-            known = [r for k, r in self._known(full) if k == "company"] or [r for k, r in self._known(name) if k == "company"]
+            known = [r for k, r in self._known(full) if k == "company"] or [
+                r for k, r in self._known(name) if k == "company"
+            ]
             entity = Entity("company", full, known[0] if known else None)
             company_entities[name] = entity
             table.setdefault(name.casefold(), []).insert(0, ("company", entity.ref))
         place_entities: dict[str, Entity] = {}
         for name, (canonical, level) in names.places.items():
-            place_entities[name] = Entity("region", canonical, None, names.places.get(canonical, (canonical, level))[1])
+            place_entities[name] = Entity(
+                "region", canonical, None, names.places.get(canonical, (canonical, level))[1]
+            )
             table.setdefault(name.casefold(), []).insert(0, ("region", None))
             stem = re.sub(r"(?:省|市|县)$", "", name)
-            if stem != name and len(stem) >= 2 and not self._known(stem) and stem not in names.companies:
+            if (
+                stem != name
+                and len(stem) >= 2
+                and not self._known(stem)
+                and stem not in names.companies
+            ):
                 place_entities[stem] = place_entities[name]
                 table.setdefault(stem.casefold(), []).insert(0, ("region", None))
         for word in SELF_REFS:
@@ -621,13 +1012,22 @@ class Extractor:
                 mention.ref = entity.ref
             elif kind == "region":
                 mention.entity = place_entities.get(raw_name) or Entity(
-                    "region", self.lex.label(ref) if ref else raw_name, ref, self.lex.region_level.get(ref or "")
+                    "region",
+                    self.lex.label(ref) if ref else raw_name,
+                    ref,
+                    self.lex.region_level.get(ref or ""),
                 )
             elif kind == "chain":
                 inside = self.lex.stage_labels_of_chain(ref)
                 for length in range(len(name), 1, -1):
-                    hit = next((inside[name[s : s + length]] for s in range(len(name) - length + 1)
-                                if name[s : s + length] in inside), None)
+                    hit = next(
+                        (
+                            inside[name[s : s + length]]
+                            for s in range(len(name) - length + 1)
+                            if name[s : s + length] in inside
+                        ),
+                        None,
+                    )
                     if hit:
                         mention.inner_stage = hit
                         break
@@ -678,7 +1078,7 @@ class Extractor:
             facts += ctx.places()
             projects, used = ctx.projects()
             facts += projects
-            capacities, used_q = ctx.capacities(used)
+            capacities, _ = ctx.capacities(used)
             facts += capacities
             facts += ctx.presence(used)
             facts += ctx.statistics()
@@ -693,7 +1093,9 @@ class Extractor:
         if isinstance(region, Entity):
             return region
         if region:
-            return Entity("region", self.lex.label(region), region, self.lex.region_level.get(region))
+            return Entity(
+                "region", self.lex.label(region), region, self.lex.region_level.get(region)
+            )
         counts: Counter = Counter()
         entities = {}
         for m in mentions:
@@ -713,7 +1115,13 @@ class _Context:
 
     def __init__(self, ex: Extractor, doc, sentence, mentions, home, carried, year, names):
         self.ex, self.lex, self.doc, self.s = ex, ex.lex, doc, sentence
-        self.ms, self.home, self.carried, self.year, self.names = mentions, home, carried, year, names
+        self.ms, self.home, self.carried, self.year, self.names = (
+            mentions,
+            home,
+            carried,
+            year,
+            names,
+        )
         self.text = sentence.text
         self.quantities = parse_quantities(self.text, sentence.start)
 
@@ -728,7 +1136,11 @@ class _Context:
             level = SELF_REFS[m.text]
             if level == "province" and self.home and self.home.ref:
                 province = self.lex.province_of(self.home.ref)
-                return Entity("region", self.lex.label(province), province, "province") if province else None
+                return (
+                    Entity("region", self.lex.label(province), province, "province")
+                    if province
+                    else None
+                )
             return self.home
         return None
 
@@ -741,8 +1153,13 @@ class _Context:
         sentence (not one compared with), else the nearest after it, else the one carried over
         from the sentence before, else the document's region."""
         position = self.s.end if position is None else position
-        regions = [m for m in self.ms if m.kind in ("region", "self") and not self.compared(m)
-                   and not (m.kind == "self" and self.text[self.rel(m.end):].startswith("上下"))]
+        regions = [
+            m
+            for m in self.ms
+            if m.kind in ("region", "self")
+            and not self.compared(m)
+            and not (m.kind == "self" and self.text[self.rel(m.end) :].startswith("上下"))
+        ]
         before = [m for m in regions if m.start < position]
         if before:
             return self.region_entity(before[-1]), 0.0
@@ -779,13 +1196,25 @@ class _Context:
             if m.kind != "company" or m.entity.key in seen:
                 continue
             seen.add(m.entity.key)
-            info = self.names.companies.get(m.text) or (m.entity.name, 0.9 if m.ref else 0.6, "known name")
+            info = self.names.companies.get(m.text) or (
+                m.entity.name,
+                0.9 if m.ref else 0.6,
+                "known name",
+            )
             place = None
             before = [x for x in self.ms if x.kind == "region" and x.end == m.start]
             if before:
                 place = before[-1].entity
-            out.append(CompanyFact(self.s, info[1], rule=info[2], company=m.entity, located_in=place,
-                                   short_names=tuple(self.ex.short_names(m.entity.name)[1:])))
+            out.append(
+                CompanyFact(
+                    self.s,
+                    info[1],
+                    rule=info[2],
+                    company=m.entity,
+                    located_in=place,
+                    short_names=tuple(self.ex.short_names(m.entity.name)[1:]),
+                )
+            )
         return out
 
     def places(self) -> list[Fact]:
@@ -798,12 +1227,16 @@ class _Context:
         return out
 
     def _stages_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.ms if start <= m.start and m.end <= end and m.kind in ("stage", "chain")]
+        return [
+            m for m in self.ms if start <= m.start and m.end <= end and m.kind in ("stage", "chain")
+        ]
 
     def _stage_of(self, m: Mention) -> list[str]:
         if m.kind == "stage":
             stages = [m.ref]
-        elif m.inner_stage and not self.doc.norm[m.end : m.end + 3].startswith(("产业", "全产业", "产业链")):
+        elif m.inner_stage and not self.doc.norm[m.end : m.end + 3].startswith(
+            ("产业", "全产业", "产业链")
+        ):
             stages = [m.inner_stage]
         else:
             return []
@@ -837,14 +1270,16 @@ class _Context:
         for item in self.ex._project_items(self.s):
 
             def product_started(position: int, item=item) -> bool:
-                quantities = [q.start for q in self.quantities if item["start"] <= q.start < item["end"]]
+                quantities = [
+                    q.start for q in self.quantities if item["start"] <= q.start < item["end"]
+                ]
                 return bool(quantities) and position > quantities[0]
 
             company = None
             for m in self.ms:  # the last company before the product (X旗下Y: Y)
-                if m.kind == "company" and item["start"] <= m.start < item["end"]:
-                    if company is None or not product_started(m.start):
-                        company = m.entity
+                inside = m.kind == "company" and item["start"] <= m.start < item["end"]
+                if inside and (company is None or not product_started(m.start)):
+                    company = m.entity
             product_mentions = [m for m in self._stages_in(item["start"], item["end"])]
             if item.get("extra"):
                 product_mentions += self._stages_in(*item["extra"])
@@ -865,14 +1300,27 @@ class _Context:
                 confidence = 0.6
             region, _ = self.subject_region(item["start"])
             for q in self.quantities:
-                if item["start"] <= q.start < item["end"] or (item.get("extra") and item["extra"][0] <= q.start < item["extra"][1]):
+                if item["start"] <= q.start < item["end"] or (
+                    item.get("extra") and item["extra"][0] <= q.start < item["extra"][1]
+                ):
                     used.add(q.start)
-            out.append(ProjectFact(
-                self.s, confidence, "cg:Implied" if chain else "cg:Stated", rule="project",
-                company=company, stages=tuple(dict.fromkeys(s for s in stages if s)), chain=chain,
-                quantity=item["quantity"], product=item["product"], status=item["status"],
-                status_word=item["status_word"], year=self.sentence_year(item["start"]), site=region,
-            ))
+            out.append(
+                ProjectFact(
+                    self.s,
+                    confidence,
+                    "cg:Implied" if chain else "cg:Stated",
+                    rule="project",
+                    company=company,
+                    stages=tuple(dict.fromkeys(s for s in stages if s)),
+                    chain=chain,
+                    quantity=item["quantity"],
+                    product=item["product"],
+                    status=item["status"],
+                    status_word=item["status_word"],
+                    year=self.sentence_year(item["start"]),
+                    site=region,
+                )
+            )
             for m in product_mentions:
                 used.add(m.start)
         return out, used
@@ -889,10 +1337,19 @@ class _Context:
         best = None
         for name, pairs in self.lex.names.items():
             stage = next((r for k, r in pairs if k == "stage"), None)
-            if stage is None or len(name) <= len(word) or name[0] != word[0] or name[-1] != word[-1]:
+            if (
+                stage is None
+                or len(name) <= len(word)
+                or name[0] != word[0]
+                or name[-1] != word[-1]
+            ):
                 continue
             it = iter(name)
-            if len(word) >= 3 and all(c in it for c in word) and (best is None or len(name) < len(best[0])):
+            if (
+                len(word) >= 3
+                and all(c in it for c in word)
+                and (best is None or len(name) < len(best[0]))
+            ):
                 best = (name, stage)
         if best is None:
             return None
@@ -907,7 +1364,11 @@ class _Context:
             start, end = self.clause_of(q.start)
             after = [m for m in self._stages_in(q.end, end)]
             before = [m for m in self._stages_in(start, q.start)]
-            pick = after[0] if after and after[0].start == q.end else (before[-1] if before else (after[0] if after else None))
+            pick = (
+                after[0]
+                if after and after[0].start == q.end
+                else (before[-1] if before else (after[0] if after else None))
+            )
             if pick is None:
                 pick = self._abbreviated(start, q.start)
             if pick is None:
@@ -919,19 +1380,42 @@ class _Context:
             region, penalty = self.subject_region(q.start)
             companies = [m for m in self.ms if m.kind == "company" and start <= m.start < end]
             if companies:
-                out.append(ProjectFact(self.s, 0.75, rule="company capacity", company=companies[0].entity,
-                                       stages=tuple(stages), quantity=q.quantity, product=pick.text,
-                                       status="cg:InProduction", year=self.sentence_year(q.start), site=region))
+                out.append(
+                    ProjectFact(
+                        self.s,
+                        0.75,
+                        rule="company capacity",
+                        company=companies[0].entity,
+                        stages=tuple(stages),
+                        quantity=q.quantity,
+                        product=pick.text,
+                        status="cg:InProduction",
+                        year=self.sentence_year(q.start),
+                        site=region,
+                    )
+                )
                 continue
-            out.append(CapacityFact(self.s, round(0.9 - penalty, 2), rule="capacity", region=region,
-                                    stage=stages[0], quantity=q.quantity, product=pick.text,
-                                    year=self.sentence_year(q.start)))
+            out.append(
+                CapacityFact(
+                    self.s,
+                    round(0.9 - penalty, 2),
+                    rule="capacity",
+                    region=region,
+                    stage=stages[0],
+                    quantity=q.quantity,
+                    product=pick.text,
+                    year=self.sentence_year(q.start),
+                )
+            )
         return out, used
 
     def presence(self, used: set[int]) -> list[Fact]:
         groups: dict[tuple, list[str]] = {}
         confidence: dict[tuple, float] = {}
-        sequences = [(m.start() + self.s.start, m.end() + self.s.start) for m in _SEQUENCE.finditer(self.text)]
+        sequences = [
+            (m.start() + self.s.start, m.end() + self.s.start)
+            for m in _SEQUENCE.finditer(self.text)
+        ]
         for m in self.ms:
             if m.kind not in ("stage", "chain") or m.start in used:
                 continue
@@ -961,8 +1445,16 @@ class _Context:
             self._regions[key] = region
         out = []
         for key, stages in groups.items():
-            out.append(PresenceFact(self.s, round(confidence[key], 2), rule="presence",
-                                    region=self._regions[key], stages=tuple(stages), chain=key[1]))
+            out.append(
+                PresenceFact(
+                    self.s,
+                    round(confidence[key], 2),
+                    rule="presence",
+                    region=self._regions[key],
+                    stages=tuple(stages),
+                    chain=key[1],
+                )
+            )
         return out
 
     # statistics ---------------------------------------------------------------------------
@@ -988,7 +1480,11 @@ class _Context:
         closed = self.text.rfind("”", 0, rel)
         if opened > closed:  # inside a quotation
             close = self.text.find("”", rel)
-            speakers = [m for m in self.ms if m.kind == "company" and m.start >= self.s.start + close] if close >= 0 else []
+            speakers = (
+                [m for m in self.ms if m.kind == "company" and m.start >= self.s.start + close]
+                if close >= 0
+                else []
+            )
             quote = self.text[opened : close if close >= 0 else len(self.text)]
             if speakers and re.search(r"我们|我公司|本公司", quote):
                 return speakers[0].entity.key, speakers[0].entity.name, None
@@ -996,7 +1492,7 @@ class _Context:
         family_is_regional = family in REGIONAL_FAMILIES
         for m in reversed([m for m in self.ms if m.start < position]):
             if m.kind in ("region", "self"):
-                if self.compared(m) or self.text[self.rel(m.end):].startswith("上下"):
+                if self.compared(m) or self.text[self.rel(m.end) :].startswith("上下"):
                     continue
                 region = self.region_entity(m)
                 return (region.key if region else None), (region.name if region else m.text), region
@@ -1011,7 +1507,17 @@ class _Context:
         region, _ = self.subject_region(position)
         return (region.key if region else None), (region.name if region else ""), region
 
-    def _stat(self, position, family, quantity, metric_word="", indicator_hint="", compared=None, rule="", confidence=0.9):
+    def _stat(
+        self,
+        position,
+        family,
+        quantity,
+        metric_word="",
+        indicator_hint="",
+        compared=None,
+        rule="",
+        confidence=0.9,
+    ):
         about, about_label, region = self._about(position, family)
         if region is None:
             region, _ = self.subject_region(position)
@@ -1021,15 +1527,29 @@ class _Context:
         if family in ("share", "change", "gap") and _metric_family(metric) not in ("增加值", ""):
             indicator_hint = ""  # a share of output is not a share of value added
         hint = indicator_hint or {
-            ("growth", "增加值"): "增加值增速", ("growth", "产值"): "产值增速", ("growth", "产量"): "产量增长",
-            ("amount", "产值"): "工业产值", ("amount", "到位资金"): "到位资金",
+            ("growth", "增加值"): "增加值增速",
+            ("growth", "产值"): "产值增速",
+            ("growth", "产量"): "产量增长",
+            ("amount", "产值"): "工业产值",
+            ("amount", "到位资金"): "到位资金",
         }.get((family, _metric_family(metric)), "")
         if family == "growth" and not hint and about and about in self.lex.stage_chain:
             hint = "产量增长"
         indicator = self.lex.indicator_for(hint) if hint else None
-        return StatisticFact(self.s, confidence, rule=rule, about=about, about_label=about_label, region=region,
-                             indicator=indicator, family=family, metric=metric, quantity=quantity,
-                             period=self.sentence_year(position), compared_with=compared)
+        return StatisticFact(
+            self.s,
+            confidence,
+            rule=rule,
+            about=about,
+            about_label=about_label,
+            region=region,
+            indicator=indicator,
+            family=family,
+            metric=metric,
+            quantity=quantity,
+            period=self.sentence_year(position),
+            compared_with=compared,
+        )
 
     def _compared_entity(self, word: str) -> Entity | None:
         if word in SELF_REFS:
@@ -1045,7 +1565,10 @@ class _Context:
             consumed.add(base + m.start(group))
 
         # rates listed with 分别: A率、B率、C率分别达到x%、y%、z%
-        for m in re.finditer(rf"((?:[{CJK}]{{1,8}}率、)+[{CJK}]{{1,8}}率)分别(?:为|达到|达|是)?((?:{NUM}%、)+{NUM}%)", text):
+        for m in re.finditer(
+            rf"((?:[{CJK}]{{1,8}}率、)+[{CJK}]{{1,8}}率)分别(?:为|达到|达|是)?((?:{NUM}%、)+{NUM}%)",
+            text,
+        ):
             metrics = m.group(1).split("、")
             values = m.group(2).split("、")
             if len(metrics) == len(values):
@@ -1053,44 +1576,96 @@ class _Context:
                 for metric, value in zip(metrics, values, strict=True):
                     q = Quantity.of(float(value[:-1]), "", "%", value)
                     hint = metric if self.lex.indicator_for(metric) else ""
-                    out.append(self._stat(base + at, "rate", q, metric_word=metric, indicator_hint=hint, rule="分别"))
+                    out.append(
+                        self._stat(
+                            base + at,
+                            "rate",
+                            q,
+                            metric_word=metric,
+                            indicator_hint=hint,
+                            rule="分别",
+                        )
+                    )
                     consumed.add(base + at)
                     at += len(value) + 1
         # share: 占…比重为x%
-        for m in re.finditer(rf"占[^，。；]{{0,20}}(?:比重|比例|份额)(?:为|达到|达|超过)?(?P<v>{NUM})%|占比(?:为|达到|达)?(?P<w>{NUM})%", text):
+        for m in re.finditer(
+            rf"占[^，。；]{{0,20}}(?:比重|比例|份额)(?:为|达到|达|超过)?(?P<v>{NUM})%|占比(?:为|达到|达)?(?P<w>{NUM})%",
+            text,
+        ):
             g = "v" if m.group("v") else "w"
             q = Quantity.of(float(m.group(g)), "", "%", m.group(g) + "%")
-            out.append(self._stat(base + m.start(), "share", q, indicator_hint="占比", rule="占比重"))
+            out.append(
+                self._stat(base + m.start(), "share", q, indicator_hint="占比", rule="占比重")
+            )
             take(m, g)
         # contribution: 贡献率x%, 上拉/拉动…x个百分点
         for m in re.finditer(rf"贡献率(?:为|达到|达)?(?P<v>{NUM})%", text):
             q = Quantity.of(float(m["v"]), "", "%", m.group(0))
             compared = re.search(r"对(全省|全市|全国)", text[max(0, m.start() - 15) : m.start()])
-            out.append(self._stat(base + m.start(), "contribution", q, indicator_hint="贡献",
-                                  compared=self._compared_entity(compared.group(1)) if compared else None, rule="贡献率"))
+            out.append(
+                self._stat(
+                    base + m.start(),
+                    "contribution",
+                    q,
+                    indicator_hint="贡献",
+                    compared=self._compared_entity(compared.group(1)) if compared else None,
+                    rule="贡献率",
+                )
+            )
             take(m)
-        for m in re.finditer(rf"(?:上拉|拉动)(?P<who>全省|全市|全国)?[^，。；\d]{{0,12}}(?P<v>{NUM})个百分点", text):
+        for m in re.finditer(
+            rf"(?:上拉|拉动)(?P<who>全省|全市|全国)?[^，。；\d]{{0,12}}(?P<v>{NUM})个百分点", text
+        ):
             q = Quantity.of(float(m["v"]), "", "个百分点", m.group(0))
-            out.append(self._stat(base + m.start(), "contribution", q, indicator_hint="贡献",
-                                  compared=self._compared_entity(m["who"]) if m["who"] else None, rule="拉动"))
+            out.append(
+                self._stat(
+                    base + m.start(),
+                    "contribution",
+                    q,
+                    indicator_hint="贡献",
+                    compared=self._compared_entity(m["who"]) if m["who"] else None,
+                    rule="拉动",
+                )
+            )
             take(m)
         # gap: 高于/低于 X y个百分点
-        for m in re.finditer(rf"(?P<dir>高于|低于|快于|慢于)(?P<who>全省|全市|全国|平均水平)?[^，。；\d]{{0,8}}(?P<v>{NUM})个百分点", text):
+        for m in re.finditer(
+            rf"(?P<dir>高于|低于|快于|慢于)(?P<who>全省|全市|全国|平均水平)?[^，。；\d]{{0,8}}(?P<v>{NUM})个百分点",
+            text,
+        ):
             sign = -1 if m["dir"] in ("低于", "慢于") else 1
             q = Quantity.of(sign * float(m["v"]), "", "个百分点", m.group(0))
-            out.append(self._stat(base + m.start(), "gap", q, indicator_hint="增速差",
-                                  compared=self._compared_entity(m["who"]) if m["who"] else None, rule="高于"))
+            out.append(
+                self._stat(
+                    base + m.start(),
+                    "gap",
+                    q,
+                    indicator_hint="增速差",
+                    compared=self._compared_entity(m["who"]) if m["who"] else None,
+                    rule="高于",
+                )
+            )
             take(m)
         # change: 较上年提高 x个百分点
-        for m in re.finditer(rf"(?P<dir>提高|提升|加快|回落|下降|增加|减少)(?P<v>{NUM})个百分点", text):
+        for m in re.finditer(
+            rf"(?P<dir>提高|提升|加快|回落|下降|增加|减少)(?P<v>{NUM})个百分点", text
+        ):
             if base + m.start("v") in consumed:
                 continue
             sign = -1 if m["dir"] in ("回落", "下降", "减少") else 1
             q = Quantity.of(sign * float(m["v"]), "", "个百分点", m.group(0))
-            out.append(self._stat(base + m.start(), "change", q, indicator_hint="增速变化", rule="提高百分点"))
+            out.append(
+                self._stat(
+                    base + m.start(), "change", q, indicator_hint="增速变化", rule="提高百分点"
+                )
+            )
             take(m)
         # growth: 增长x% / 增长x倍 / 翻了x倍
-        for m in re.finditer(rf"(?P<dir>增长|增加|提高|上升|下降|减少|增速为|增速达|增幅为|增幅达)(?:了|约|达到|达)?(?P<v>{NUM})(?P<u>%|倍)", text):
+        for m in re.finditer(
+            rf"(?P<dir>增长|增加|提高|上升|下降|减少|增速为|增速达|增幅为|增幅达)(?:了|约|达到|达)?(?P<v>{NUM})(?P<u>%|倍)",
+            text,
+        ):
             if base + m.start("v") in consumed:
                 continue
             sign = -1 if m["dir"] in ("下降", "减少") else 1
@@ -1102,17 +1677,36 @@ class _Context:
             out.append(self._stat(base + m.start(), "growth", q, rule="翻了"))
             take(m)
         # counts: N项/个 … 项目/集群
-        for m in re.finditer(rf"(?P<v>{NUM}|[一二两三四五六七八九十]+)(?P<u>项|个)(?P<what>[^，。；、\d]{{0,10}}?(?:项目|产业集群|集群|基地))", text):
+        for m in re.finditer(
+            rf"(?P<v>{NUM}|[一二两三四五六七八九十]+)(?P<u>项|个)(?P<what>[^，。；、\d]{{0,10}}?(?:项目|产业集群|集群|基地))",
+            text,
+        ):
             raw = m["v"]
             value = float(raw) if raw[0].isdigit() else float(_cn_number(raw))
             q = Quantity.of(value, "", m["u"], m.group(0))
             what = m["what"]
             hint = "项目数" if what.endswith("项目") else ("集群" if "集群" in what else "")
-            out.append(self._stat(base + m.start(), "count", q, metric_word=what, indicator_hint=hint, rule="count"))
+            out.append(
+                self._stat(
+                    base + m.start(),
+                    "count",
+                    q,
+                    metric_word=what,
+                    indicator_hint=hint,
+                    rule="count",
+                )
+            )
             take(m)
         # rank: 领跑/位居…第N
-        for m in re.finditer(rf"(?:领跑|领先)(?P<g>全国|全省)(?P<grp>[{CJK}]{{0,8}})|(?:位居|位列|排名|居)(?P<g2>全国|全省)?[^，。；]{{0,8}}?第(?P<n>{NUM}|[一二三四五六七八九十]+)", text):
-            value = 1.0 if not m["n"] else (float(m["n"]) if m["n"][0].isdigit() else float(_cn_number(m["n"])))
+        for m in re.finditer(
+            rf"(?:领跑|领先)(?P<g>全国|全省)(?P<grp>[{CJK}]{{0,8}})|(?:位居|位列|排名|居)(?P<g2>全国|全省)?[^，。；]{{0,8}}?第(?P<n>{NUM}|[一二三四五六七八九十]+)",
+            text,
+        ):
+            value = (
+                1.0
+                if not m["n"]
+                else (float(m["n"]) if m["n"][0].isdigit() else float(_cn_number(m["n"])))
+            )
             q = Quantity(value, "cgu:rank", m.group(0))
             out.append(self._stat(base + m.start(), "rank", q, indicator_hint="排名", rule="rank"))
         # amounts: x亿元 / x万元 with a metric
@@ -1122,14 +1716,25 @@ class _Context:
             metric = self._metric(qm.start)
             if not metric:
                 continue
-            out.append(self._stat(qm.start, "amount", qm.quantity, metric_word=metric, rule="amount"))
+            out.append(
+                self._stat(qm.start, "amount", qm.quantity, metric_word=metric, rule="amount")
+            )
         # bare percentages: x率 为/达到 y%
         for m in re.finditer(rf"(?P<metric>[{CJK}]{{1,6}}率)(?:为|达到|达)(?P<v>{NUM})%", text):
             if base + m.start("v") in consumed or m["metric"] == "贡献率":
                 continue
             q = Quantity.of(float(m["v"]), "", "%", m.group(0))
             hint = m["metric"] if self.lex.indicator_for(m["metric"]) else ""
-            out.append(self._stat(base + m.start(), "rate", q, metric_word=m["metric"], indicator_hint=hint, rule="率"))
+            out.append(
+                self._stat(
+                    base + m.start(),
+                    "rate",
+                    q,
+                    metric_word=m["metric"],
+                    indicator_hint=hint,
+                    rule="率",
+                )
+            )
         return out
 
 
@@ -1144,5 +1749,7 @@ def _cn_number(text: str) -> int:
     """一 .. 九十九 (enough for counts in articles)."""
     if "十" in text:
         tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _CN_DIGITS.get(ones, 0) if ones else 0
+        )
     return _CN_DIGITS.get(text, 0)

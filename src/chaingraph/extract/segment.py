@@ -148,7 +148,9 @@ class Document:
                 continue
             a, b = self.raw_span(start, end)
             sentences.append(
-                Sentence(len(sentences), start, end, a, b, text[start:end], self.raw_value(start, end))
+                Sentence(
+                    len(sentences), start, end, a, b, text[start:end], self.raw_value(start, end)
+                )
             )
         return sentences
 
@@ -171,8 +173,12 @@ def _load_jieba():
             # jieba imports pkg_resources, which newer setuptools deprecates (a warning about
             # jieba's packaging, not about anything we do): silence exactly that, only here.
             for category in (DeprecationWarning, UserWarning):
-                warnings.filterwarnings("ignore", message=r"pkg_resources is deprecated", category=category)
-                warnings.filterwarnings("ignore", message=r"Deprecated call to `pkg_resources", category=category)
+                warnings.filterwarnings(
+                    "ignore", message=r"pkg_resources is deprecated", category=category
+                )
+                warnings.filterwarnings(
+                    "ignore", message=r"Deprecated call to `pkg_resources", category=category
+                )
             import jieba
             import jieba.posseg
 

@@ -154,7 +154,11 @@ def to_graph(extraction) -> Graph:
     def entity(e: Entity | None) -> URIRef | None:
         iri = _entity_iri(extraction, e)
         if iri is not None and not e.ref and (iri, RDF.type, None) not in g:
-            cls = "cg:Company" if e.kind == "company" else _LEVEL_CLASS.get(e.level or "", "cg:Region")
+            cls = (
+                "cg:Company"
+                if e.kind == "company"
+                else _LEVEL_CLASS.get(e.level or "", "cg:Region")
+            )
             g.add((iri, RDF.type, URIRef(expand(cls))))
             g.add((iri, SKOS.prefLabel, Literal(e.name, lang="zh")))
             g.add((iri, PROV.wasDerivedFrom, source))
@@ -164,13 +168,19 @@ def to_graph(extraction) -> Graph:
         cap = BNode()
         g.add((node, _CG.capacity, cap))
         g.add((cap, RDF.type, _CG.Capacity))
-        g.add((cap, _CG.value, Literal(f"{quantity.value:.6f}".rstrip("0").rstrip(".") or "0", datatype=XSD.decimal)))
+        g.add(
+            (
+                cap,
+                _CG.value,
+                Literal(
+                    f"{quantity.value:.6f}".rstrip("0").rstrip(".") or "0", datatype=XSD.decimal
+                ),
+            )
+        )
         g.add((cap, _CG.unit, URIRef(expand(quantity.unit))))
         g.add((cap, _CG.statedAs, Literal(quantity.stated)))
 
-    counter = 0
-    for fact in extraction.facts:
-        counter += 1
+    for counter, fact in enumerate(extraction.facts, start=1):
         evidence = quote_of(fact)
         if isinstance(fact, CompanyFact):
             node = entity(fact.company)
@@ -233,7 +243,13 @@ def to_graph(extraction) -> Graph:
                 if fact.metric:
                     g.add((node, RDFS.label, Literal(fact.metric, lang="zh")))
                 q = fact.quantity
-                g.add((node, _CG.value, Literal(f"{q.value:.6f}".rstrip("0").rstrip("."), datatype=XSD.decimal)))
+                g.add(
+                    (
+                        node,
+                        _CG.value,
+                        Literal(f"{q.value:.6f}".rstrip("0").rstrip("."), datatype=XSD.decimal),
+                    )
+                )
                 g.add((node, _CG.unit, URIRef(expand(q.unit))))
                 g.add((node, _CG.statedAs, Literal(q.stated)))
                 if fact.period:
@@ -268,7 +284,17 @@ def to_json(extraction, lang: str = "zh") -> str:
             "charStart": fact.sentence.raw_start,
             "charEnd": fact.sentence.raw_end,
         }
-        for name in ("stages", "stage", "chain", "status", "indicator", "family", "about", "period", "year"):
+        for name in (
+            "stages",
+            "stage",
+            "chain",
+            "status",
+            "indicator",
+            "family",
+            "about",
+            "period",
+            "year",
+        ):
             value_ = getattr(fact, name, None)
             if value_:
                 item[name] = list(value_) if isinstance(value_, tuple) else value_
@@ -278,6 +304,11 @@ def to_json(extraction, lang: str = "zh") -> str:
                 item[name] = {"name": e.name, "id": e.ref}
         q = getattr(fact, "quantity", None)
         if q is not None:
-            item["quantity"] = {"value": q.value, "unit": q.unit, "statedAs": q.stated, "low": q.low}
+            item["quantity"] = {
+                "value": q.value,
+                "unit": q.unit,
+                "statedAs": q.stated,
+                "low": q.low,
+            }
         out.append(item)
     return json.dumps(out, ensure_ascii=False, indent=2)
