@@ -238,12 +238,11 @@ XINING_FLOORS = {
     "projects": (0.95, 0.95),
     "statistics": (0.95, 0.95),
 }
-ARTICLE_FLOORS = {
-    "companies": (0.8, 0.8),
-    "stages": (0.8, 0.8),
-    "capacities": (0.8, 0.8),
-    "projects": (0.6, 0.6),
-    "statistics": (0.8, 0.8),
+# Every kind at 0.9 on the articles in tests/data/articles/, except where noted.
+ARTICLE_FLOOR = (0.9, 0.9)
+ARTICLE_EXCEPTIONS = {
+    # 光通信产业 is read as the stage 通信网络 (an alias of of:network); the curator disagrees
+    ("wuhan-optical-fibre", "stages"): (0.7, 0.9),
 }
 
 
@@ -263,7 +262,8 @@ def test_article_precision_recall(base_store, name):
         and result.region.name == json.loads(expected.read_text("utf-8"))["region"]
     )
     scores = score(result, gold_from_json(expected))
-    for kind, (precision, recall) in ARTICLE_FLOORS.items():
+    for kind in XINING_FLOORS:
+        precision, recall = ARTICLE_EXCEPTIONS.get((name, kind), ARTICLE_FLOOR)
         assert scores[kind].precision >= precision, (name, kind, scores[kind])
         assert scores[kind].recall >= recall, (name, kind, scores[kind])
 

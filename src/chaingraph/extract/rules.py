@@ -178,9 +178,18 @@ def split_sequence(text: str) -> list[str]:
 # Word lists
 # ---------------------------------------------------------------------------------------------
 
-COMPANY_SUFFIX = re.compile(
-    r"(?:集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团公司|股份公司|集团)"
+_LEGAL_FORMS = (
+    "集团股份有限公司",
+    "集团有限责任公司",
+    "集团有限公司",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团公司",
+    "股份公司",
+    "集团",
 )
+COMPANY_SUFFIX = re.compile("(?:" + "|".join(sorted(_LEGAL_FORMS, key=len, reverse=True)) + ")")
 TITLES = re.compile(
     r"(?:董事长|副董事长|总经理|副总经理|总裁|执行总裁|副总裁|党委书记|董事|负责人|总工程师|厂长|CEO)"
 )
@@ -1033,8 +1042,41 @@ class Extractor:
                         break
             chosen.append(mention)
         chosen.extend(self._metal_lists(text, taken))
+        chosen.extend(self._sequence_elements(text, chosen))
         chosen.sort(key=lambda m: m.start)
         return chosen
+
+    def _sequence_elements(self, text: str, chosen: list[Mention]) -> list[Mention]:
+        """In ``丙烯腈→原丝→碳纤维→复合材料`` an element that is no name of ours is read as the
+        end of a longer stage name of the same chain (复合材料 -> 碳纤维复合材料)."""
+        out = []
+        starts = {m.start: m for m in chosen}
+        for seq in _SEQUENCE.finditer(text):
+            position = seq.start()
+            elements = []
+            for part in split_sequence(seq.group(0)):
+                at = text.index(part, position)
+                elements.append((at, at + len(part), part))
+                position = at + len(part)
+            chains = {
+                self.lex.stage_chain.get(m.ref)
+                for at, end, _ in elements
+                if (m := starts.get(at)) is not None and m.kind == "stage" and m.end == end
+            }
+            for at, end, part in elements:
+                if any(m.start < end and at < m.end for m in chosen) or len(part) < 2:
+                    continue
+                fits = [
+                    (name, node)
+                    for name, pairs in self.lex.names.items()
+                    if name.endswith(part.casefold()) and name != part.casefold()
+                    for kind, node in pairs
+                    if kind == "stage" and self.lex.stage_chain.get(node) in chains
+                ]
+                if fits:
+                    _, node = min(fits, key=lambda f: (len(f[0]), f[1]))
+                    out.append(Mention("stage", at, end, part, node))
+        return out
 
     def _metal_lists(self, text: str, taken: list[bool]) -> list[Mention]:
         """``铝铜锌镁钛有色金属…生产和加工``: one-character metals, each a stage, and its
@@ -1062,6 +1104,8 @@ class Extractor:
     def run(self, doc: Document, region: str | None = None) -> list[Fact]:
         tokens = self._tokens(doc)
         names = self.find_names(doc, tokens)
+        if region is None:
+            self._bare_city(tokens, names, doc)
         mentions = self.mentions(doc, names)
         home = self._home_region(mentions, region)
         self.home = home
@@ -1084,6 +1128,27 @@ class Extractor:
             facts += ctx.statistics()
             carried = ctx.last_subject() or carried
         return facts
+
+    def _bare_city(self, tokens: dict[int, list[Token]], names: Names, doc: Document) -> None:
+        """No city named with 市 and none the graph knows: take the place name (jieba's ``ns``)
+        written most often, at least twice, as the city (武汉 in 武汉光谷…, 在武汉建成…)."""
+        if any(level == "city" for _, level in names.places.values()):
+            return
+        folded = doc.norm.casefold()
+        for name, pairs in self.lex.names.items():
+            city = any(k == "region" and self.lex.region_level.get(r) == "city" for k, r in pairs)
+            if city and name in folded:
+                return
+        counts = Counter(
+            t.word
+            for toks in tokens.values()
+            for t in toks
+            if t.flag == "ns" and 2 <= len(t.word) <= 4 and not self._known(t.word)
+        )
+        if counts:
+            name, count = counts.most_common(1)[0]
+            if count >= 2:
+                names.places.setdefault(name, (name, "city"))
 
     def _document_year(self, text: str) -> str | None:
         years = Counter(re.findall(r"((?:19|20)\d{2})年", text))
@@ -1697,6 +1762,26 @@ class _Context:
                 )
             )
             take(m)
+        # 项目12个 (the count after the noun)
+        pattern = rf"(?P<what>(?:项目|企业|产业集群|集群|基地))(?P<v>{NUM})(?P<u>个|项|家)"
+        for m in re.finditer(pattern, text):
+            if base + m.start("v") in consumed:
+                continue
+            unit = "个" if m["u"] == "家" else m["u"]
+            q = Quantity.of(float(m["v"]), "", unit, m.group(0))
+            what = m["what"]
+            hint = "项目数" if what == "项目" else ("集群" if "集群" in what else "")
+            out.append(
+                self._stat(
+                    base + m.start(),
+                    "count",
+                    q,
+                    metric_word=what,
+                    indicator_hint=hint,
+                    rule="count",
+                )
+            )
+            take(m, "v")
         # rank: 领跑/位居…第N
         for m in re.finditer(
             rf"(?:领跑|领先)(?P<g>全国|全省)(?P<grp>[{CJK}]{{0,8}})|(?:位居|位列|排名|居)(?P<g2>全国|全省)?[^，。；]{{0,8}}?第(?P<n>{NUM}|[一二三四五六七八九十]+)",

@@ -89,9 +89,9 @@ def describe(extraction, fact: Fact, lang: str = "zh") -> tuple[str, str]:
     if isinstance(fact, PlaceFact):
         return fact.place.name, fact.place.level or ""
     if isinstance(fact, PresenceFact):
-        return f"{fact.region.name}: {stages(fact.stages)}", label(fact.chain)
+        return f"{_name(fact.region)}: {stages(fact.stages)}", label(fact.chain)
     if isinstance(fact, CapacityFact):
-        return f"{fact.region.name}: {label(fact.stage)}", _value(fact.quantity)
+        return f"{_name(fact.region)}: {label(fact.stage)}", _value(fact.quantity)
     if isinstance(fact, ProjectFact):
         who = fact.company.name if fact.company else "?"
         status = label(fact.status) if fact.status else "?"
@@ -101,6 +101,10 @@ def describe(extraction, fact: Fact, lang: str = "zh") -> tuple[str, str]:
         indicator = label(fact.indicator) if fact.indicator else (fact.metric or fact.family)
         return f"{fact.about_label or '?'}: {indicator}", _value(fact.quantity)
     return "", ""
+
+
+def _name(entity) -> str:
+    return entity.name if entity is not None else "?"
 
 
 def _value(quantity) -> str:
@@ -217,14 +221,15 @@ def to_graph(extraction) -> Graph:
                     g.add((node, _CG.chain, URIRef(expand(fact.chain))))
             else:
                 g.add((node, RDF.type, URIRef(expand(_FACT_CLASS[fact.kind]))))
+            region = getattr(fact, "region", None)
+            if region is not None and not isinstance(fact, StatisticFact):
+                g.add((node, _CG.region, entity(region)))
             if isinstance(fact, PresenceFact):
-                g.add((node, _CG.region, entity(fact.region)))
                 for stage in fact.stages:
                     g.add((node, _CG.stage, URIRef(expand(stage))))
                 if fact.chain:
                     g.add((node, _CG.chain, URIRef(expand(fact.chain))))
             elif isinstance(fact, CapacityFact):
-                g.add((node, _CG.region, entity(fact.region)))
                 g.add((node, _CG.stage, URIRef(expand(fact.stage))))
                 capacity(node, fact.quantity)
                 if fact.year:
