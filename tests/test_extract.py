@@ -317,3 +317,57 @@ def test_cli_errors(tmp_path):
     assert undecodable.exit_code == 2 and "UTF-8" in undecodable.output
     region = runner.invoke(main, ["extract", "--region", "火星", str(ARTICLE)])
     assert region.exit_code == 2 and "unknown region" in region.output
+
+
+# -- companies and places ------------------------------------------------------------------
+
+
+def companies(result):
+    return {f.company.name for f in facts(result, "company")}
+
+
+def test_full_company_name_starts_after_the_park(base_store):
+    text = "南川工业园区青海高景太阳能科技有限公司副总经理鞠昌健表示。"
+    result = extract_text(text, base_store)
+    assert companies(result) == {"青海高景太阳能科技有限公司"}
+    (company,) = facts(result, "company")
+    assert company.located_in.name == "南川工业园区"
+    assert "高景" in company.short_names
+
+
+def test_group_and_subsidiary(base_store):
+    text = "宜宾市依托宁德时代旗下四川时代新能源科技有限公司，建成动力电池基地。"
+    assert companies(extract_text(text, base_store)) == {"宁德时代", "四川时代新能源科技有限公司"}
+
+
+def test_short_name_introduced_by_jiancheng(base_store):
+    text = "包头市晶澳太阳能有限公司（以下简称“晶澳”）投资建设项目。包头市晶澳10GW组件项目投产。"
+    result = extract_text(text, base_store)
+    (project,) = facts(result, "project")
+    assert project.company.name == "包头市晶澳太阳能有限公司"
+    assert project.stages == ("pv:module",) and project.status == "cg:InProduction"
+
+
+def test_company_from_a_title(base_store):
+    text = "谈到发展变化，亚洲硅业党委书记、执行总裁尹东林点赞道。"
+    assert companies(extract_text(text, base_store)) == {"亚洲硅业"}
+
+
+def test_places_by_suffix(base_store):
+    text = "宜宾市三江新区和乐山高新区、南川工业园区都在发展光伏。"
+    result = extract_text(text, base_store)
+    places = {f.place.name: f.place.level for f in facts(result, "place")}
+    assert places == {"宜宾市": "city", "三江新区": "zone", "乐山高新区": "zone", "南川工业园区": "park"}
+    assert result.region.name == "宜宾市"
+
+
+def test_loaded_facts_feed_the_gap_analysis(tmp_path):
+    """A region nobody curated: extract, load, then ask for its gaps by the name in the text."""
+    location = str(tmp_path / "store")
+    article = str(ARTICLES / "yibin-battery.txt")
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["extract", "--load", "--store", location, article])
+    assert loaded.exit_code == 0, loaded.output
+    gaps = runner.invoke(main, ["gaps", "--store", location, "--region", "宜宾市"])
+    assert gaps.exit_code == 0, gaps.output
+    assert "四川时代新能源科技有限公司" in gaps.output and "补链" in gaps.output

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .lexicon import Lexicon
@@ -56,11 +55,6 @@ def lexicon_for(store) -> Lexicon:
     if key not in _LEXICONS:
         _LEXICONS[key] = Lexicon.from_store(store)
     return _LEXICONS[key]
-
-
-@lru_cache(maxsize=1)
-def _cut():
-    return tokenizer()
 
 
 def extract_text(

@@ -163,7 +163,7 @@ class Document:
 
 _LOCK = threading.Lock()
 _JIEBA = None
-_USER_WORDS: set[str] = set()
+_TOKENIZERS: dict[frozenset, object] = {}
 
 
 def _load_jieba():
@@ -184,28 +184,36 @@ def _load_jieba():
 
         jieba.setLogLevel(logging.WARNING)
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        jieba.initialize()
         _JIEBA = jieba
     return _JIEBA
 
 
 def tokenizer(user_words: dict[str, str] | None = None):
-    """A function ``text -> list[Token]`` (jieba with part-of-speech tags).
+    """A function ``(text, offset) -> list[Token]``: jieba with part-of-speech tags.
 
     ``user_words`` maps words (stage, company and place names) to a part-of-speech tag; they
-    are added to jieba's dictionary once, so that they come out as single tokens.
+    go into a user dictionary so that they come out as single tokens. Each distinct set of
+    words gets its own jieba tokenizer (loaded once, about a second), so what one store knows
+    never leaks into the segmentation of another.
     """
+    words = {w: f for w, f in (user_words or {}).items() if len(w) > 1}
+    key = frozenset(words.items())
     with _LOCK:
-        jieba = _load_jieba()
-        for word, flag in (user_words or {}).items():
-            if word not in _USER_WORDS and len(word) > 1:
-                jieba.add_word(word, freq=None, tag=flag)
-                _USER_WORDS.add(word)
+        if key not in _TOKENIZERS:
+            jieba = _load_jieba()
+            base = jieba.Tokenizer()
+            base.initialize()
+            for word, flag in sorted(words.items()):
+                base.add_word(word, freq=None, tag=flag)
+            if len(_TOKENIZERS) >= 4:
+                _TOKENIZERS.pop(next(iter(_TOKENIZERS)))
+            _TOKENIZERS[key] = jieba.posseg.POSTokenizer(base)
+        pos = _TOKENIZERS[key]
 
     def cut(text: str, offset: int = 0) -> list[Token]:
         tokens = []
         position = offset
-        for pair in jieba.posseg.cut(text, HMM=True):
+        for pair in pos.cut(text, HMM=True):
             word, flag = pair.word, pair.flag
             tokens.append(Token(word, flag, position, position + len(word)))
             position += len(word)

@@ -199,6 +199,17 @@ def to_graph(extraction) -> Graph:
                 g.add((node, _CG.locatedIn, entity(fact.located_in)))
         elif isinstance(fact, PlaceFact):
             node = entity(fact.place)
+            home = extraction.region
+            if (
+                home is not None
+                and fact.place.level in ("zone", "park", "district")
+                and home.key != fact.place.key
+            ):
+                # a zone, park or district named in an article about a city lies in that city
+                g.add((node, _CG.partOf, entity(home)))
+                g.add(
+                    (node, RDFS.comment, Literal("cg:partOf read from the text's city", lang="en"))
+                )
         else:
             node = URIRef(f"{base}{fact.kind}-{counter:03d}")
             if isinstance(fact, ProjectFact):
