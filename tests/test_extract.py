@@ -357,7 +357,12 @@ def test_places_by_suffix(base_store):
     text = "宜宾市三江新区和乐山高新区、南川工业园区都在发展光伏。"
     result = extract_text(text, base_store)
     places = {f.place.name: f.place.level for f in facts(result, "place")}
-    assert places == {"宜宾市": "city", "三江新区": "zone", "乐山高新区": "zone", "南川工业园区": "park"}
+    assert places == {
+        "宜宾市": "city",
+        "三江新区": "zone",
+        "乐山高新区": "zone",
+        "南川工业园区": "park",
+    }
     assert result.region.name == "宜宾市"
 
 

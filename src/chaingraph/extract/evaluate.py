@@ -240,11 +240,8 @@ def predicted(extraction) -> Gold:
 
 
 def _same_company(a: list[str], b: list[str]) -> bool:
-    for x in a:
-        for y in b:
-            if x == y or (len(x) >= 2 and len(y) >= 2 and (x in y or y in x)):
-                return True
-    return False
+    """Exactly one name in common (names include the short names derived from full names)."""
+    return bool(set(a) & set(b))
 
 
 def _match(pred: list, gold: list, same) -> Score:
@@ -259,8 +256,25 @@ def _match(pred: list, gold: list, same) -> Score:
     return Score(matched, len(pred), len(used), len(gold))
 
 
+def _with_short_names(names: list[str], extraction) -> list[str]:
+    from .rules import Extractor
+
+    ex = Extractor(extraction.lexicon, None)
+    out = list(names)
+    for name in names:
+        out += [normalise(n) for n in ex.short_names(name)]
+    return list(dict.fromkeys(out))
+
+
 def score(extraction, gold: Gold) -> dict[str, Score]:
     pred = predicted(extraction)
+    gold = Gold(
+        [_with_short_names(c, extraction) for c in gold.companies],
+        gold.stages,
+        gold.capacities,
+        [{**p, "company": _with_short_names(p["company"], extraction)} for p in gold.projects],
+        gold.statistics,
+    )
     out = {
         "companies": _match(pred.companies, gold.companies, _same_company),
         "projects": _match(

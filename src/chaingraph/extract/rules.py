@@ -310,6 +310,7 @@ MODIFIERS = (
     "超高纯",
 )
 INDUSTRY_WORDS = (
+    "高科技",
     "新能源科技",
     "新能源",
     "新材料",
@@ -492,6 +493,12 @@ class Extractor:
             self._project_companies(sentence, tokens[sentence.index], names)
         return names
 
+    def _common_word(self, word: str) -> bool:
+        """A word of jieba's general dictionary (盐湖, 时代): too common to stand for a company
+        when it is only derived from a full name, not written as its short name."""
+        freq = getattr(self.cut, "freq", None) or {}
+        return freq.get(word, 0) >= 50
+
     def _known(self, text: str) -> list[tuple[str, str]]:
         return self.lex.names.get(text.casefold(), [])
 
@@ -513,7 +520,8 @@ class Extractor:
         if any(place in (name, name + "市", name + "省", name + "县") for place in names.places):
             return
         if any(
-            name.startswith(other) and COMPANY_SUFFIX.search(other) for other in names.companies
+            other in name and other != name and COMPANY_SUFFIX.search(other)
+            for other in names.companies
         ):
             return  # 四川时代新能源科技有限公司七期 is the company met before
         if name == full:
@@ -562,6 +570,8 @@ class Extractor:
     def _full_company_names(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
         text = sentence.text
         for m in COMPANY_SUFFIX.finditer(text):
+            if text[m.end() : m.end() + 1] in ("）", ")"):
+                continue  # 北方稀土（集团）高科技股份有限公司: 集团 in brackets is not the end
             end = m.end()
             # the name runs back over name-like tokens, stopping at punctuation, verbs, parks
             start = m.start()
@@ -592,14 +602,41 @@ class Extractor:
                 start = rel
             full = text[start:end]
             full = re.sub(r"^[（(][^）)]*[）)]", "", full)
+            if not self._distinctive(full):
+                # 青海某某新材料有限公司: the walk stopped inside the name (新材料 is no name);
+                # take up to two more tokens, as long as they are letters
+                before = [t for t in toks if t.end <= sentence.start + start][-2:]
+                for tok in reversed(before):
+                    if not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word) or tok.word in LEAD_WORDS:
+                        break
+                    start = tok.start - sentence.start
+                    full = text[start:end]
+                    if self._distinctive(full):
+                        break
+            previous = [t for t in toks if t.end == sentence.start + start]
+            if previous and previous[0].flag == "ns" and not ZONE_SUFFIX.search(previous[0].word):
+                start = previous[0].start - sentence.start  # names start with their province
+                full = text[start:end]
             if len(full) - len(m.group(0)) < 2:
                 continue
             if m.group(0) == "集团" and len(full) < 4:
                 continue
             self._add_company(names, full, full, 0.95, "full name")
-            for short in self.short_names(full)[1:] if len(self.short_names(full)) > 1 else []:
-                if short not in names.companies:
+            for short in self.short_names(full)[1:]:
+                if short not in names.companies and not self._common_word(short):
                     names.companies[short] = (full, 0.85, "short name")
+
+    def _distinctive(self, full: str) -> bool:
+        """Whether a full company name has something left once the legal form and trade words
+        (科技, 新材料, ...) are taken away."""
+        core = COMPANY_SUFFIX.sub("", full)
+        while True:
+            for word in INDUSTRY_WORDS:
+                if core.endswith(word):
+                    core = core[: -len(word)]
+                    break
+            else:
+                return len(core) >= 2
 
     def _name_before(
         self, toks: list[Token], position: int, max_tokens: int = 4
@@ -903,8 +940,16 @@ class Extractor:
                     if prefix.endswith(mod):
                         prefix = prefix[: -len(mod)]
                 # 协鑫科技旗下乐山协鑫…, 乐山高新区引进京运通: the company is the last name
-                parts = [p for p in re.split(r"旗下|引进|招引|签约|落户|携手|联合", prefix) if p]
+                # 比亚迪与盐湖股份合资建设的: the first partner leads
+                prefix = re.sub(
+                    r"(?:合资|共同|联合)?(?:建设|投资|投建|打造|实施|新建)?的$", "", prefix
+                )
+                splitter = r"旗下|引进|招引|签约|落户|携手|联合|控股的|的"
+                parts = [p for p in re.split(splitter, prefix) if p]
                 prefix = parts[-1] if parts else ""
+                partners = re.split(r"与|和|及|、", prefix)
+                if len(partners) > 1 and all(len(p) >= 2 for p in partners):
+                    prefix = partners[0]
                 prefix = re.sub(r"(?:在|于)[^在于]{1,6}$", "", prefix)  # 阿特斯在包头签约
                 prefix = re.sub(r"(?:将|拟|计划|正在|已经|已|正|还|也|再|将要)+$", "", prefix)
                 prefix = re.sub(

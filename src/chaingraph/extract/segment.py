@@ -219,6 +219,7 @@ def tokenizer(user_words: dict[str, str] | None = None):
             position += len(word)
         return tokens
 
+    cut.freq = pos.tokenizer.FREQ  # word frequencies of jieba's dictionary
     return cut
 
 
