@@ -358,6 +358,9 @@ GENERIC_NAMES = {
     "相关",
     "市属",
 }
+NOT_A_NAME = re.compile(
+    r"将|拟|下一步|重点|未来|今年|明年|目前|正在|积极|加快|大力|全力|努力|力争|推动|持续"
+)
 DIRECTION_WORDS = {
     "北方",
     "南方",
@@ -850,10 +853,24 @@ class Extractor:
             prefix = item["prefix"]
             if not prefix or not (item["product"] or item["quantity"]):
                 continue  # 全力以赴抓项目, 青洽会签约项目: no product, no company
+            if NOT_A_NAME.search(prefix):
+                continue  # 下一步将重点招引…项目: a plan, not a company
+            prefix = self._without_place_suffix(prefix, names)  # 隆基曲靖 -> 隆基
             known = self._known(prefix)
             if known and known[0][0] != "company":
                 continue
             self._add_company(names, prefix, prefix, 0.7, "project")
+
+    def _without_place_suffix(self, name: str, names: Names) -> str:
+        """隆基曲靖, 宁德时代宜春: a company's local operation is written with the place after
+        the company's name; the company is the part before it."""
+        places = set(names.places)
+        places |= {re.sub(r"(?:省|市|县)$", "", p) for p in names.places}
+        places |= {n for n, pairs in self.lex.names.items() if pairs[0][0] == "region"}
+        for place in sorted(places, key=len, reverse=True):
+            if len(place) >= 2 and name.endswith(place) and len(name) - len(place) >= 2:
+                return name[: -len(place)]
+        return name
 
     # -- project items ----------------------------------------------------------------------
 
@@ -888,7 +905,9 @@ class Extractor:
             # 项目建成投产，新增动力电池产能30GWh: the capacity may follow in the next clause
             follow = (
                 next_clause
-                if re.match(r"(?:新增|形成|年产|产能|设计产能|达产后)", next_clause)
+                if re.match(
+                    r"(?:新增|形成|年产|产能|设计产能|规划产能|达产后|总产能|建成后)", next_clause
+                )
                 else ""
             )
             follow_at = sentence.start + m.end() + clause_end + 1
@@ -923,15 +942,15 @@ class Extractor:
                 else:
                     q = None
                     prefix, product = self._split_product(stripped)
-                    if not product and follow and len(segment.split("、")) == 1:
+                    if follow and len(segment.split("、")) == 1:
                         fq = [
                             x for x in parse_quantities(follow) if x.quantity.unit in CAPACITY_UNITS
                         ]
                         if fq:
                             q = fq[0]
                             extra = (follow_at, follow_at + len(follow))
-                            prefix = stripped
-                            product = re.sub(
+                            prefix = prefix if product else stripped
+                            product = product or re.sub(
                                 r"^(?:新增|形成|年产|设计产能|达产后)|产能.*$|规模.*$",
                                 "",
                                 follow[: fq[0].start],
@@ -1401,6 +1420,10 @@ class _Context:
                     stages += self.lex.core_stages(m.ref)
                 else:
                     stages += self._stage_of(m)
+            assertion = "cg:Implied" if chain else "cg:Stated"
+            if not stages and item["quantity"] and item["quantity"].unit == "cgu:GWh":
+                stages = ["li:pack"]  # capacity in GWh, product unnamed: batteries
+                assertion = "cg:Implied"
             if "li:pack" in stages and "li:cell" not in stages:
                 stages.insert(0, "li:cell")  # a battery plant makes the cells it packs
             if not stages or not (company or item["quantity"]):
@@ -1417,8 +1440,8 @@ class _Context:
             out.append(
                 ProjectFact(
                     self.s,
-                    confidence,
-                    "cg:Implied" if chain else "cg:Stated",
+                    confidence if assertion == "cg:Stated" else min(confidence, 0.6),
+                    assertion,
                     rule="project",
                     company=company,
                     stages=tuple(dict.fromkeys(s for s in stages if s)),
@@ -1808,7 +1831,9 @@ class _Context:
             )
             take(m)
         # 项目12个 (the count after the noun)
-        pattern = rf"(?P<what>(?:项目|企业|产业集群|集群|基地))(?P<v>{NUM})(?P<u>个|项|家)"
+        pattern = (
+            rf"(?P<what>(?:项目|企业|产业集群|集群|基地))(?P<v>{NUM})(?:余|多)?(?P<u>个|项|家)"
+        )
         for m in re.finditer(pattern, text):
             if base + m.start("v") in consumed:
                 continue
