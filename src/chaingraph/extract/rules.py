@@ -763,34 +763,35 @@ class Extractor:
                 self._add_company(names, found[0], found[0], 0.6, m.group(0))
 
     def _abbreviations(self, sentence: Sentence, names: Names) -> None:
-        # FULL（以下简称“X”） or FULL（简称“X”）
+        """FULL（以下简称“X”）: X is another name of the company or place written last
+        before it (青海国家高新技术产业开发区，以下简称“开发区”)."""
         for m in re.finditer(
             r"(?:以下简称|下称|简称)[“\"‘]?([^”\"’）)]{2,12})[”\"’]", sentence.text
         ):
             short = m.group(1)
             before = sentence.text[: m.start()]
-            full_company = [
-                n
-                for n in names.companies
-                if before.rstrip("（(，, ").endswith(n) or n in before[-40:]
+            candidates = [("company", n) for n in names.companies if COMPANY_SUFFIX.search(n)]
+            candidates += [("place", n) for n in names.places]
+            candidates += [
+                ("region", n)
+                for n, pairs in self.lex.names.items()
+                if any(k == "region" for k, _ in pairs)
             ]
-            if full_company and COMPANY_SUFFIX.search(full_company[-1]):
-                full = names.companies[full_company[-1]][0]
-                names.companies.setdefault(short, (full, 0.9, "简称"))
+            found = [
+                (before.rfind(n) + len(n), len(n), kind, n)
+                for kind, n in candidates
+                if n and before.rfind(n) >= 0
+            ]
+            if not found:
                 continue
-            for place, (canonical, level) in reversed(list(names.places.items())):
-                if place in before[-60:]:
-                    names.places.setdefault(short, (canonical, level))
-                    break
-            else:
-                for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
-                    if any(k == "region" for k, _ in pairs) and before.rstrip("（(，, ").endswith(
-                        name
-                    ):
-                        ref = next(r for k, r in pairs if k == "region")
-                        if short not in self.lex.names:
-                            self.lex.add_name(short, "region", ref)
-                        break
+            _, _, kind, name = max(found)
+            if kind == "company":
+                names.companies.setdefault(short, (names.companies[name][0], 0.9, "简称"))
+            elif kind == "place":
+                names.places.setdefault(short, names.places[name])
+            elif short not in self.lex.names:
+                ref = next(r for k, r in self.lex.names[name] if k == "region")
+                self.lex.add_name(short, "region", ref)
 
     def _places(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
         text, base = sentence.text, sentence.start
