@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import PRIORITY, Lexicon
 from .model import (
+    MULTIPLIERS,
     CapacityFact,
     CompanyFact,
     Entity,
@@ -76,15 +77,10 @@ def parse_quantities(text: str, offset: int = 0) -> list[QuantityMatch]:
     found = []
     for m in _QUANTITY.finditer(text):
         unit = m["unit"]
-        if unit == "元" and not m["mul"] and not text[m.end() : m.end() + 1]:
-            pass
         low = float(m["low"]) if m["low"] else None
         if low is not None and m["lowmul"] and m["lowmul"] != (m["mul"] or ""):
-            low = (
-                low
-                * {"万": 1e4, "亿": 1e8, "千": 1e3, "万亿": 1e12}[m["lowmul"]]
-                / ({"万": 1e4, "亿": 1e8, "千": 1e3, "万亿": 1e12}.get(m["mul"] or "", 1.0))
-            )
+            # 5千-1万吨: bring the low end to the multiplier of the high end
+            low = low * MULTIPLIERS[m["lowmul"]] / MULTIPLIERS[m["mul"] or ""]
         quantity = Quantity.of(float(m["num"]), m["mul"] or "", unit, m.group(0), low)
         found.append(QuantityMatch(m.start() + offset, m.end() + offset, quantity))
     return found
@@ -1178,13 +1174,14 @@ class Extractor:
         year = self._document_year(doc.norm)
         carried: Entity | None = None
         seen_companies: set[str] = set()
+        seen_places: set[str] = set()
         for sentence in doc.sentences:
             if doc._paragraph_break_before(sentence.start):
                 carried = None
             ms = [m for m in mentions if sentence.start <= m.start < sentence.end]
             ctx = _Context(self, doc, sentence, ms, home, carried, year, names)
             facts += ctx.companies(seen_companies)
-            facts += ctx.places()
+            facts += ctx.places(seen_places)
             projects, used = ctx.projects()
             facts += projects
             capacities, _ = ctx.capacities(used)
@@ -1347,13 +1344,15 @@ class _Context:
             )
         return out
 
-    def places(self) -> list[Fact]:
+    def places(self, seen: set[str]) -> list[Fact]:
+        """Places the graph does not know, once each, where they are first written in full."""
         out = []
         for m in self.ms:
-            if m.kind == "region" and m.entity and not m.entity.ref and m.text == m.entity.name:
-                if any(isinstance(f, PlaceFact) for f in out):
-                    pass
-                out.append(PlaceFact(self.s, 0.8, rule="place suffix", place=m.entity))
+            entity = m.entity
+            new = m.kind == "region" and entity and not entity.ref and m.text == entity.name
+            if new and entity.key not in seen:
+                seen.add(entity.key)
+                out.append(PlaceFact(self.s, 0.8, rule="place suffix", place=entity))
         return out
 
     def _stages_in(self, start: int, end: int) -> list[Mention]:
@@ -1546,6 +1545,7 @@ class _Context:
     def presence(self, used: set[int]) -> list[Fact]:
         groups: dict[tuple, list[str]] = {}
         confidence: dict[tuple, float] = {}
+        regions: dict[tuple, Entity] = {}
         sequences = [
             (m.start() + self.s.start, m.end() + self.s.start)
             for m in _SEQUENCE.finditer(self.text)
@@ -1575,8 +1575,7 @@ class _Context:
             trigger = in_sequence or any(t in self.text for t in PRESENCE_TRIGGERS)
             score = (0.9 if trigger else 0.6) - penalty
             confidence[key] = max(confidence.get(key, 0), score)
-            self._regions = getattr(self, "_regions", {})
-            self._regions[key] = region
+            regions[key] = region
         out = []
         for key, stages in groups.items():
             out.append(
@@ -1584,7 +1583,7 @@ class _Context:
                     self.s,
                     round(confidence[key], 2),
                     rule="presence",
-                    region=self._regions[key],
+                    region=regions[key],
                     stages=tuple(stages),
                     chain=key[1],
                 )
