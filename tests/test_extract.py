@@ -376,3 +376,11 @@ def test_loaded_facts_feed_the_gap_analysis(tmp_path):
     gaps = runner.invoke(main, ["gaps", "--store", location, "--region", "宜宾市"])
     assert gaps.exit_code == 0, gaps.output
     assert "四川时代新能源科技有限公司" in gaps.output and "补链" in gaps.output
+
+
+def test_known_companies_resolve_to_the_graph(store):
+    """With the curated data loaded, short names in the text resolve to the companies' ids."""
+    result = extract_file(ARTICLE, store)
+    refs = {f.company.ref for f in facts(result, "company")}
+    assert {"co:jinko", "co:csi-solar", "co:trina", "co:gokin-qinghai", "co:lihao-qinghai"} <= refs
+    assert {f.region.ref for f in facts(result, "capacity")} == {"region:xining-etdz"}

@@ -574,6 +574,9 @@ class Extractor:
             end = m.end()
             # the name runs back over name-like tokens, stopping at punctuation, verbs, parks
             start = m.start()
+            holder = [t for t in toks if t.start < sentence.start + m.start() < t.end]
+            if holder and COMPANY_SUFFIX.search(holder[0].word):
+                start = holder[0].start - sentence.start  # a full name in the user dictionary
             for tok in reversed([t for t in toks if t.end <= sentence.start + m.start()]):
                 rel = tok.start - sentence.start
                 word = tok.word
@@ -606,7 +609,11 @@ class Extractor:
                 # take up to two more tokens, as long as they are letters
                 before = [t for t in toks if t.end <= sentence.start + start][-2:]
                 for tok in reversed(before):
-                    if not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word) or tok.word in LEAD_WORDS:
+                    if (
+                        not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word)
+                        or tok.word in LEAD_WORDS
+                        or re.search(f"(?:{ZONE_SUFFIX.pattern})$", tok.word)
+                    ):
                         break
                     start = tok.start - sentence.start
                     full = text[start:end]

@@ -82,7 +82,7 @@ def label_of(extraction, key: str | None, lang: str) -> str:
 def describe(extraction, fact: Fact, lang: str = "zh") -> tuple[str, str]:
     """(what, value) of a fact, for the review table."""
     label = lambda key: label_of(extraction, key, lang)  # noqa: E731
-    stages = lambda keys: "、".join(label(k) for k in keys)  # noqa: E731
+    stages = lambda keys: ("、" if lang == "zh" else ", ").join(label(k) for k in keys)  # noqa: E731
     if isinstance(fact, CompanyFact):
         where = f" @ {fact.located_in.name}" if fact.located_in else ""
         return fact.company.name + where, ("known" if fact.company.ref else "new")
@@ -110,9 +110,9 @@ def _name(entity) -> str:
 def _value(quantity) -> str:
     if quantity is None:
         return ""
-    value = f"{quantity.value:g}"
+    value = f"{quantity.value:,.10g}"
     if quantity.low is not None:
-        value = f"{quantity.low:g}–{value}"
+        value = f"{quantity.low:,.10g}–{value}"
     return f"{value} {quantity.unit.split(':')[-1]} ({quantity.stated})"
 
 
