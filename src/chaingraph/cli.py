@@ -142,6 +142,8 @@ def extract(files, fmt, review, load, store, region, lang):
             raise UserError(f"{name}: no such file; give the path of a UTF-8 text file")
     for name in files:
         result = extract_file(name, graph_store, region=region)
+        if not result.facts:
+            click.echo(f"{name}: no facts found (is it Chinese text about industry?)", err=True)
         if review or fmt == "table":
             headers = ["kind", "what", "value", "confidence", "sentence"]
             rows = review_rows(result, lang)
