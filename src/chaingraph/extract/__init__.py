@@ -13,6 +13,7 @@ a confidence and an assertion mode, for a person to review before loading.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,15 +47,17 @@ class Extraction:
         return [f for f in self.facts if f.kind == kind]
 
 
-_LEXICONS: dict[int, Lexicon] = {}
+_LEXICONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def lexicon_for(store) -> Lexicon:
-    """The names the store knows (cached per store object)."""
-    key = id(store)
-    if key not in _LEXICONS:
-        _LEXICONS[key] = Lexicon.from_store(store)
-    return _LEXICONS[key]
+    """The names the store knows; cached per store and rebuilt when the store has changed
+    size (after ``--load``, the next file sees the companies and places just loaded)."""
+    cached = _LEXICONS.get(store)
+    if cached is None or cached[0] != len(store):
+        cached = (len(store), Lexicon.from_store(store))
+        _LEXICONS[store] = cached
+    return cached[1]
 
 
 def extract_text(

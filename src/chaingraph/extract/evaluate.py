@@ -191,19 +191,13 @@ def predicted(extraction) -> Gold:
     home = extraction.region
 
     def in_home(entity) -> bool:
-        if entity is None or home is None:
+        """The document's city or a place inside it. A zone, park or district the graph does
+        not know is taken to lie in the city the text is about (as to_rdf's cg:partOf says)."""
+        if entity is None or home is None or entity.key == home.key:
             return True
-        if entity.key == home.key:
-            return True
-        if entity.ref and home.ref:
-            return lex.city_of(entity.ref) == home.ref or (
-                lex.province_of(home.ref) != entity.ref
-                and lex.city_of(entity.ref) is None
-                and entity.level in ("zone", "park")
-            )
-        return entity.level in ("zone", "park", "district") or (
-            entity.ref is None and home.ref is None and entity.name == home.name
-        )
+        if entity.ref:
+            return home.ref is not None and lex.city_of(entity.ref) == home.ref
+        return entity.level in ("zone", "park", "district")
 
     companies: dict[str, list[str]] = {}
     stages: set[str] = set()
