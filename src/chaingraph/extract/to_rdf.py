@@ -59,7 +59,17 @@ def _entity_iri(extraction, entity: Entity | None) -> URIRef | None:
     if entity.ref:
         return URIRef(expand(entity.ref))
     folder = "company" if entity.kind == "company" else "place"
-    return URIRef(_base(extraction) + folder + "/" + quote(entity.name, safe=""))
+    return URIRef(_base(extraction) + folder + "/" + iri_name(entity.name))
+
+
+def iri_name(name: str) -> str:
+    """The last segment of a new entity's IRI: the name itself (IRIs may hold Chinese), other
+    characters percent-encoded.
+
+    >>> iri_name("阳光能源（曲靖）有限公司"), iri_name("A&B 公司")
+    ('阳光能源（曲靖）有限公司', 'A%26B%20公司')
+    """
+    return "".join(c if c.isalnum() or c in "（）-_" else quote(c, safe="") for c in name)
 
 
 def _key_iri(extraction, key: str | None) -> URIRef | None:
