@@ -92,6 +92,7 @@ def test_years_are_not_quantities():
         ("正式开工", "cg:UnderConstruction"),
         ("签约落地", "cg:Planned"),
         ("引进", "cg:Planned"),
+        ("项目正在洽谈", "cg:Planned"),
         ("稳步增长", None),
     ],
 )
@@ -243,6 +244,9 @@ ARTICLE_FLOOR = (0.9, 0.9)
 ARTICLE_EXCEPTIONS = {
     # 光通信产业 is read as the stage 通信网络 (an alias of of:network); the curator disagrees
     ("wuhan-optical-fibre", "stages"): (0.7, 0.9),
+    # 占全国藏毯出口的比重 is read as the stage 地毯销售与出口 (藏毯出口); the expected file,
+    # written before the run, did not list it
+    ("haidong-medicine-carpet", "stages"): (0.8, 0.9),
 }
 
 
