@@ -33,6 +33,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "GW": ("cgu:GW", 1.0),
     "MWh": ("cgu:GWh", 1e-3),
     "MW": ("cgu:MW", 1.0),
+    "千瓦时": ("cgu:GWh", 1e-6),
     "千瓦": ("cgu:MW", 1e-3),
     "芯公里": ("cgu:core-km", 1.0),
     "吨": ("cgu:t", 1.0),

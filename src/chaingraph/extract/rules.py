@@ -38,7 +38,7 @@ from .segment import Document, Sentence, Token
 __all__ = ["Extractor", "parse_quantities", "split_sequence", "status_of"]
 
 CJK = "\u4e00-\u9fff"
-NUM = r"\d+(?:\.\d+)?"
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,200 or 1200.5
 _CN_DIGITS = {
     "一": 1,
     "二": 2,
@@ -57,7 +57,7 @@ _CN_DIGITS = {
 # Quantities: number [range] [万/亿] unit
 # ---------------------------------------------------------------------------------------------
 
-_UNIT_WORDS = "GWh|GW|MWh|MW|千瓦|芯公里|吨|元|%|个百分点|倍"
+_UNIT_WORDS = "GWh|GW|MWh|MW|千瓦时|千瓦|芯公里|吨|元|%|个百分点|倍"
 _QUANTITY = re.compile(
     rf"(?<![\d.])(?:(?P<low>{NUM})(?P<lowmul>万亿|万|亿|千)?(?:-|~|～|—|－|至|到)(?=\d))?"
     rf"(?P<num>{NUM})(?P<mul>万亿|万|亿|千)?(?P<unit>{_UNIT_WORDS})"
@@ -77,11 +77,12 @@ def parse_quantities(text: str, offset: int = 0) -> list[QuantityMatch]:
     found = []
     for m in _QUANTITY.finditer(text):
         unit = m["unit"]
-        low = float(m["low"]) if m["low"] else None
+        low = float(m["low"].replace(",", "")) if m["low"] else None
         if low is not None and m["lowmul"] and m["lowmul"] != (m["mul"] or ""):
             # 5千-1万吨: bring the low end to the multiplier of the high end
             low = low * MULTIPLIERS[m["lowmul"]] / MULTIPLIERS[m["mul"] or ""]
-        quantity = Quantity.of(float(m["num"]), m["mul"] or "", unit, m.group(0), low)
+        number = float(m["num"].replace(",", ""))
+        quantity = Quantity.of(number, m["mul"] or "", unit, m.group(0), low)
         found.append(QuantityMatch(m.start() + offset, m.end() + offset, quantity))
     return found
 
@@ -1718,7 +1719,7 @@ class _Context:
             if len(metrics) == len(values):
                 at = m.start(2)
                 for metric, value in zip(metrics, values, strict=True):
-                    q = Quantity.of(float(value[:-1]), "", "%", value)
+                    q = Quantity.of(_f(value[:-1]), "", "%", value)
                     hint = metric if self.lex.indicator_for(metric) else ""
                     out.append(
                         self._stat(
@@ -1738,14 +1739,14 @@ class _Context:
             text,
         ):
             g = "v" if m.group("v") else "w"
-            q = Quantity.of(float(m.group(g)), "", "%", m.group(g) + "%")
+            q = Quantity.of(_f(m.group(g)), "", "%", m.group(g) + "%")
             out.append(
                 self._stat(base + m.start(), "share", q, indicator_hint="占比", rule="占比重")
             )
             take(m, g)
         # contribution: 贡献率x%, 上拉/拉动…x个百分点
         for m in re.finditer(rf"贡献率(?:为|达到|达)?(?P<v>{NUM})%", text):
-            q = Quantity.of(float(m["v"]), "", "%", m.group(0))
+            q = Quantity.of(_f(m["v"]), "", "%", m.group(0))
             compared = re.search(r"对(全省|全市|全国)", text[max(0, m.start() - 15) : m.start()])
             out.append(
                 self._stat(
@@ -1761,7 +1762,7 @@ class _Context:
         for m in re.finditer(
             rf"(?:上拉|拉动)(?P<who>全省|全市|全国)?[^，。；\d]{{0,12}}(?P<v>{NUM})个百分点", text
         ):
-            q = Quantity.of(float(m["v"]), "", "个百分点", m.group(0))
+            q = Quantity.of(_f(m["v"]), "", "个百分点", m.group(0))
             out.append(
                 self._stat(
                     base + m.start(),
@@ -1779,7 +1780,7 @@ class _Context:
             text,
         ):
             sign = -1 if m["dir"] in ("低于", "慢于") else 1
-            q = Quantity.of(sign * float(m["v"]), "", "个百分点", m.group(0))
+            q = Quantity.of(sign * _f(m["v"]), "", "个百分点", m.group(0))
             out.append(
                 self._stat(
                     base + m.start(),
@@ -1798,7 +1799,7 @@ class _Context:
             if base + m.start("v") in consumed:
                 continue
             sign = -1 if m["dir"] in ("回落", "下降", "减少") else 1
-            q = Quantity.of(sign * float(m["v"]), "", "个百分点", m.group(0))
+            q = Quantity.of(sign * _f(m["v"]), "", "个百分点", m.group(0))
             out.append(
                 self._stat(
                     base + m.start(), "change", q, indicator_hint="增速变化", rule="提高百分点"
@@ -1813,11 +1814,11 @@ class _Context:
             if base + m.start("v") in consumed:
                 continue
             sign = -1 if m["dir"] in ("下降", "减少") else 1
-            q = Quantity.of(sign * float(m["v"]), "", m["u"], m.group(0))
+            q = Quantity.of(sign * _f(m["v"]), "", m["u"], m.group(0))
             out.append(self._stat(base + m.start(), "growth", q, rule="增长"))
             take(m)
         for m in re.finditer(rf"翻了(?P<v>{NUM})倍(?P<more>以上|多)?", text):
-            q = Quantity.of(float(m["v"]), "", "倍", m.group(0))
+            q = Quantity.of(_f(m["v"]), "", "倍", m.group(0))
             out.append(self._stat(base + m.start(), "growth", q, rule="翻了"))
             take(m)
         # counts: N项/个 … 项目/集群
@@ -1826,7 +1827,7 @@ class _Context:
             text,
         ):
             raw = m["v"]
-            value = float(raw) if raw[0].isdigit() else float(_cn_number(raw))
+            value = _f(raw) if raw[0].isdigit() else float(_cn_number(raw))
             q = Quantity.of(value, "", m["u"], m.group(0))
             what = m["what"]
             hint = "项目数" if what.endswith("项目") else ("集群" if "集群" in what else "")
@@ -1849,7 +1850,7 @@ class _Context:
             if base + m.start("v") in consumed:
                 continue
             unit = "个" if m["u"] == "家" else m["u"]
-            q = Quantity.of(float(m["v"]), "", unit, m.group(0))
+            q = Quantity.of(_f(m["v"]), "", unit, m.group(0))
             what = m["what"]
             hint = "项目数" if what == "项目" else ("集群" if "集群" in what else "")
             out.append(
@@ -1889,7 +1890,7 @@ class _Context:
         for m in re.finditer(rf"(?P<metric>[{CJK}]{{1,6}}率)(?:为|达到|达)(?P<v>{NUM})%", text):
             if base + m.start("v") in consumed or m["metric"] == "贡献率":
                 continue
-            q = Quantity.of(float(m["v"]), "", "%", m.group(0))
+            q = Quantity.of(_f(m["v"]), "", "%", m.group(0))
             hint = m["metric"] if self.lex.indicator_for(m["metric"]) else ""
             out.append(
                 self._stat(
@@ -1902,6 +1903,10 @@ class _Context:
                 )
             )
         return out
+
+
+def _f(number: str) -> float:
+    return float(number.replace(",", ""))
 
 
 def _metric_family(metric: str) -> str:
