@@ -38,7 +38,7 @@ from .segment import Document, Sentence, Token
 __all__ = ["Extractor", "parse_quantities", "split_sequence", "status_of"]
 
 CJK = "\u4e00-\u9fff"
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,200 or 1200.5
+NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"  # 1,200 or 1200.5
 _CN_DIGITS = {
     "一": 1,
     "二": 2,
