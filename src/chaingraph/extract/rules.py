@@ -359,6 +359,8 @@ GENERIC_NAMES = {
     "相关",
     "市属",
 }
+COMPANY_KINDS = {"龙头", "重点", "骨干", "知名", "优势", "领军", "头部", "配套", "一批", "大型"}
+FUTURE = re.compile(r"下一步|未来|今后|将|拟|力争|谋划|规划到|到20\d\d年")
 NOT_A_NAME = re.compile(
     r"将|拟|下一步|重点|未来|今年|明年|目前|正在|积极|加快|大力|全力|努力|力争|推动|持续"
 )
@@ -523,6 +525,11 @@ class Extractor:
             return
         if any(place in (name, name + "市", name + "省", name + "县") for place in names.places):
             return
+        for other, (other_full, _c, _r) in list(names.companies.items()):
+            if name != other and name in other and COMPANY_SUFFIX.search(other):
+                if other_full.startswith(name) or name in self.short_names(other_full):
+                    names.companies.setdefault(name, (other_full, confidence, rule))
+                return  # 隆基 is 隆基绿能科技股份有限公司; 高景太阳能科技有限公司 is part of a name
         if any(
             other in name and other != name and COMPANY_SUFFIX.search(other)
             for other in names.companies
@@ -576,6 +583,9 @@ class Extractor:
         for m in COMPANY_SUFFIX.finditer(text):
             if text[m.end() : m.end() + 1] in ("）", ")"):
                 continue  # 北方稀土（集团）高科技股份有限公司: 集团 in brackets is not the end
+            later = COMPANY_SUFFIX.search(text, m.end())
+            if later and re.fullmatch(rf"[{CJK}]{{1,12}}", text[m.end() : later.start()]):
+                continue  # 晟晏实业集团能源循环经济有限公司: the name goes on
             end = m.end()
             # the name runs back over name-like tokens, stopping at punctuation, verbs, parks
             start = m.start()
@@ -599,11 +609,11 @@ class Extractor:
                 if re.search(f"(?:{ZONE_SUFFIX.pattern})$", word) or word in SELF_REFS:
                     break
                 if (
-                    tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f", "vn")
+                    tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f")
                     and not self._known(word)
                     and word not in DIRECTION_WORDS
                 ):
-                    break
+                    break  # (a vn such as 循环 in 循环经济有限公司 may be part of the name)
                 if m.start() - rel > 24:
                     break
                 start = rel
@@ -728,6 +738,27 @@ class Extractor:
 
     def _context_companies(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
         text, base = sentence.text, sentence.start
+        # A、B、C等(龙头)企业: the listed names are companies
+        pattern = (
+            r"((?:[^，。；、“”‘’]{2,12}、)+[^，。；、“”‘’]{2,12})等([^，。；]{0,4}?)(?:企业|公司)"
+        )
+        for m in re.finditer(pattern, text):
+            between = m.group(2)
+            if between and between not in COMPANY_KINDS and not self._known(between):
+                continue  # 等机制畅通政府企业: not a list of companies
+            position = base + m.start(1)
+            for item in m.group(1).split("、"):
+                position += len(item) + 1
+                found = self._name_before(toks, position - 1)
+                name = found[0] if found else ""
+                if (
+                    name
+                    and not self._known(name)
+                    and not NOT_A_NAME.search(name)
+                    and not any(p in name for p in names.places)
+                    and not re.search(r"(?:产业|行业|企业|环节)$", name)
+                ):
+                    self._add_company(names, name, name, 0.7, "等企业")
         # X旗下 / 依托X旗下: X is a company (a group)
         for m in re.finditer(r"旗下", text):
             found = self._name_before(toks, base + m.start())
@@ -864,7 +895,14 @@ class Extractor:
                 continue  # 全力以赴抓项目, 青洽会签约项目: no product, no company
             if NOT_A_NAME.search(prefix):
                 continue  # 下一步将重点招引…项目: a plan, not a company
+            prefix = re.sub(r"(?:生产基地|基地|工厂|分厂|分公司)$", "", prefix)
             prefix = self._without_place_suffix(prefix, names)  # 隆基曲靖 -> 隆基
+            inside = [t for t in toks if t.end <= item["start"] + len(prefix) + 8]
+            last = next(
+                (t for t in reversed(inside) if prefix.endswith(t.word) and t.flag == "ns"), None
+            )
+            if last and len(prefix) - len(last.word) >= 2:
+                prefix = prefix[: -len(last.word)]  # 蜂巢能源溧阳 -> 蜂巢能源
             known = self._known(prefix)
             if known and known[0][0] != "company":
                 continue
@@ -1507,6 +1545,9 @@ class _Context:
             if q.quantity.unit not in CAPACITY_UNITS or q.start in used:
                 continue
             start, end = self.clause_of(q.start)
+            lead = self.doc.norm[start : q.start]
+            if "产量" in lead and "产能" not in lead:
+                continue  # 产量达到315万吨: output, a statistic (see statistics), not a capacity
             after = [m for m in self._stages_in(q.end, end)]
             before = [m for m in self._stages_in(start, q.start)]
             pick = (
@@ -1572,6 +1613,9 @@ class _Context:
             clause = self.doc.norm[cstart:cend]
             if any(w in clause for w in ABSENCE_WORDS):
                 continue
+            so_far = self.doc.norm[self.s.start : cend]
+            if FUTURE.search(so_far) and not re.search(r"现有|已有|已经|已", clause):
+                continue  # 下一步，全市将…向工业硅、多晶硅方向延伸: a plan
             if self.doc.norm[m.end : m.end + 3].startswith(("制造业", "行业")):
                 continue
             region, penalty = self.subject_region(m.start)
@@ -1876,6 +1920,16 @@ class _Context:
             )
             q = Quantity(value, "cgu:rank", m.group(0))
             out.append(self._stat(base + m.start(), "rank", q, indicator_hint="排名", rule="rank"))
+        # output: 产量(达到)x吨
+        for qm in self.quantities:
+            if qm.quantity.unit not in CAPACITY_UNITS:
+                continue
+            start, _ = self.clause_of(qm.start)
+            lead = self.doc.norm[start : qm.start]
+            if "产量" in lead and "产能" not in lead:
+                out.append(
+                    self._stat(qm.start, "amount", qm.quantity, metric_word="产量", rule="产量")
+                )
         # amounts: x亿元 / x万元 with a metric
         for qm in self.quantities:
             if qm.quantity.unit != "cgu:CNY-100M" or qm.start in consumed:
