@@ -391,3 +391,30 @@ def test_known_companies_resolve_to_the_graph(store):
     refs = {f.company.ref for f in facts(result, "company")}
     assert {"co:jinko", "co:csi-solar", "co:trina", "co:gokin-qinghai", "co:lihao-qinghai"} <= refs
     assert {f.region.ref for f in facts(result, "capacity")} == {"region:xining-etdz"}
+
+
+def test_company_list_before_deng_qiye(base_store):
+    text = "常州市集聚了天合光能、中创新航、蜂巢能源等龙头企业。"
+    assert companies(extract_text(text, base_store)) == {"天合光能", "中创新航", "蜂巢能源"}
+
+
+def test_a_plan_is_no_presence(base_store):
+    text = "下一步，全市将依托现有硅铁产能，向工业硅、多晶硅方向延伸。石嘴山市拥有铬铁产能。"
+    result = extract_text(text, base_store, region="石嘴山市")
+    stages = {s for f in facts(result, "presence") for s in f.stages}
+    assert stages == {"fa:ferrosilicon", "fa:ferrochrome"}
+
+
+def test_output_is_a_statistic_not_a_capacity(base_store):
+    result = extract_text("西宁市碳纤维产量达到1.2万吨，碳纤维产能2.5万吨。", base_store)
+    (cap,) = facts(result, "capacity")
+    assert cap.quantity.value == 25000.0
+    (stat,) = facts(result, "statistic")
+    assert (stat.family, stat.metric, stat.quantity.value) == ("amount", "产量", 12000.0)
+
+
+def test_company_written_with_its_site(base_store):
+    text = "曲靖市聚集了隆基绿能科技股份有限公司。隆基曲靖20GW单晶硅棒项目全面达产。"
+    (project,) = facts(extract_text(text, base_store), "project")
+    assert project.company.name == "隆基绿能科技股份有限公司"
+    assert project.status == "cg:InProduction"

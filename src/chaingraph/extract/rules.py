@@ -359,6 +359,21 @@ GENERIC_NAMES = {
     "相关",
     "市属",
 }
+LIST_INTRO = (
+    "了",
+    "集聚",
+    "聚集",
+    "拥有",
+    "包括",
+    "有",
+    "引进",
+    "培育",
+    "汇聚",
+    "吸引",
+    "如",
+    "是",
+    "为",
+)
 COMPANY_KINDS = {"龙头", "重点", "骨干", "知名", "优势", "领军", "头部", "配套", "一批", "大型"}
 FUTURE = re.compile(r"下一步|未来|今后|将|拟|力争|谋划|规划到|到20\d\d年")
 NOT_A_NAME = re.compile(
@@ -746,11 +761,12 @@ class Extractor:
             between = m.group(2)
             if between and between not in COMPANY_KINDS and not self._known(between):
                 continue  # 等机制畅通政府企业: not a list of companies
-            position = base + m.start(1)
-            for item in m.group(1).split("、"):
-                position += len(item) + 1
-                found = self._name_before(toks, position - 1)
-                name = found[0] if found else ""
+            items = m.group(1).split("、")
+            # the first item runs from the verb that introduces the list (集聚了, 拥有, 包括)
+            cut = max((items[0].rfind(w) + len(w) for w in LIST_INTRO if w in items[0]), default=0)
+            items[0] = items[0][cut:]
+            for item in items:
+                name = item if re.fullmatch(rf"[{CJK}A-Za-z]{{2,10}}", item) else ""
                 if (
                     name
                     and not self._known(name)
