@@ -154,10 +154,18 @@ _STATUS_RE = re.compile("|".join(re.escape(w) for w, _ in STATUS_WORDS))
 _STATUS = dict(STATUS_WORDS)
 
 
+_EXPECTED = re.compile(r"预计|计划|拟|将|力争|争取|有望|规划")
+
+
 def status_of(text: str) -> tuple[str | None, str]:
-    """The status of the first status word in ``text`` (longest match): (status, word)."""
+    """The status of the first status word in ``text`` (longest match): (status, word).
+    A status still expected (预计2024年投产, 将开工) means the project is planned."""
     m = _STATUS_RE.search(text)
-    return (_STATUS[m.group(0)], m.group(0)) if m else (None, "")
+    if not m:
+        return None, ""
+    if _EXPECTED.search(text[: m.start()]):
+        return "cg:Planned", text[_EXPECTED.search(text[: m.start()]).start() : m.end()]
+    return _STATUS[m.group(0)], m.group(0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,6 +367,12 @@ GENERIC_NAMES = {
     "相关",
     "市属",
 }
+# Province-level names as company names begin with them (四川天齐锂业 -> 天齐锂业)
+_PROVINCE_NAMES = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北",
+    "湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 中国",
+)
+PROVINCES = tuple(sorted((n for line in _PROVINCE_NAMES for n in line.split()), key=len)[::-1])
 LIST_INTRO = (
     "了",
     "集聚",
@@ -512,7 +526,19 @@ class Extractor:
             self._abbreviations(sentence, names)
         for sentence in doc.sentences:
             self._project_companies(sentence, tokens[sentence.index], names)
+        self._merge_short_names(names)
         return names
+
+    def _merge_short_names(self, names: Names) -> None:
+        """天齐锂业 met before 四川天齐锂业股份有限公司: a name found on its own that lies inside
+        exactly one full name is that company."""
+        fulls = {full for full, _c, _r in names.companies.values() if COMPANY_SUFFIX.search(full)}
+        for name, (full, confidence, rule) in list(names.companies.items()):
+            if COMPANY_SUFFIX.search(full):
+                continue
+            holders = [f for f in fulls if name in f and f != name]
+            if len(holders) == 1:
+                names.companies[name] = (holders[0], confidence, rule)
 
     def _common_word(self, word: str) -> bool:
         """A word of jieba's general dictionary (盐湖, 时代): too common to stand for a company
@@ -578,6 +604,10 @@ class Extractor:
                     core = core[len(name) :]
                     changed = True
                     break
+            province = next((p for p in PROVINCES if core.startswith(p)), None)
+            if province and len(core) > len(province) + 1:
+                core = core[len(province) :]
+                changed = True
             m = re.match(rf"^[{CJK}]{{2,3}}(?:省|市)", core)
             if m and len(core) > m.end() + 1:
                 core = core[m.end() :]
@@ -627,6 +657,7 @@ class Extractor:
                     tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f")
                     and not self._known(word)
                     and word not in DIRECTION_WORDS
+                    and (self._common_word(word) or len(word) < 2)  # 富临 (a rare "verb") is a name
                 ):
                     break  # (a vn such as 循环 in 循环经济有限公司 may be part of the name)
                 if m.start() - rel > 24:
@@ -1795,7 +1826,7 @@ class _Context:
                     at += len(value) + 1
         # share: 占…比重为x%
         for m in re.finditer(
-            rf"占[^，。；]{{0,20}}(?:比重|比例|份额)(?:为|达到|达|超过)?(?P<v>{NUM})%|占比(?:为|达到|达)?(?P<w>{NUM})%",
+            rf"占[^，。；]{{0,20}}(?:比重|比例|份额)(?:约为|约|为|达到|达|超过|接近|近)?(?P<v>{NUM})%|占比(?:为|达到|达)?(?P<w>{NUM})%",
             text,
         ):
             g = "v" if m.group("v") else "w"
