@@ -739,6 +739,9 @@ class Extractor:
                 picked = picked or [tok]
                 break
             if known and known[0][0] == "region" and picked:
+                rest = "".join(t.word for t in picked)
+                if self._common_word(rest):
+                    picked.insert(0, tok)  # 宁德时代: a place and a common word make a name
                 break
             picked.insert(0, tok)
             if len(picked) >= max_tokens:
