@@ -38,6 +38,12 @@ _LEVEL_CLASS = {
     "zone": "cg:DevelopmentZone",
     "park": "cg:IndustrialPark",
 }
+# the preferred labels of the statuses in ontology/chaingraph.ttl
+STATUS_LABELS = {
+    "cg:Planned": ("规划", "planned"),
+    "cg:UnderConstruction": ("在建", "under construction"),
+    "cg:InProduction": ("投产", "in production"),
+}
 _FACT_CLASS = {
     "presence": "cg:PresenceClaim",
     "capacity": "cg:RegionalCapacity",
@@ -107,8 +113,9 @@ def describe(extraction, fact: Fact, lang: str = "zh") -> tuple[str, str]:
         return f"{_name(fact.region)}: {label(fact.stage)}", _value(fact.quantity)
     if isinstance(fact, ProjectFact):
         who = fact.company.name if fact.company else "?"
-        status = label(fact.status) if fact.status else "?"
-        what = f"{who}: {stages(fact.stages[:4])}{'…' if len(fact.stages) > 4 else ''} [{status}]"
+        status = STATUS_LABELS.get(fact.status or "", ("状态不明", "status unknown"))
+        more = "…" if len(fact.stages) > 4 else ""
+        what = f"{who}: {stages(fact.stages[:4])}{more} · {status[0 if lang == 'zh' else 1]}"
         return what, _value(fact.quantity) if fact.quantity else ""
     if isinstance(fact, StatisticFact):
         indicator = label(fact.indicator) if fact.indicator else (fact.metric or fact.family)
