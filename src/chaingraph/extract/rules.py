@@ -65,6 +65,14 @@ _QUANTITY = re.compile(
 CAPACITY_UNITS = {"cgu:GW", "cgu:GWh", "cgu:MW", "cgu:t", "cgu:core-km"}
 
 
+# jieba part-of-speech flags that end a company name read backwards or forwards from a
+# known anchor: verbs, prepositions, conjunctions, particles, adverbs, pronouns, numerals,
+# measure words, adjectives, localisers and verbal nouns.
+_NOT_IN_NAMES = frozenset(
+    {"v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "a", "ad", "f", "vn"}
+)
+
+
 @dataclass(frozen=True)
 class QuantityMatch:
     start: int
@@ -713,22 +721,7 @@ class Extractor:
         for tok in reversed([t for t in toks if t.end <= position]):
             if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", tok.word) or tok.word in LEAD_WORDS:
                 break
-            if tok.flag in (
-                "v",
-                "p",
-                "c",
-                "u",
-                "d",
-                "r",
-                "m",
-                "q",
-                "uj",
-                "ul",
-                "a",
-                "ad",
-                "f",
-                "vn",
-            ):
+            if tok.flag in _NOT_IN_NAMES:
                 break
             if ZONE_SUFFIX.fullmatch(tok.word) or re.search(
                 f"(?:{ZONE_SUFFIX.pattern})$", tok.word
@@ -758,23 +751,7 @@ class Extractor:
                 continue
             if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", tok.word) or tok.word in MODIFIERS:
                 break
-            if tok.flag in (
-                "v",
-                "p",
-                "c",
-                "u",
-                "d",
-                "r",
-                "m",
-                "q",
-                "uj",
-                "ul",
-                "a",
-                "ad",
-                "f",
-                "vn",
-                "b",
-            ):
+            if tok.flag in _NOT_IN_NAMES or tok.flag == "b":
                 break
             if tok.word in ("旗下", "等", "的", "建设", "项目"):
                 break
