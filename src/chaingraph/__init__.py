@@ -7,11 +7,7 @@
 'present'
 """
 
-from .analysis import find_gaps
-from .labels import LabelIndex
-from .project import to_networkx
-from .sparql import query
-from .store import Store, StoreError, open_store
+from importlib import import_module
 
 __all__ = [
     "LabelIndex",
@@ -23,3 +19,26 @@ __all__ = [
     "to_networkx",
 ]
 __version__ = "0.1.0"
+
+# Imported on first use, so that `chaingraph --help` and each command load only what they need.
+_LAZY = {
+    "LabelIndex": ".labels",
+    "Store": ".store",
+    "StoreError": ".store",
+    "open_store": ".store",
+    "find_gaps": ".analysis",
+    "to_networkx": ".project",
+    "query": ".sparql",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'chaingraph' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -20,8 +20,10 @@ The registry is built once, on first use.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 __all__ = ["DEFINITIONS", "UnitError", "pint_unit", "quantity", "registry"]
 
@@ -45,8 +47,14 @@ class UnitError(ValueError):
 
 @cache
 def registry() -> pint.UnitRegistry:
-    """The shared registry: pint's defaults plus :data:`DEFINITIONS`."""
-    ureg = pint.UnitRegistry()
+    """The shared registry: pint's defaults plus :data:`DEFINITIONS`.
+
+    pint caches its parsed default definitions in the user's cache folder: building the
+    registry then takes a few milliseconds instead of most of a second.
+    """
+    import pint  # imported here: it costs a quarter of a second, and most commands never need it
+
+    ureg = pint.UnitRegistry(cache_folder=":auto:")
     for definition in DEFINITIONS:
         ureg.define(definition)
     return ureg
@@ -75,6 +83,8 @@ def pint_unit(unit: str) -> str:
 
 def quantity(value: float, unit: str) -> pint.Quantity:
     """``value`` in ``unit`` (a unit CURIE, a pint expression or a Chinese unit such as 万吨)."""
+    import pint
+
     ureg = registry()
     try:
         return ureg.Quantity(value, pint_unit(unit))
