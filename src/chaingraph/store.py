@@ -166,6 +166,10 @@ def open_store(location: str | os.PathLike[str] | None = None, *, example: bool 
     """
     if location is None:
         location = os.environ.get(STORE_ENV) or None
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        from .remote import RemoteStore
+
+        return RemoteStore(location)
     if location is None:
         store = Store(ox.Store(), None)
         _load_bundled(store, bundled_files("all" if example else "base"))
