@@ -211,6 +211,12 @@ class RemoteStore:
                 f"SPARQL endpoint {self.url} sent results that are not SPARQL JSON: {error}"
             ) from None
 
+    def _solutions(self, query: str, *, dataset: bool = True) -> ox.QuerySolutions:
+        solutions = self._results(query, dataset=dataset)
+        if isinstance(solutions, ox.QueryBoolean):
+            raise StoreError(f"SPARQL endpoint {self.url} answered a SELECT query with a boolean")
+        return solutions
+
     def update(self, update: str) -> None:
         """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
         self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*")
@@ -221,9 +227,7 @@ class RemoteStore:
         self, query: str, bindings: Mapping[str, Node] | None = None
     ) -> list[dict[str, Node]]:
         """Run a SELECT query; each row maps variable names to rdflib terms (unbound left out)."""
-        solutions = self._results(with_values(query, bindings))
-        if isinstance(solutions, ox.QueryBoolean):
-            raise StoreError("select() needs a SELECT query; use ask() for ASK")
+        solutions = self._solutions(with_values(query, bindings))
         names = [v.value for v in solutions.variables]
         rows = []
         for solution in solutions:
@@ -254,19 +258,21 @@ class RemoteStore:
         return graph
 
     def graphs(self) -> list[str]:
-        rows = self._results("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", dataset=False)
+        rows = self._solutions("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", dataset=False)
         return sorted(s["g"].value for s in rows if isinstance(s["g"], ox.NamedNode))
 
     def __len__(self) -> int:
         """The number of triples in the named graphs."""
         rows = list(
-            self._results("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=False)
+            self._solutions(
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=False
+            )
         )
         return int(rows[0]["n"].value) if rows else 0
 
     def _graph_size(self, graph: str) -> int:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
-        rows = list(self._results(query, dataset=False))
+        rows = list(self._solutions(query, dataset=False))
         return int(rows[0]["n"].value) if rows else 0
 
     def load_file(self, path: Path, graph: str, *, format: ox.RdfFormat | None = None) -> int:
