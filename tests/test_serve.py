@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
+import shutil
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +24,7 @@ from rdflib.namespace import SKOS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 
+from chaingraph import open_store
 from chaingraph.cli import main
 from chaingraph.namespaces import expand
 from chaingraph.store import to_rdflib
@@ -347,3 +351,43 @@ def test_literal_results_keep_language_and_datatype(server):
     term = json.loads(body)["results"]["bindings"][0]["p"]
     assert term["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
     assert Literal(term["value"], datatype=URIRef(term["datatype"])).value >= 1
+
+
+def test_query_page_in_headless_chromium_escapes_values(writable, tmp_path):
+    """The page's script really runs the query and shows markup from the data as text."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed")
+    value = '<b id="injected">bold</b> & <img src=x onerror=alert(1)>'
+    update = f"INSERT DATA {{ GRAPH <urn:page> {{ <urn:page> <urn:says> {json.dumps(value)} }} }}"
+    assert http(f"{writable.base}/sparql", data={"update": update})[0] == 204
+    try:
+        query = "SELECT ?s ?says WHERE { ?s <urn:says> ?says }"
+        url = f"{writable.base}/?" + urllib.parse.urlencode({"query": query})
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"]
+        command += [f"--user-data-dir={tmp_path}", "--virtual-time-budget=10000", url]
+        dom = subprocess.run(command, capture_output=True, text=True, timeout=60).stdout
+    finally:
+        http(f"{writable.base}/sparql", data={"update": "DROP GRAPH <urn:page>"})
+    assert "<th>s</th><th>says</th>" in dom
+    assert f"<td>{html.escape(value, quote=False)}</td>" in dom
+    assert "<b " not in dom and "<img" not in dom  # the markup stayed text, no element
+
+
+def test_directory_store_is_served_and_updates_persist(tmp_path):
+    location = tmp_path / "store"
+    server = start_chaingraph(
+        tmp_path / "dir.log", "--store", str(location), "--allow-update", "--timeout", "3"
+    )
+    try:
+        wait_chaingraph(server)
+        assert f"triples from store {location}" in server.output()
+        update = 'INSERT DATA { GRAPH <urn:kept> { <urn:a> <urn:b> "kept" } }'
+        assert http(f"{server.base}/sparql", data={"update": update})[0] == 204
+        assert get(server, RUNAWAY)[0] == 503  # the worker is killed and reopens the store
+        assert json.loads(get(server, "ASK { <urn:a> <urn:b> 'kept' }")[2])["boolean"] is True
+    finally:
+        server.stop()
+    reopened = open_store(location)
+    assert reopened.ask("ASK { <urn:a> <urn:b> 'kept' }")
+    assert "urn:kept" in reopened.graphs()

@@ -32,6 +32,7 @@ import multiprocessing
 import signal
 import sys
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -274,7 +275,12 @@ class Endpoint:
                 return reply
             self._stop()
             self.restarts += 1
+            started = time.monotonic()
             self._start()
+            sys.stderr.write(
+                f"chaingraph serve: a request exceeded {self.timeout:g} s and was stopped; "
+                f"store worker restarted in {time.monotonic() - started:.2f} s\n"
+            )
         return Reply.error(
             503,
             f"the request ran longer than the {self.timeout:g} s timeout and was stopped; "
@@ -505,7 +511,7 @@ function show(term) {{
   if (term.type === "literal" && term["xml:lang"]) return term.value + " @" + term["xml:lang"];
   return term.value;
 }}
-document.getElementById("run").addEventListener("click", async () => {{
+async function run() {{
   out.replaceChildren();
   status.textContent = "…";
   const query = document.getElementById("query").value;
@@ -561,7 +567,14 @@ document.getElementById("run").addEventListener("click", async () => {{
     out.appendChild(p);
     status.textContent = "";
   }}
-}});
+}}
+document.getElementById("run").addEventListener("click", run);
+// /?query=... fills in the query and runs it: a link can share a query.
+const given = new URLSearchParams(location.search).get("query");
+if (given) {{
+  document.getElementById("query").value = given;
+  run();
+}}
 </script>
 </body>
 </html>
