@@ -10,6 +10,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -312,9 +313,24 @@ def test_update_then_runaway_query_is_stopped_and_server_stays_up(writable):
     assert status == 204
     assert json.loads(get(writable, "ASK { <urn:a> <urn:b> ?o }")[2])["boolean"] is True
 
+    answer = {}
+
+    def runaway():
+        started = time.monotonic()
+        answer["reply"] = get(writable, RUNAWAY)
+        answer["elapsed"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)
     started = time.monotonic()
-    status, _, body = get(writable, RUNAWAY)
-    elapsed = time.monotonic() - started
+    assert http(writable.base + "/")[0] == 200  # the server answers while the query runs
+    page_time = time.monotonic() - started
+    thread.join(60)
+    status, _, body = answer["reply"]
+    elapsed = answer["elapsed"]
+    print(f"query page served in {page_time:.3f} s while the runaway query ran")
+    assert page_time < 2
     print(f"runaway query answered 503 after {elapsed:.2f} s (timeout 3 s)")
     assert status == 503
     assert "timeout" in body

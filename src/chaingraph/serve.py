@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import multiprocessing
 import signal
@@ -194,20 +195,18 @@ def _worker_main(conn, location, replay) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        if request["op"] == "len":
-            conn.send(len(store))
-        else:
-            conn.send(execute(store, request))
-
-
-class QueryTimeout(Exception):
-    pass
+        try:
+            reply = execute(store, request)
+        except Exception as error:  # keep the worker alive whatever a request does
+            reply = Reply.error(500, f"the request failed: {type(error).__name__}: {error}")
+        conn.send(reply)
 
 
 class Endpoint:
     """The store behind the server: a worker process that runs one request at a time."""
 
-    def __init__(self, location: str | None, *, timeout: float, start_timeout: float = 300):
+    def __init__(self, location, *, timeout: float, start_timeout: float = 300):
+        location = str(location) if location is not None else None
         if location and location.startswith(("http://", "https://")):
             raise StoreError(
                 f"serve needs a local store (a directory or nothing), not {location}; "
@@ -260,11 +259,21 @@ class Endpoint:
     def run(self, request: dict) -> Reply:
         """Send one request to the worker; a request exceeding the timeout gets a 503."""
         with self._lock:
-            if self._process is None or not self._process.is_alive():
+            try:
+                if self._process is None or not self._process.is_alive():
+                    self._stop()
+                    self._start()
+            except StoreError as error:
+                return Reply.error(500, f"cannot reopen the store: {error}")
+            try:
+                self._conn.send(request)
+                answered = self._conn.poll(self.timeout)
+            except OSError:
+                answered = None
+            if answered is None:
                 self._stop()
-                self._start()
-            self._conn.send(request)
-            if self._conn.poll(self.timeout):
+                return Reply.error(500, "the store worker died; it restarts on the next query")
+            if answered:
                 try:
                     reply = self._conn.recv()
                 except EOFError:
@@ -276,7 +285,10 @@ class Endpoint:
             self._stop()
             self.restarts += 1
             started = time.monotonic()
-            self._start()
+            try:
+                self._start()
+            except StoreError as error:
+                sys.stderr.write(f"chaingraph serve: cannot reopen the store: {error}\n")
             sys.stderr.write(
                 f"chaingraph serve: a request exceeded {self.timeout:g} s and was stopped; "
                 f"store worker restarted in {time.monotonic() - started:.2f} s\n"
@@ -624,6 +636,8 @@ def serve(location: str | None, options: ServeOptions, *, echo=print) -> None:
             f"SPARQL endpoint: http://{shown}:{port}/sparql ({mode}, timeout {options.timeout:g} s)"
         )
         echo(f"query page:      http://{shown}:{port}/   (Ctrl-C to stop)")
+        if not ipaddress.ip_address(host).is_loopback:
+            echo(f"warning: listening on {host}: anyone who can reach this machine can query it")
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             server.serve_forever()
