@@ -25,9 +25,10 @@ from rdflib.namespace import SKOS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 
-from chaingraph import open_store
+from chaingraph import StoreError, open_store
 from chaingraph.cli import main
 from chaingraph.namespaces import expand
+from chaingraph.remote import RemoteStore
 from chaingraph.store import to_rdflib
 
 pytestmark = pytest.mark.slow
@@ -407,3 +408,25 @@ def test_directory_store_is_served_and_updates_persist(tmp_path):
     reopened = open_store(location)
     assert reopened.ask("ASK { <urn:a> <urn:b> 'kept' }")
     assert "urn:kept" in reopened.graphs()
+
+
+def test_remote_store_loads_through_serve_only_when_writable(server, writable):
+    data = '@prefix ex: <https://example.org/> . ex:a ex:b "x } } ; LOAD <http://127.0.0.1:9/>" .'
+    graph = "https://example.org/graph/loaded"
+    read_only = RemoteStore(f"{server.base}/sparql")
+    with pytest.raises(StoreError, match=r"HTTP 403[\s\S]*--allow-update"):
+        read_only.load_data(data, graph, format=ox.RdfFormat.TURTLE)
+    remote = RemoteStore(f"{writable.base}/sparql")
+    assert remote.update_url == f"{writable.base}/sparql"
+    before = len(remote)
+    assert remote.load_data(data, graph, format=ox.RdfFormat.TURTLE) == 1
+    with pytest.raises(StoreError, match="line 1"):
+        remote.load_data(
+            "@prefix ex: <https://example.org/> . ex:a ex:b", graph, format=ox.RdfFormat.TURTLE
+        )
+    assert len(remote) == before + 1
+    assert remote.select("SELECT ?o WHERE { ?s <https://example.org/b> ?o }")[0]["o"].startswith(
+        "x }"
+    )
+    remote.drop_graph(graph)
+    assert len(remote) == before
