@@ -187,6 +187,15 @@ def test_credentials_come_from_the_environment(monkeypatch):
     assert seen == ["Basic cGxhbm5lcjpzM2NyZXQ="] * 2 + [None] * 2
 
 
+def test_credentials_in_the_url_are_refused_and_not_echoed():
+    result = CliRunner().invoke(
+        main, ["gaps", "--store", "http://planner:s3cret@127.0.0.1:1/query"]
+    )
+    assert result.exit_code == 2
+    assert "CHAINGRAPH_USER" in result.output
+    assert "s3cret" not in result.output
+
+
 def test_update_url_convention(monkeypatch):
     monkeypatch.delenv("CHAINGRAPH_UPDATE_URL", raising=False)
     assert update_url_for("http://h:7878/query") == "http://h:7878/update"

@@ -142,6 +142,13 @@ class RemoteStore:
     """A SPARQL 1.1 endpoint with the methods of :class:`~chaingraph.store.Store`."""
 
     def __init__(self, url: str, *, update_url: str | None = None, timeout: float | None = None):
+        parts = urllib.parse.urlsplit(url)
+        if parts.username or parts.password:
+            raise StoreError(
+                f"{parts.scheme}://{parts.hostname}...: do not put credentials in the store URL "
+                f"(it shows in shell history and process lists); set {USER_ENV} and "
+                f"{PASSWORD_ENV} instead"
+            )
         self.location = url
         self.url = url
         self.update_url = update_url or update_url_for(url)
