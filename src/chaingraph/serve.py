@@ -189,16 +189,25 @@ def _worker_main(conn, location, replay) -> None:
     except (StoreError, OSError, SyntaxError) as error:
         conn.send(("error", str(error)))
         return
+    # Import and warm up rdflib's SPARQL parser now, not in the first request's time budget.
+    from .safety import check_no_outbound
+
+    check_no_outbound("ASK { ?s ?p ?o }")
+    check_no_outbound("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", update=True)
     conn.send(("ready", len(store)))
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
             return
+        started = time.monotonic()
         try:
             reply = execute(store, request)
         except Exception as error:  # keep the worker alive whatever a request does
             reply = Reply.error(500, f"the request failed: {type(error).__name__}: {error}")
+        elapsed = time.monotonic() - started
+        if elapsed > 1:
+            sys.stderr.write(f"chaingraph serve: slow {request['op']} ({elapsed:.2f} s)\n")
         conn.send(reply)
 
 
