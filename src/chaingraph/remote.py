@@ -1,8 +1,9 @@
 """A remote SPARQL 1.1 endpoint used as a chaingraph store.
 
 ``open_store("http://host:7878/query")`` (or ``--store URL``) returns a :class:`RemoteStore`
-with the same methods as the embedded :class:`~chaingraph.store.Store`. It speaks the SPARQL
-1.1 Protocol with the standard library only:
+with the methods of the embedded :class:`~chaingraph.store.Store` (it is one: reading, loading
+with load records, dropping and updating work the same way). It speaks the SPARQL 1.1
+Protocol with the standard library only:
 
 * Queries are POSTed as a form to the query URL. Local stores query the *union of the named
   graphs* as default graph; to get the same answers from any server without configuring it,
@@ -13,9 +14,9 @@ with the same methods as the embedded :class:`~chaingraph.store.Store`. It speak
 * Updates go to the update URL: ``$CHAINGRAPH_UPDATE_URL`` if set, else the query URL with a
   final ``/query`` replaced by ``/update`` (Oxigraph server), else the query URL itself
   (Fuseki's ``/dataset``, chaingraph's ``/sparql``).
-* Loading a file parses it locally first (a syntax error sends nothing), then replaces the
-  named graph in one update request (``DROP SILENT GRAPH`` + ``INSERT DATA``), which the
-  server applies as one transaction: all or nothing.
+* Loading files parses them locally first (a syntax error sends nothing), then replaces their
+  named graphs and load records in one update request (``DROP SILENT GRAPH`` + ``INSERT
+  DATA``), which the server applies as one transaction: all or nothing.
 * Credentials come from ``$CHAINGRAPH_USER`` / ``$CHAINGRAPH_PASSWORD`` (HTTP basic), never
   from the command line. ``$CHAINGRAPH_TIMEOUT`` sets the HTTP timeout (seconds, default 60).
 * ``bindings`` become a ``VALUES`` block at the start of the query's WHERE group, so the
@@ -39,14 +40,23 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
-from rdflib import Graph
 from rdflib.term import BNode, Node
 
 from .namespaces import sparql_prefixes
-from .store import StoreError, _to_oxigraph, to_rdflib
+from .store import (
+    META_GRAPH,
+    LoadRecord,
+    Rows,
+    Store,
+    StoreError,
+    Triples,
+    _collect,
+    _Parsed,
+    _to_oxigraph,
+)
 
 __all__ = ["RemoteStore", "update_url_for", "with_values"]
 
@@ -57,6 +67,7 @@ TIMEOUT_ENV = "CHAINGRAPH_TIMEOUT"
 
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
+_ANY_RESULT = f"{_JSON}, {_NTRIPLES};q=0.9"
 
 # Tokens that matter when looking for the WHERE group: comments, strings and IRIs are skipped
 # whole, so a brace or a WHERE inside them is not mistaken for syntax.
@@ -138,10 +149,17 @@ def _hint(status: int) -> str:
     return "the server failed; see its log"
 
 
-class RemoteStore:
-    """A SPARQL 1.1 endpoint with the methods of :class:`~chaingraph.store.Store`."""
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint with the interface of :class:`~chaingraph.store.Store`."""
 
-    def __init__(self, url: str, *, update_url: str | None = None, timeout: float | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        update_url: str | None = None,
+        timeout: float | None = None,
+        read_only: bool = False,
+    ):
         parts = urllib.parse.urlsplit(url)
         if parts.username or parts.password:
             raise StoreError(
@@ -149,8 +167,10 @@ class RemoteStore:
                 f"(it shows in shell history and process lists); set {USER_ENV} and "
                 f"{PASSWORD_ENV} instead"
             )
+        self._inner = None
         self.location = url
         self.url = url
+        self.read_only = read_only
         self.update_url = update_url or update_url_for(url)
         self.timeout = timeout or float(os.environ.get(TIMEOUT_ENV) or 60)
         user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
@@ -162,9 +182,15 @@ class RemoteStore:
     def __repr__(self) -> str:
         return f"<chaingraph.RemoteStore {self.url}>"
 
+    def close(self) -> None:
+        """Nothing to release: every request is a connection of its own."""
+
     # -- HTTP ---------------------------------------------------------------------------------
 
-    def _post(self, url: str, fields: list[tuple[str, str]], accept: str) -> bytes:
+    def _post(
+        self, url: str, fields: list[tuple[str, str]], accept: str, timeout: float | None = None
+    ) -> tuple[bytes, str]:
+        timeout = timeout or self.timeout
         body = urllib.parse.urlencode(fields).encode("utf-8")
         request = urllib.request.Request(url, data=body, method="POST")
         request.add_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
@@ -172,9 +198,14 @@ class RemoteStore:
         request.add_header("User-Agent", "chaingraph")
         if self._auth:
             request.add_header("Authorization", self._auth)
+        slow = StoreError(
+            f"SPARQL endpoint {url} did not answer within {timeout:g} s\n"
+            f"hint: narrow the query (a LIMIT, fewer patterns) or allow more time "
+            f"(--timeout, ${TIMEOUT_ENV})"
+        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             detail = error.read(2000).decode("utf-8", "replace").strip()
             message = f"SPARQL endpoint {url} answered HTTP {error.code} {error.reason}"
@@ -182,139 +213,110 @@ class RemoteStore:
                 message += f": {detail}"
             raise StoreError(f"{message}\nhint: {_hint(error.code)}") from None
         except TimeoutError:
-            raise StoreError(
-                f"SPARQL endpoint {url} did not answer within {self.timeout:g} s; "
-                f"hint: raise ${TIMEOUT_ENV} or simplify the query"
-            ) from None
+            raise slow from None
         except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, TimeoutError):
-                raise StoreError(
-                    f"SPARQL endpoint {url} did not answer within {self.timeout:g} s; "
-                    f"hint: raise ${TIMEOUT_ENV} or simplify the query"
-                ) from None
+            if isinstance(error.reason, TimeoutError):
+                raise slow from None
             raise StoreError(
-                f"cannot reach SPARQL endpoint {url}: {reason}\n"
+                f"cannot reach SPARQL endpoint {url}: {error.reason}\n"
                 "hint: is the server running? Start one with `chaingraph serve` or "
                 "`oxigraph serve`, and check host and port in --store"
             ) from None
         except OSError as error:
             raise StoreError(f"cannot reach SPARQL endpoint {url}: {error}") from None
 
-    def _query(self, query: str, accept: str, *, dataset: bool = True) -> bytes:
+    def _request(
+        self, query: str, *, dataset: bool = True, timeout: float | None = None
+    ) -> Rows | bool | Triples:
         fields = [("query", sparql_prefixes() + query)]
         if dataset:
             for graph in self.graphs():
                 fields.append(("default-graph-uri", graph))
                 fields.append(("named-graph-uri", graph))
-        return self._post(self.url, fields, accept)
-
-    def _results(self, query: str, *, dataset: bool = True):
-        data = self._query(query, _JSON, dataset=dataset)
+        data, content_type = self._post(self.url, fields, _ANY_RESULT, timeout)
+        media = content_type.split(";")[0].strip().lower()
         try:
-            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            if media in ("application/sparql-results+json", "application/json"):
+                return _collect(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
+            if media in (_NTRIPLES, "text/plain"):
+                return _collect(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         except (SyntaxError, ValueError) as error:
             raise StoreError(
-                f"SPARQL endpoint {self.url} sent results that are not SPARQL JSON: {error}"
+                f"SPARQL endpoint {self.url} sent unreadable results: {error}"
             ) from None
+        raise StoreError(
+            f"SPARQL endpoint {self.url} answered in {media or 'an unnamed format'}, not in SPARQL "
+            "JSON results or N-Triples; check that --store is a SPARQL query endpoint"
+        )
 
-    def _solutions(self, query: str, *, dataset: bool = True) -> ox.QuerySolutions:
-        solutions = self._results(query, dataset=dataset)
-        if isinstance(solutions, ox.QueryBoolean):
-            raise StoreError(f"SPARQL endpoint {self.url} answered a SELECT query with a boolean")
-        return solutions
-
-    def update(self, update: str) -> None:
-        """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
-        self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*")
+    def _rows(self, query: str) -> Rows:
+        result = self._request(query, dataset=False)
+        if not isinstance(result, Rows):
+            raise StoreError(f"SPARQL endpoint {self.url} answered a SELECT query with no rows")
+        return result
 
     # -- the Store interface ------------------------------------------------------------------
 
-    def select(
-        self, query: str, bindings: Mapping[str, Node] | None = None
-    ) -> list[dict[str, Node]]:
-        """Run a SELECT query; each row maps variable names to rdflib terms (unbound left out)."""
-        solutions = self._solutions(with_values(query, bindings))
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)
-            rows.append(row)
-        return rows
+    def _timed(self, op: str, query: str, bindings, timeout: float | None):
+        return self._request(with_values(query, bindings), timeout=timeout)
 
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        result = self._results(with_values(query, bindings))
-        if not isinstance(result, ox.QueryBoolean):
-            raise StoreError("ask() needs an ASK query")
-        return bool(result)
-
-    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
-        """Run a CONSTRUCT or DESCRIBE query; the triples come back as an rdflib Graph."""
-        data = self._query(with_values(query, bindings), _NTRIPLES)
-        graph = Graph()
-        try:
-            graph.parse(data=data.decode("utf-8"), format="nt")
-        except Exception as error:
-            raise StoreError(
-                f"SPARQL endpoint {self.url} did not send N-Triples: {error}"
-            ) from None
-        return graph
+    def update(self, update: str, *, timeout: float | None = None) -> None:
+        """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
+        self._writable()
+        self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*", timeout)
 
     def graphs(self) -> list[str]:
-        rows = self._solutions("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", dataset=False)
-        return sorted(s["g"].value for s in rows if isinstance(s["g"], ox.NamedNode))
+        rows = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(
+            str(row["g"]) for row in rows if "g" in row and not isinstance(row["g"], BNode)
+        )
 
     def __len__(self) -> int:
         """The number of triples in the named graphs."""
-        rows = list(
-            self._solutions(
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=False
+        rows = self._rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"]) if rows else 0
+
+    def _write(self, parsed: list[_Parsed], replace: bool, progress) -> list[LoadRecord]:
+        seen: dict[str, str] = {}
+        for p in parsed:
+            if p.graph in seen:
+                raise StoreError(f"{p.name} and {seen[p.graph]} are the same file; load it once")
+            seen[p.graph] = p.name
+        records = self._loaded()
+        existing = set(self.graphs())
+        present = [p for p in parsed if p.graph in records or p.graph in existing]
+        if present and not replace:
+            first = present[0]
+            when = records[first.graph].loaded if first.graph in records else "earlier"
+            raise StoreError(
+                f"{first.name} is already loaded (graph <{first.graph}>, loaded {when}); "
+                "use --replace to replace it. Nothing was loaded."
             )
+        when = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        total = sum(len(p.quads) for p in parsed)
+        if progress is not None:
+            progress("writing", 0, total)
+        # One update request, which the server applies as one transaction.
+        self.update(Store._replace_update(parsed, when))
+        if progress is not None:
+            progress("writing", total, total)
+        return [
+            LoadRecord(p.graph, p.name, p.sha256, len(p.quads), when, p.format, p.summary)
+            for p in parsed
+        ]
+
+    def drop_graph(self, graph: str) -> LoadRecord | None:
+        """Remove a named graph and its load record in one update; returns the record."""
+        self._writable()
+        records = self._loaded()
+        if graph not in records and graph not in self.graphs():
+            raise StoreError(f"no graph <{graph}> in the store; `chaingraph graphs` lists them")
+        target = ox.NamedNode(graph)
+        self.update(
+            f"DROP SILENT GRAPH {target} ; "
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {target} ?p ?o }} }}"
         )
-        return int(rows[0]["n"].value) if rows else 0
-
-    def _graph_size(self, graph: str) -> int:
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
-        rows = list(self._solutions(query, dataset=False))
-        return int(rows[0]["n"].value) if rows else 0
-
-    def load_file(self, path: Path, graph: str, *, format: ox.RdfFormat | None = None) -> int:
-        """Load an RDF file into the named graph ``graph``, replacing it; all or nothing."""
-        format = format or ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise StoreError(f"cannot read {path}: {error}") from None
-        return self._replace_graph(graph, data, format, str(path))
-
-    def load_data(self, data: str | bytes, graph: str, *, format: ox.RdfFormat) -> int:
-        """Load RDF text into the named graph ``graph``, replacing what it held; all or nothing."""
-        return self._replace_graph(graph, data, format, graph)
-
-    def _replace_graph(self, graph: str, data, format: ox.RdfFormat | None, name: str) -> int:
-        if format is None:
-            raise StoreError(f"{name}: unknown RDF format; name it explicitly")
-        try:
-            target = ox.NamedNode(graph)
-        except ValueError as error:
-            raise StoreError(f"{graph!r} is not a valid graph IRI: {error}") from None
-        # Parse locally first: a syntax error sends nothing to the server.
-        try:
-            triples = [q.triple for q in ox.parse(data, format=format)]
-        except SyntaxError as error:
-            raise StoreError(f"{name}: {error}") from None
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        before = self._graph_size(graph)
-        self.update(f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{body}}} }}")
-        return self._graph_size(graph) - before
-
-    def drop_graph(self, graph: str) -> None:
-        """Remove the named graph ``graph`` (nothing happens if it does not exist)."""
-        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+        return records.get(graph)
 
     def flush(self) -> None:
         """Nothing to do: the server persists each update itself."""

@@ -99,20 +99,24 @@ def _walk(node, seen: set[int]) -> None:
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 _PLAIN_DATA = re.compile(
     rf"""\A(?:\s*PREFIX\s+[A-Za-z][\w.-]*:\s*{_IRI})*
-    \s*(?:DROP\s+SILENT\s+GRAPH\s+(?P<dropped>{_IRI})\s*;)?
-    \s*INSERT\s+DATA\s*\{{\s*GRAPH\s+(?P<graph>{_IRI})\s*\{{(?P<triples>.*)\}}\s*\}}\s*\Z""",
+    (?:\s*DROP\s+SILENT\s+GRAPH\s+{_IRI}\s*;
+       (?:\s*DELETE\s+WHERE\s*\{{\s*GRAPH\s+{_IRI}\s*\{{\s*{_IRI}\s+\?p\s+\?o\s*\}}\s*\}}\s*;)?
+    )*
+    \s*INSERT\s+DATA\s*\{{(?P<data>.*)\}}\s*\Z""",
     re.VERBOSE | re.DOTALL | re.IGNORECASE,
 )
 
 
 def _is_plain_data(text: str) -> bool:
-    """True for ``[DROP SILENT GRAPH <g> ;] INSERT DATA { GRAPH <g> { N-Triples } }``.
+    """True for the updates that load files: graph drops, then ``INSERT DATA { TriG }``.
 
-    This is how :class:`~chaingraph.remote.RemoteStore` loads a file; checking it with rdflib's
+    That is how :class:`~chaingraph.remote.RemoteStore` (and the embedded store) replace
+    files: ``DROP SILENT GRAPH <g> ; DELETE WHERE { GRAPH <m> { <g> ?p ?o } } ; ...`` followed
+    by ``INSERT DATA { GRAPH <g> { triples } ... }``. Checking such an update with rdflib's
     parser takes seconds per 100 kB, so it is recognised here instead. It is safe because the
-    braces' content must parse as strict N-Triples, whose strings and IRIs SPARQL reads the same
-    way, provided no ``\\u`` escape occurs (SPARQL expands those before parsing, so one could
-    close a string early); any other update goes through the full parser.
+    data must parse as strict TriG, whose strings, IRIs and comments SPARQL reads the same way,
+    and TriG has no keyword that reaches out; only ``\\u`` escapes differ (SPARQL expands them
+    before parsing, so one could end a string early), so text with one takes the full parser.
     """
     if "\\u" in text or "\\U" in text:
         return False
@@ -120,7 +124,7 @@ def _is_plain_data(text: str) -> bool:
     if not match:
         return False
     try:
-        for _ in ox.parse(match["triples"], format=ox.RdfFormat.N_TRIPLES):
+        for _ in ox.parse(match["data"], format=ox.RdfFormat.TRIG):
             pass
     except SyntaxError:
         return False

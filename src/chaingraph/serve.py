@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import gc
 import html
 import ipaddress
 import json
@@ -137,6 +138,9 @@ def execute(store, request: dict) -> Reply:
     except SparqlSyntaxError as error:
         return Reply.error(400, str(error))
     if is_update:
+        # A query result that a reference cycle keeps alive can hold a read snapshot that an
+        # update then waits for (seen as a rare hang of in-memory updates): collect it first.
+        gc.collect()
         try:
             inner.update(text, prefixes=PREFIXES)
         except SyntaxError as error:

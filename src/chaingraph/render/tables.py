@@ -44,14 +44,16 @@ def console_text(*renderables, width: int = 160) -> str:
     )
     for renderable in renderables:
         console.print(renderable)
-    return console.file.getvalue()
+    return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
 
 
 def _escape_markdown(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_rows(headers: Sequence[str], rows: Sequence[Sequence], fmt: str, width: int = 160) -> str:
+def render_rows(
+    headers: Sequence[str], rows: Sequence[Sequence], fmt: str, width: int = 160
+) -> str:
     """Rows in one of :data:`FORMATS`; ``json`` gives a list of objects keyed by header."""
     if fmt == "table":
         return console_text(rich_table(headers, rows), width=width)
@@ -62,7 +64,9 @@ def render_rows(headers: Sequence[str], rows: Sequence[Sequence], fmt: str, widt
         writer.writerows([[_cell(v) for v in row] for row in rows])
         return out.getvalue()
     if fmt == "json":
-        return json.dumps([dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2)
+        return json.dumps(
+            [dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2
+        )
     if fmt == "markdown":
         lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(_escape_markdown(_cell(v)) for v in row) + " |" for row in rows]
