@@ -154,7 +154,7 @@ def execute(store, request: dict) -> Reply:
     if media is None:
         return Reply.error(
             406,
-            f"cannot answer a {form} query in {request.get('accept')!r}; "
+            f"cannot answer this {form} query in {request.get('accept')!r}; "
             f"ask for one of: {', '.join(offers)}",
         )
     options: dict = {"prefixes": PREFIXES}
