@@ -779,5 +779,63 @@ def serve(store, host, port, cors, allow_update, timeout, max_request_bytes):
     run_server(store, options, echo=click.echo)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@format_option("turtle", "json", "table")
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Print a table to check by hand: kind, what, value, confidence, sentence.",
+)
+@click.option("--load", is_flag=True, help="Put the facts into --store, one named graph per file.")
+@store_option
+@click.option(
+    "--region",
+    default=None,
+    help="What 我市/本市 mean. Default: the most frequent city in the text.",
+)
+@lang_option
+@handle_errors
+def extract(files, fmt, review, load, store, region, lang):
+    """Propose facts from Chinese text (articles, reports) for review.
+
+    Finds companies, places, chain stages and sequences, capacities, projects with their
+    status and growth figures; every fact keeps its sentence and character offsets.
+    """
+    from pathlib import Path
+
+    from .extract import extract_file
+    from .extract.to_rdf import graph_iri, review_rows, to_json, to_turtle
+    from .render.tables import render_rows
+
+    if load and not store:
+        raise UserError("--load needs --store DIR (a persistent store to load the facts into)")
+    graph_store = open_store(store, read_only=not load)
+    for name in files:
+        if not Path(name).is_file():
+            raise UserError(f"{name}: no such file; give the path of a UTF-8 text file")
+    for name in files:
+        result = extract_file(name, graph_store, region=region)
+        if not result.facts:
+            click.echo(f"{name}: no facts found (is it Chinese text about industry?)", err=True)
+        if review or fmt == "table":
+            headers = ["kind", "what", "value", "confidence", "sentence"]
+            rows = review_rows(result, lang)
+            click.echo(render_rows(headers, rows, "table", width=200), nl=False)
+        elif fmt == "json":
+            click.echo(to_json(result, lang))
+        else:
+            click.echo(to_turtle(result), nl=False)
+        if load:
+            import pyoxigraph
+
+            graph = graph_iri(result)
+            turtle = to_turtle(result)
+            added = graph_store.load_data(turtle, graph, format=pyoxigraph.RdfFormat.TURTLE)
+            graph_store.flush()
+            summary = f"{name}: {len(result.facts)} facts, {added} triples into <{graph}>"
+            click.echo(summary, err=True)
+
+
 if __name__ == "__main__":
     sys.exit(main())

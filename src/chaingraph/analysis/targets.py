@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from ..labels import LabelIndex
-from ..project import _fact_attributes, _rows, local_regions
+from ..project import _rows, add_productions, local_regions
 from ..units import UnitError, quantity
 
 __all__ = ["WEIGHTS", "Target", "find_targets", "with_producers_elsewhere"]
@@ -57,22 +57,7 @@ def with_producers_elsewhere(G: nx.MultiDiGraph, store, region: str | None = Non
     region = region or G.graph["region"]
     H = G.copy()
     labels = LabelIndex.from_store(store)
-    for row in _rows(store, "producers-of-stages", region):
-        if row["stage"] not in H:
-            continue
-        if H.has_edge(row["company"], row["stage"], key=row["fact"]):
-            continue
-        if row["company"] not in H:
-            H.add_node(row["company"], kind="company")
-        H.add_edge(
-            row["company"],
-            row["stage"],
-            key=row["fact"],
-            predicate="cg:produces",
-            kind=row["kind"],
-            site=row["site"],
-            **_fact_attributes(row),
-        )
+    add_productions(H, _rows(store, "producers-of-stages", region))
     for row in store.select(_named("company-ties")):
         company, tie, other = (curie(str(row[k])) for k in ("company", "tie", "other"))
         for node, kind in (

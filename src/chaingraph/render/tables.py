@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["FORMATS", "console_text", "render_rows", "rich_table"]
 
@@ -31,9 +32,18 @@ def _cell(value) -> str:
 
 
 def rich_table(headers: Sequence[str], rows: Sequence[Sequence], title: str | None = None) -> Table:
-    table = Table(*headers, title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    """A table whose cells are plain text: ``[bold]`` in a company name stays as written.
+
+    >>> print(console_text(rich_table(["name"], [["[red]ACME[/red]"]])), end="")
+     name
+    ─────────────────
+     [red]ACME[/red]
+    """
+    table = Table(title=Text(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left")
+    for header in headers:
+        table.add_column(Text(header))
     for row in rows:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(Text(_cell(v)) for v in row))
     return table
 
 
