@@ -32,7 +32,8 @@ def store_option(command):
         envvar="CHAINGRAPH_STORE",
         default=None,
         metavar="LOCATION",
-        help="Store directory (embedded Oxigraph). Default: the bundled data, in memory.",
+        help="Store directory (embedded Oxigraph), or the URL of a SPARQL endpoint "
+        "(http[s]://...). Default: the bundled data, in memory.",
     )(command)
 
 
@@ -722,6 +723,60 @@ def export(store, region, fmt, output, lang, excel):
     )
     for path in paths:
         click.echo(f"{path} ({path.stat().st_size} bytes)")
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=7878,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--cors",
+    metavar="ORIGIN",
+    default=None,
+    help="Allow cross-origin requests from ORIGIN (or *). Default: none.",
+)
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (POST only).")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Stop a query running longer than this.",
+)
+@click.option(
+    "--max-request-bytes",
+    default=10_000_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Largest request body accepted.",
+)
+@handle_errors
+def serve(store, host, port, cors, allow_update, timeout, max_request_bytes):
+    """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/).
+
+    Read-only unless --allow-update; SERVICE, LOAD and FROM are refused (no outbound
+    requests). Listens on 127.0.0.1 only, unless --host says otherwise.
+    """
+    from .serve import ServeOptions
+    from .serve import serve as run_server
+
+    options = ServeOptions(
+        host=host,
+        port=port,
+        cors=cors,
+        allow_update=allow_update,
+        timeout=timeout,
+        max_request_bytes=max_request_bytes,
+    )
+    run_server(store, options, echo=click.echo)
 
 
 @main.command()

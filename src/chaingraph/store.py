@@ -756,6 +756,10 @@ def open_store(
     """
     if location is None:
         location = os.environ.get(STORE_ENV) or None
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        from .remote import RemoteStore
+
+        return RemoteStore(location, read_only=read_only)
     if location is None:
         store = Store(ox.Store(), None)
         store._write(_bundled_parsed("all" if example else "base"), False, None)
