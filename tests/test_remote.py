@@ -220,3 +220,19 @@ def test_values_go_into_the_where_group_not_into_strings_or_templates():
     assert with_values("ASK { ?r ?p ?o }", bound).startswith("ASK { VALUES ?r {")
     with pytest.raises(ValueError):
         with_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": URIRef("bad iri")})
+
+
+def test_load_example_into_an_empty_server_brings_the_ontology_too(tmp_path):
+    """`chaingraph load --store URL --example` on an empty server gives a usable store."""
+    server = start_oxigraph(tmp_path / "db", tmp_path / "server.log")
+    try:
+        url = f"{server.base}/query"
+        runner = CliRunner()
+        loaded = runner.invoke(main, ["load", "--store", url, "--example"])
+        assert loaded.exit_code == 0, loaded.output
+        assert "ontology/chaingraph.ttl" in loaded.output
+        remote = runner.invoke(main, ["gaps", "--store", url, "--format", "json"])
+        assert remote.exit_code == 0, remote.output
+        assert remote.output == runner.invoke(main, ["gaps", "--format", "json"]).output
+    finally:
+        server.stop()

@@ -500,7 +500,8 @@ class Store:
         Every file is parsed before anything is written; then the graphs and their records
         go in with one transaction. A file already loaded is an error unless ``replace``.
         ``options`` go to importers of non-RDF files (``skip_bad_rows=True`` for sheets);
-        ``example`` adds the bundled Xining facts to the same transaction.
+        ``example`` adds the bundled Xining facts to the same transaction. A store without
+        the bundled ontology and chain templates gets them too.
         """
         self._writable()
         parsed = [
@@ -509,6 +510,10 @@ class Store:
         ]
         if example:
             parsed += _bundled_parsed("example")
+        if GRAPH_BASE + "ontology/chaingraph.ttl" not in self.graphs():
+            # A store that never had the ontology and chain templates (an empty SPARQL server):
+            # they go in with the first load, so names and stages resolve.
+            parsed = _bundled_parsed("base") + parsed
         return self._write(parsed, replace, progress)
 
     def load_file(
