@@ -126,17 +126,21 @@ def execute(store, request: dict) -> Reply:
     import pyoxigraph as ox
 
     from .namespaces import PREFIXES
-    from .safety import OutboundRefused, SparqlSyntaxError, check_no_outbound
+    from .safety import OutboundRefused, check_outbound
 
     inner = store._inner  # the worker owns this store; it is the server's backend
     text = request["text"]
     is_update = request["op"] == "update"
     try:
-        form = check_no_outbound(text, update=is_update)
+        form = check_outbound(text, (), store.graphs()).kind.upper()
     except OutboundRefused as error:
         return Reply.error(403, str(error))
-    except SparqlSyntaxError as error:
+    except StoreError as error:
         return Reply.error(400, str(error))
+    if (form == "UPDATE") != is_update:
+        kind = "an update" if form == "UPDATE" else f"a {form} query"
+        field = "query=" if is_update else "update="
+        return Reply.error(400, f"this is {kind}: send it as {field}")
     if is_update:
         # A query result that a reference cycle keeps alive can hold a read snapshot that an
         # update then waits for (seen as a rare hang of in-memory updates): collect it first.
@@ -194,10 +198,10 @@ def _worker_main(conn, location, replay) -> None:
         conn.send(("error", str(error)))
         return
     # Import and warm up rdflib's SPARQL parser now, not in the first request's time budget.
-    from .safety import check_no_outbound
+    from .safety import check_outbound
 
-    check_no_outbound("ASK { ?s ?p ?o }")
-    check_no_outbound("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", update=True)
+    check_outbound("ASK { ?s ?p ?o }")
+    check_outbound("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
     conn.send(("ready", len(store)))
     while True:
         try:
