@@ -295,11 +295,17 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
                 (f"{words['single']}: {meanings['single_source']}", heads["single"], rows)
             )
         if crit["concentration"]:
+            companies = {
+                e.subject: e.subject_label
+                for c in report.chains
+                for r in c.stages
+                for e in r.producers
+            }
             rows = [
                 [
                     r["label"],
                     f"{r['hhi']:.2f}",
-                    ", ".join(f"{c.split(':')[-1]} {v:.0%}" for c, v in r["shares"].items()),
+                    ", ".join(f"{companies.get(c, c)} {v:.0%}" for c, v in r["shares"].items()),
                 ]
                 for r in crit["concentration"]
             ]
