@@ -24,3 +24,29 @@ def xining_graph(store):
 def fresh_store():
     """A store of its own, for tests that write."""
     return open_store()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files in tests/golden/ from the current output.",
+    )
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with tests/golden/NAME, or rewrite it with --update-golden."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "golden"
+
+    def check(name: str, text: str) -> None:
+        path = folder / name
+        if request.config.getoption("--update-golden"):
+            folder.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"{path} missing: run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+
+    return check

@@ -32,7 +32,8 @@ def store_option(command):
         envvar="CHAINGRAPH_STORE",
         default=None,
         metavar="LOCATION",
-        help="Store directory (embedded Oxigraph). Default: the bundled data, in memory.",
+        help="Store directory (embedded Oxigraph), or the URL of a SPARQL endpoint "
+        "(http[s]://...). Default: the bundled data, in memory.",
     )(command)
 
 
@@ -77,32 +78,808 @@ def main():
     """chaingraph: a region's industrial chains as a knowledge graph, and where they are broken."""
 
 
+def region_option(command):
+    return click.option(
+        "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+    )(command)
+
+
+def chain_option(command):
+    return click.option(
+        "--chain",
+        "chains",
+        multiple=True,
+        help="Chain name or id (repeatable). Default: every chain present in the region.",
+    )(command)
+
+
+def _analysis_graph(graph_store, names, region, scope, lang):
+    """Resolve the region, then project the graph for it or for its scope (``--scope``)."""
+    from .analysis.scope import project_for_scope
+
+    region_id = names.region(region)
+    try:
+        G = project_for_scope(graph_store, region_id, scope, lang=lang)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    return region_id, G
+
+
 @main.command()
 @store_option
-@click.option("--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id.")
-@click.option("--chain", "chains", multiple=True, help="Chain name or id (repeatable). Default: every chain present in the region.")
+@region_option
+@chain_option
+@click.option(
+    "--scope",
+    type=click.Choice(["park", "zone", "city", "province", "country"]),
+    default=None,
+    help="What counts as local: the region's park, zone, city, province or country. "
+    "Default: the region's own level.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=int,
+    default=None,
+    metavar="YEAR",
+    help="Evaluate the chains as they stood in YEAR (facts dated later are left out).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, None),
+    default=0.5,
+    show_default=True,
+    help="Capacity ratio (local supply ÷ next stage's local demand) under which a stage is a "
+    "强链 gap.",
+)
 @lang_option
 @format_option("table", "json", "csv", "markdown")
-@click.option("--explain", is_flag=True, help="Show the rule and the evidence (facts, source sentences) behind each verdict.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show the rule and the evidence (facts, source sentences) behind each verdict.",
+)
 @handle_errors
-def gaps(store, region, chains, lang, fmt, explain):
+def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain):
     """Find the missing and weak links of a region's industrial chains.
 
     Each stage gets a verdict: present (named local producers), asserted (a source says the
     region has it, no producer named) or missing; gaps get a class: 补链 (fill), 延链
-    (extend), 强链 (strengthen), 建链 (build).
+    (extend), 强链 (strengthen: a single producer, or local supply under --threshold of the
+    next stage's demand), 建链 (build). Also: capacity balance, data gaps, 延链 synergies
+    across chains and criticality.
     """
     from .analysis import find_gaps
-    from .project import to_networkx
+    from .analysis.capacity import conversion_factors
     from .render.gaps import render_gaps
 
-    graph_store = open_store(store)
+    graph_store = open_store(store, read_only=True)
+    names = Names(graph_store, lang)
+    region_id, G = _analysis_graph(graph_store, names, region, scope, lang)
+    chain_ids = [names.chain(c) for c in chains] or None
+    report = find_gaps(
+        G,
+        region_id,
+        chain_ids,
+        scope=scope,
+        threshold=threshold,
+        as_of=as_of,
+        factors=conversion_factors(graph_store),
+    )
+    click.echo(render_gaps(report, fmt, explain=explain), nl=False)
+
+
+@main.command()
+@store_option
+@region_option
+@chain_option
+@lang_option
+@format_option("table", "json", "csv", "markdown")
+@handle_errors
+def targets(store, region, chains, lang, fmt):
+    """招商: companies outside the region that make its missing, weak or only asserted stages.
+
+    Ranked by a transparent score: capacity, already in the region, group tie, supplier or
+    customer tie, already in the province; each target prints its reasons.
+    """
+    from .analysis.capacity import conversion_factors
+    from .analysis.targets import find_targets, with_producers_elsewhere
+    from .project import to_networkx
+    from .render.planning import render_targets
+
+    graph_store = open_store(store, read_only=True)
+    names = Names(graph_store, lang)
+    region_id = names.region(region)
+    chain_ids = [names.chain(c) for c in chains] or None
+    G = with_producers_elsewhere(to_networkx(graph_store, region_id, lang=lang), graph_store)
+    found = find_targets(G, region_id, chain_ids, factors=conversion_factors(graph_store))
+    label = G.nodes[region_id].get("label", region_id)
+    click.echo(render_targets(found, fmt, lang=lang, region_label=label), nl=False)
+
+
+@main.command()
+@click.argument("company", required=False)
+@store_option
+@region_option
+@click.option("--project", default=None, help="Remove this one project instead of a company.")
+@click.option(
+    "--complete",
+    default=None,
+    metavar="PROJECT",
+    help="Assume this planned or under-construction project is completed: which gaps close.",
+)
+@lang_option
+@format_option("table", "json", "csv", "markdown")
+@handle_errors
+def impact(company, store, region, project, complete, lang, fmt):
+    """What the region loses if COMPANY (or --project) leaves, or gains with --complete.
+
+    Lists the stages that lose their last local producer, the downstream stages that lose
+    local supply, the capacity lost per stage, the gaps opened and closed and the change in
+    chain completeness.
+    """
+    from .analysis.capacity import conversion_factors
+    from .analysis.impact import impact as run_impact
+    from .analysis.impact import resolve_project
+    from .project import to_networkx
+    from .render.planning import render_impact
+
+    if sum(x is not None for x in (company, project, complete)) != 1:
+        raise UserError("give exactly one of COMPANY, --project P or --complete P")
+    graph_store = open_store(store, read_only=True)
+    names = Names(graph_store, lang)
+    region_id = names.region(region)
+    G = to_networkx(graph_store, region_id, lang=lang)
+    try:
+        result = run_impact(
+            G,
+            names.resolve(company, "company") if company else None,
+            project=resolve_project(graph_store, project, lang) if project else None,
+            complete=resolve_project(graph_store, complete, lang) if complete else None,
+            region=region_id,
+            subject_label=names.labels.pick(
+                resolve_project(graph_store, project or complete, lang), lang
+            )
+            if (project or complete)
+            else None,
+            factors=conversion_factors(graph_store),
+        )
+    except ValueError as error:
+        if isinstance(error, UnknownName):
+            raise
+        raise UserError(str(error)) from None
+    click.echo(render_impact(result, fmt, lang=lang), nl=False)
+
+
+@main.command()
+@store_option
+@region_option
+@chain_option
+@click.option("--from", "year_from", type=int, required=True, metavar="YEAR", help="First year.")
+@click.option("--to", "year_to", type=int, required=True, metavar="YEAR", help="Second year.")
+@lang_option
+@format_option("table", "json", "csv", "markdown")
+@handle_errors
+def diff(store, region, chains, year_from, year_to, lang, fmt):
+    """What changed between two years: gaps closed and opened, projects that came into
+    production, capacity added."""
+    from .analysis.capacity import conversion_factors
+    from .analysis.timeline import diff as run_diff
+    from .project import to_networkx
+    from .render.planning import render_diff
+
+    graph_store = open_store(store, read_only=True)
     names = Names(graph_store, lang)
     region_id = names.region(region)
     chain_ids = [names.chain(c) for c in chains] or None
     G = to_networkx(graph_store, region_id, lang=lang)
-    report = find_gaps(G, region_id, chain_ids)
-    click.echo(render_gaps(report, fmt, explain=explain), nl=False)
+    try:
+        result = run_diff(
+            G, year_from, year_to, region_id, chain_ids, factors=conversion_factors(graph_store)
+        )
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    click.echo(render_diff(result, fmt, lang=lang), nl=False)
+
+
+def _need_store(store: str | None, command: str) -> str:
+    if not store:
+        raise UserError(
+            f"`chaingraph {command}` changes a store: name its directory with --store DIR "
+            "(or set CHAINGRAPH_STORE); the bundled in-memory data cannot be changed"
+        )
+    return store
+
+
+class _LoadProgress:
+    """A rich progress bar on stderr while big files are parsed and written; silent elsewhere."""
+
+    def __init__(self, verbose: bool) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.verbose = verbose
+        console = Console(stderr=True)
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+            transient=True,
+        )
+        self.tasks: dict[str, int] = {}
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        writing = what == "writing"
+        if what not in self.tasks:
+            description = f"writing {total:,} triples in one transaction" if writing else what
+            if self.verbose:
+                click.echo(description if writing else f"parsing {what}", err=True)
+            size = None if writing else total
+            self.tasks[what] = self.bar.add_task(description, total=size, detail="")
+            self.bar.start()
+        detail = "" if writing else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+        self.bar.update(self.tasks[what], completed=done, detail=detail)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+@main.command()
+@store_option
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    metavar="F",
+    help="Input format (turtle, ntriples, nquads, trig, jsonld, rdfxml or an alias). "
+    "Default: from the file extension.",
+)
+@click.option("--replace", is_flag=True, help="Replace files that are already loaded.")
+@click.option("--example", is_flag=True, help="Also load the bundled Xining example facts.")
+@click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Company sheets: load the good rows and write the bad ones, with an error column, to "
+    "NAME.rejected.EXT beside the sheet.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Say on stderr what is being parsed and written."
+)
+@handle_errors
+def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
+    """Load RDF files (or company sheets) into a store, each into its own named graph.
+
+    Every file is parsed before anything is written, then all of them (with a record of each
+    load in the metadata graph) go in with one transaction: a syntax error, a crash or a kill
+    leaves the store as it was. Loading a file again needs --replace.
+    """
+    location = _need_store(store, "load")
+    if not files and not example:
+        raise UserError("nothing to load: name RDF files, or --example for the Xining facts")
+    progress = _LoadProgress(verbose)
+    options = {"skip_bad_rows": True} if skip_bad_rows else None
+    with open_store(location) as target:
+        try:
+            records = target.load_files(
+                list(files),
+                format=fmt,
+                replace=replace,
+                progress=progress,
+                options=options,
+                example=example,
+            )
+        finally:
+            progress.stop()
+    total = sum(r.triples for r in records)
+    click.echo(f"Loaded {len(records)} file(s), {total:,} triples, into {location}:")
+    for r in records:
+        click.echo(
+            f"  {r.name}: {r.triples:,} triple{'' if r.triples == 1 else 's'} -> <{r.graph}>"
+        )
+        if r.summary:
+            click.echo("    " + r.summary.replace("\n", "\n    "))
+
+
+@main.command()
+@store_option
+@format_option("table", "csv", "tsv", "json", "markdown")
+@handle_errors
+def graphs(store, fmt):
+    """List the store's named graphs with the record of each load (file, triples, sha256, time)."""
+    from .render.tables import render_rows
+
+    source = open_store(store, read_only=True)
+    records = {r.graph: r for r in source.graph_records()}
+    from .store import META_GRAPH
+
+    rows = []
+    for graph in sorted(set(source.graphs()) | set(records)):
+        if graph == META_GRAPH:
+            continue
+        r = records.get(graph)
+        rows.append(
+            [graph, r.name, r.triples, r.sha256[:12], r.loaded] if r else [graph, "", "", "", ""]
+        )
+    headers = ["graph", "file", "triples", "sha256", "loaded"]
+    text = render_rows(headers, rows, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command()
+@store_option
+@click.argument("graph_or_file")
+@handle_errors
+def drop(store, graph_or_file):
+    """Remove a loaded file's graph and its load record (by graph IRI, file path or file name)."""
+    with open_store(_need_store(store, "drop")) as target:
+        _drop(target, graph_or_file)
+
+
+def _drop(target, graph_or_file: str) -> None:
+    from pathlib import Path
+
+    from .store import graph_for_file
+
+    records = target.graph_records()
+    known = set(target.graphs()) | {r.graph for r in records}
+    if graph_or_file in known:
+        graph = graph_or_file
+    elif Path(graph_or_file).is_file() and graph_for_file(graph_or_file) in known:
+        graph = graph_for_file(graph_or_file)
+    else:
+        matches = [r.graph for r in records if r.name == graph_or_file]
+        if len(matches) != 1:
+            names = ", ".join(sorted(r.name for r in records))
+            what = "several loaded files are called" if matches else "no loaded file or graph is"
+            raise UserError(f"{what} {graph_or_file!r}; give the graph IRI. Loaded: {names}")
+        graph = matches[0]
+    before = len(target)
+    record = target.drop_graph(graph)
+    if record:
+        n = record.triples
+        click.echo(f"Dropped <{graph}> ({record.name}, {n:,} triple{'' if n == 1 else 's'})")
+    else:
+        click.echo(f"Dropped <{graph}> ({before - len(target):,} triples)")
+
+
+@main.command()
+@store_option
+@click.argument("text", required=False, metavar="QUERY")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from a file (- for stdin).",
+)
+@click.option("--name", help="Run a named query from ontology/queries (see --list).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle", "jsonld"]),
+    default="table",
+    show_default=True,
+    help="Output format; turtle/jsonld for CONSTRUCT and DESCRIBE (default turtle).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the query after this many seconds.",
+)
+@lang_option
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Allow a SPARQL UPDATE (it changes the store, in one transaction). In updates the "
+    "default graph is the store's own (empty) one: match data with GRAPH ?g { ... }.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST",
+    help="Allow SERVICE/LOAD requests to this host (repeatable). Default: no outbound requests.",
+)
+@handle_errors
+def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts):
+    """Run a SPARQL query (or, with --update, an update) on the store.
+
+    SELECT prints a table (with a <var>_label column beside IRI columns) or W3C CSV, TSV or
+    JSON results; CONSTRUCT/DESCRIBE print Turtle or JSON-LD; ASK prints true or false and
+    exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
+    """
+    from .queries import named_queries, named_query
+    from .render.tables import render_rows
+    from .sparql import check_outbound, render_ask, render_graph, render_select, run_query
+
+    if list_:
+        rows = [[q.name, q.title] for q in named_queries().values()]
+        out = render_rows(
+            ["name", "title"], rows, fmt if fmt in ("csv", "tsv", "json", "markdown") else "table"
+        )
+        click.echo(out, nl=not out.endswith("\n"))
+        return
+    given = [x for x in (text, file, name) if x]
+    if len(given) != 1:
+        raise UserError("give exactly one of: a QUERY, -f FILE or --name NAME (--list shows names)")
+    if name:
+        try:
+            text = named_query(name).text
+        except KeyError as error:
+            raise UserError(error.args[0]) from None
+    elif file:
+        text = file.read()
+    info = check_outbound(text, allow_hosts)
+    if info.is_update and not update:
+        raise UserError("this is a SPARQL UPDATE, which changes the store; add --update to run it")
+    if info.is_update:
+        with open_store(store) as target:
+            before = len(target)
+            check_outbound(text, allow_hosts, target.graphs())
+            target.update(text, timeout=timeout)
+            where = target.location or "the in-memory store (changes are not kept)"
+            click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
+        return
+    with open_store(store, read_only=True) as source:
+        check_outbound(text, allow_hosts, source.graphs())
+        result = run_query(source, text, info, timeout)
+        if isinstance(result, bool):
+            output = render_ask(result, fmt)
+        elif info.returns_graph:
+            output = render_graph(result, fmt)
+        else:
+            labels = None
+            if fmt in ("table", "markdown"):
+                from .labels import LabelIndex
+
+                labels = LabelIndex.from_store(source)
+            output = render_select(result, fmt, labels=labels, lang=lang)
+    click.echo(output, nl=False)
+    if result is False:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write. Default: CSV on standard output.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=default_language,
+    show_default="zh, or $CHAINGRAPH_LANG",
+    help="Language of the headers.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "xlsx")),
+    default=None,
+    help="csv or xlsx. Default: from the -o suffix, else csv.",
+)
+@handle_errors
+def template(output, lang, fmt):
+    """Write an empty company sheet: the headers and one example row.
+
+    One row = one company producing one stage in one place. Fill it in Excel or any editor and
+    bring it in with `chaingraph load FILE`. CSV files are written as UTF-8 with a BOM (Excel
+    opens them correctly); XLSX cells are formatted as text so credit codes stay intact.
+    """
+    from .ingest.template import template_text, write_template
+
+    fmt = fmt or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
+    if output is None:
+        if fmt == "xlsx":
+            raise UserError("--format xlsx needs -o FILE.xlsx")
+        click.echo(template_text(lang), nl=False)
+        return
+    path = write_template(output, lang, fmt)
+    click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@store_option
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SHACL shapes file. Default: the ontology's shapes.ttl.",
+)
+@lang_option
+@format_option("human", "table", "json", "turtle")
+@handle_errors
+def validate(files, store, shapes, lang, fmt):
+    """Check the store, or FILES (RDF or company sheets), against the SHACL shapes.
+
+    Exit code 0: conforms; 1: violations; 2: an error (unreadable file, bad shapes...).
+    FILES are checked in the context of the store (default: the bundled data), and only what
+    they describe is reported.
+    """
+    from .validate import render_validation, validate_files, validate_store
+
+    if files:
+        context = open_store(store, read_only=True) if store else None
+        report = validate_files(files, shapes, context=context, lang=lang)
+    else:
+        report = validate_store(open_store(store, read_only=True), shapes, lang=lang)
+    click.echo(render_validation(report, fmt), nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
+def _output_errors(command):
+    """Turn view and output-file errors into a clean message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from .render.files import OutputError
+        from .render.html import ViewError
+
+        try:
+            return command(*args, **kwargs)
+        except (OutputError, ViewError, OSError) as error:
+            raise UserError(str(error)) from None
+
+    return wrapper
+
+
+@main.command()
+@store_option
+@click.option(
+    "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+)
+@click.option("--chain", default=None, help="Draw this chain of the region (name or id).")
+@click.option("--company", default=None, help="Draw this company's neighbourhood (name or id).")
+@click.option(
+    "--query",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Draw the triples of this SPARQL CONSTRUCT query (a .rq file), run on the store.",
+)
+@lang_option
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@handle_errors
+@_output_errors
+def viz(store, region, chain, company, query_file, lang, output, open_browser):
+    """Draw a chain, a region overview, a company's neighbourhood or a query as an HTML page.
+
+    The page is one self-contained file (vis-network inlined, no network access). Gaps are
+    hollow red dashed stages labelled 补链/延链/强链/建链; hover for capacity, status and the
+    source sentence. Default: the overview of every chain in the region.
+    """
+    from pathlib import Path
+
+    from .render.html import build_view, write_html
+
+    query = None
+    if query_file is not None:
+        query = Path(query_file).read_text(encoding="utf-8")
+    view = build_view(
+        open_store(store, read_only=True),
+        region=region,
+        chain=chain,
+        company=company,
+        query=query,
+        query_name=Path(query_file).name if query_file else "",
+        lang=lang,
+    )
+    path = write_html(view, output, open_browser=open_browser)
+    gaps = sum(1 for n in view.nodes if n.get("gap"))
+    counts = f"{len(view.nodes)} nodes, {len(view.edges)} edges, {gaps} gaps"
+    click.echo(f"{path}: {view.title} — {counts}")
+
+
+@main.command()
+@store_option
+@click.option(
+    "--region", default=None, help="Region name, alias or id. Default: every region's facts."
+)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["graphml", "gexf", "turtle", "jsonld", "csv"]),
+    help="graphml/gexf: the NetworkX projection; turtle/jsonld: the triples; csv: node and "
+    "edge tables.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="File to write. csv: nodes go to FILE, edges to FILE-stem-edges.csv beside it (or "
+    "nodes.csv and edges.csv when FILE is a directory).",
+)
+@lang_option
+@click.option("--excel", is_flag=True, help="csv: start the files with a BOM, for Excel.")
+@handle_errors
+@_output_errors
+def export(store, region, fmt, output, lang, excel):
+    """Export the graph for Gephi, yEd, Cytoscape, RDF tools or spreadsheets.
+
+    Labels follow --lang (GraphML, GEXF, CSV; both languages are kept as label_zh and
+    label_en); JSON-LD groups labels by language. Files are written atomically.
+    """
+    from .render.export import export as export_graph
+
+    paths = export_graph(
+        open_store(store, read_only=True), fmt, output, region=region, lang=lang, excel=excel
+    )
+    for path in paths:
+        click.echo(f"{path} ({path.stat().st_size} bytes)")
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=7878,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--cors",
+    metavar="ORIGIN",
+    default=None,
+    help="Allow cross-origin requests from ORIGIN (or *). Default: none.",
+)
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (POST only).")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Stop a query running longer than this.",
+)
+@click.option(
+    "--max-request-bytes",
+    default=10_000_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Largest request body accepted.",
+)
+@handle_errors
+def serve(store, host, port, cors, allow_update, timeout, max_request_bytes):
+    """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/).
+
+    Read-only unless --allow-update; SERVICE, LOAD and FROM are refused (no outbound
+    requests). Listens on 127.0.0.1 only, unless --host says otherwise.
+    """
+    from .serve import ServeOptions
+    from .serve import serve as run_server
+
+    options = ServeOptions(
+        host=host,
+        port=port,
+        cors=cors,
+        allow_update=allow_update,
+        timeout=timeout,
+        max_request_bytes=max_request_bytes,
+    )
+    run_server(store, options, echo=click.echo)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@format_option("turtle", "json", "table")
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Print a table to check by hand: kind, what, value, confidence, sentence.",
+)
+@click.option("--load", is_flag=True, help="Put the facts into --store, one named graph per file.")
+@store_option
+@click.option(
+    "--region",
+    default=None,
+    help="What 我市/本市 mean. Default: the most frequent city in the text.",
+)
+@lang_option
+@handle_errors
+def extract(files, fmt, review, load, store, region, lang):
+    """Propose facts from Chinese text (articles, reports) for review.
+
+    Finds companies, places, chain stages and sequences, capacities, projects with their
+    status and growth figures; every fact keeps its sentence and character offsets.
+    """
+    from pathlib import Path
+
+    from .extract import extract_file
+    from .extract.to_rdf import graph_iri, review_rows, to_json, to_turtle
+    from .render.tables import render_rows
+
+    if load and not store:
+        raise UserError("--load needs --store DIR (a persistent store to load the facts into)")
+    graph_store = open_store(store, read_only=not load)
+    for name in files:
+        if not Path(name).is_file():
+            raise UserError(f"{name}: no such file; give the path of a UTF-8 text file")
+    for name in files:
+        result = extract_file(name, graph_store, region=region)
+        if not result.facts:
+            click.echo(f"{name}: no facts found (is it Chinese text about industry?)", err=True)
+        if review or fmt == "table":
+            headers = ["kind", "what", "value", "confidence", "sentence"]
+            rows = review_rows(result, lang)
+            click.echo(render_rows(headers, rows, "table", width=200), nl=False)
+        elif fmt == "json":
+            click.echo(to_json(result, lang))
+        else:
+            click.echo(to_turtle(result), nl=False)
+        if load:
+            import pyoxigraph
+
+            graph = graph_iri(result)
+            turtle = to_turtle(result)
+            added = graph_store.load_data(turtle, graph, format=pyoxigraph.RdfFormat.TURTLE)
+            graph_store.flush()
+            summary = f"{name}: {len(result.facts)} facts, {added} triples into <{graph}>"
+            click.echo(summary, err=True)
+
+
+@main.command()
+@store_option
+@region_option
+@lang_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "markdown"]),
+    default=None,
+    help="html (one self-contained page) or markdown. Default: markdown when -o ends in .md, "
+    "else html.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (atomically). Markdown without -o goes to standard output.",
+)
+@handle_errors
+@_output_errors
+def report(store, region, lang, fmt, output):
+    """The planner's report for a region: per chain, the chain map, local companies and
+    projects, the gaps with their evidence and targets, capacity balance and data gaps.
+
+    HTML is one file that works offline and prints (graphs as snapshots, tables kept whole);
+    headings and fixed text follow --lang.
+    """
+    from .render.report import build_report, render_markdown, write_report
+
+    if fmt is None:
+        fmt = "markdown" if output and output.lower().endswith((".md", ".markdown")) else "html"
+    if fmt == "html" and output is None:
+        raise UserError("the HTML report needs a file: add -o report.html (or --format markdown)")
+    result = build_report(
+        open_store(store, read_only=True), region=region, lang=lang, views=fmt == "html"
+    )
+    if output is None:
+        click.echo(render_markdown(result), nl=False)
+        return
+    path = write_report(result, output, fmt)
+    gaps = sum(len(c.gaps) for c in result.chains)
+    click.echo(f"{path}: {result.title} — {len(result.chains)} chains, {gaps} gaps")
 
 
 if __name__ == "__main__":

@@ -129,10 +129,7 @@ class LabelIndex:
         """The nodes in ``among`` whose labels are closest to ``name``, best first."""
         allowed = set(among)
         by_name = {
-            label: node
-            for label, nodes in self._names.items()
-            for node in nodes
-            if node in allowed
+            label: node for label, nodes in self._names.items() for node in nodes if node in allowed
         }
         close = difflib.get_close_matches(normalise(name), list(by_name), n=n * 3, cutoff=0.3)
         seen: list[str] = []

@@ -2,8 +2,8 @@
 
 >>> from chaingraph import open_store
 >>> names = Names(open_store())
->>> names.region("西宁"), names.chain("锂电"), names.region("开发区")
-('region:CN-630100', 'chain:li', 'region:xining-etdz')
+>>> names.region("西宁"), names.chain("锂电"), names.chain("li"), names.region("开发区")
+('region:CN-630100', 'chain:li', 'chain:li', 'region:xining-etdz')
 >>> names.chain("光富")
 Traceback (most recent call last):
 ...
@@ -51,7 +51,9 @@ class Names:
 
     def resolve(self, name: str, kind: str) -> str:
         among = self.known(kind)
-        matches = self.labels.find(name, among)
+        matches = self.labels.find(name, among) or [
+            node for node in among if node.rsplit(":", 1)[-1].casefold() == name.casefold()
+        ]
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -63,7 +65,8 @@ class Names:
         if close:
             message += f" Did you mean: {self._describe(close)}?"
         known = ", ".join(sorted({self.labels.pick(n, self.lang) for n in among}))
-        raise UnknownName(f"{message}\nKnown {kind}s: {known}")
+        plural = "companies" if kind == "company" else f"{kind}s"
+        raise UnknownName(f"{message}\nKnown {plural}: {known}")
 
     def region(self, name: str) -> str:
         return self.resolve(name, "region")

@@ -33,7 +33,7 @@ from .namespaces import curie, expand
 from .queries import named_query
 from .store import Store
 
-__all__ = ["REGION_LEVELS", "local_regions", "to_networkx"]
+__all__ = ["REGION_LEVELS", "add_productions", "local_regions", "to_networkx"]
 
 # cg:scopeLevel of each region class, smallest first.
 REGION_LEVELS = {
@@ -106,6 +106,29 @@ def _fact_attributes(row: dict) -> dict:
     return attributes
 
 
+def add_productions(G: nx.MultiDiGraph, rows) -> None:
+    """One ``cg:produces`` edge per production fact or project, keyed by the fact.
+
+    ``rows`` are rows of ``local-production.rq`` or ``producers-of-stages.rq``; stages not in
+    ``G`` are skipped, and a fact already drawn is kept as it is.
+    """
+    for row in rows:
+        company, stage, fact = row["company"], row["stage"], row["fact"]
+        if stage not in G or G.has_edge(company, stage, key=fact):
+            continue
+        if company not in G:
+            G.add_node(company, kind="company")
+        G.add_edge(
+            company,
+            stage,
+            key=fact,
+            predicate="cg:produces",
+            kind=row["kind"],
+            site=row["site"],
+            **_fact_attributes(row),
+        )
+
+
 def local_regions(G: nx.MultiDiGraph, region: str) -> set[str]:
     """``region`` and every region inside it, from the ``cg:partOf`` edges of ``G``."""
     children = defaultdict(list)
@@ -160,19 +183,7 @@ def to_networkx(
         if row.get("parent"):
             G.add_edge(row["region"], row["parent"], predicate="cg:partOf")
 
-    for row in _rows(store, "local-production", region):
-        if row["stage"] not in G:
-            continue
-        G.add_node(row["company"], kind="company")
-        G.add_edge(
-            row["company"],
-            row["stage"],
-            key=row["fact"],
-            predicate="cg:produces",
-            kind=row["kind"],
-            site=row["site"],
-            **_fact_attributes(row),
-        )
+    add_productions(G, _rows(store, "local-production", region))
     for row in _rows(store, "local-claims", region):
         if row["stage"] not in G:
             continue

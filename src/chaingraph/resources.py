@@ -50,7 +50,8 @@ def bundled_files(which: str = "all") -> list[Path]:
     """Bundled RDF files, relative to the bundle root, in load order.
 
     ``base`` is the ontology, units, vocabularies, regions of China and the chain templates:
-    what every store starts with. ``example`` is the Xining facts. ``all`` is both.
+    what every store starts with. ``example`` is the Xining facts and the example producers
+    outside Xining (``targets-example.ttl``, for ``chaingraph targets``). ``all`` is both.
     """
     root = _root()
     base = [
@@ -60,7 +61,7 @@ def bundled_files(which: str = "all") -> list[Path]:
         Path("data/regions/cn.ttl"),
         *sorted(p.relative_to(root) for p in (root / "data" / "chains").glob("*.ttl")),
     ]
-    example = [Path("data/regions/xining-2022.ttl")]
+    example = [Path("data/regions/xining-2022.ttl"), Path("data/regions/targets-example.ttl")]
     return {"base": base, "example": example, "all": base + example}[which]
 
 

@@ -4,34 +4,112 @@ Every command opens its graph through :func:`open_store`. With no location the b
 loaded into memory; a directory is an embedded persistent Oxigraph store, created with the
 bundled ontology and chain templates on first use.
 
-Each loaded file lives in its own named graph; queries see the union of all graphs.
+Each loaded file lives in its own named graph; queries see the union of all graphs. Every load
+is recorded in the metadata graph :data:`META_GRAPH` (file name, sha256, triple count, time),
+and a load is all or nothing: the files are parsed first, then written in one transaction.
 
 >>> store = open_store()
 >>> len(store) > 1000
 True
 >>> store.select("SELECT ?l WHERE { pv:wafer skos:prefLabel ?l FILTER(lang(?l) = 'en') }")
 [{'l': rdflib.term.Literal('Silicon wafer', lang='en')}]
+>>> store.ask("ASK { pv:wafer skos:inScheme chain:pv }")
+True
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import json
+import mimetypes
 import os
-from collections.abc import Iterable, Mapping
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .namespaces import sparql_prefixes
+from .formats import RdfSyntax, UnknownFormat, importers, rdf_format, resolve_format
+from .namespaces import PREFIXES
 from .resources import GRAPH_BASE, bundled_files, bundled_path
 
-__all__ = ["Store", "StoreError", "open_store", "to_rdflib"]
+__all__ = [
+    "FILE_GRAPH_BASE",
+    "META_GRAPH",
+    "LoadRecord",
+    "Rows",
+    "Store",
+    "StoreError",
+    "Triples",
+    "graph_for_file",
+    "open_store",
+    "to_rdflib",
+]
 
 STORE_ENV = "CHAINGRAPH_STORE"
+META_GRAPH = GRAPH_BASE + "loads"
+FILE_GRAPH_BASE = GRAPH_BASE + "file/"
+
+_DCT = "http://purl.org/dc/terms/"
+_PROV = "http://www.w3.org/ns/prov#"
+_VOID = "http://rdfs.org/ns/void#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+# Files above this size get a progress bar (when stderr is a terminal).
+PROGRESS_MIN_BYTES = 2_000_000
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
 class StoreError(Exception):
     """A store could not be opened, read or written; the message says how to fix it."""
+
+
+class Triples(list):
+    """CONSTRUCT/DESCRIBE results: a list of ``(s, p, o)`` rdflib terms; ``graph()`` for rdflib."""
+
+    def graph(self) -> Graph:
+        """The triples as an rdflib Graph with the chaingraph prefixes bound."""
+        graph = _new_graph()
+        for triple in self:
+            graph.add(triple)
+        return graph
+
+
+class Rows(list):
+    """SELECT results: a list of dicts (variable -> rdflib term), with ``vars`` in query order."""
+
+    vars: list[str]
+
+    def __init__(self, rows: Iterable[dict[str, Node]] = (), vars: Sequence[str] = ()) -> None:
+        super().__init__(rows)
+        self.vars = list(vars)
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    """What the metadata graph says about one loaded file."""
+
+    graph: str
+    name: str
+    sha256: str
+    triples: int
+    loaded: str
+    format: str
+    summary: str | None = field(default=None, compare=False)  # an importer's report, not stored
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
@@ -64,19 +142,222 @@ def _to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot bind {term!r} in a query")
 
 
-class Store:
-    """A SPARQL-queryable dataset. Use :func:`open_store` to get one."""
+def _bundled_graphs() -> dict[Path, str]:
+    return {
+        bundled_path(relative).resolve(): GRAPH_BASE + relative.as_posix()
+        for relative in bundled_files("all")
+    }
 
-    def __init__(self, inner: ox.Store, location: str | None) -> None:
+
+def graph_for_file(path: str | os.PathLike[str]) -> str:
+    """The named graph a file is loaded into: stable for a file, and free of its path.
+
+    Bundled files keep their own graph (``GRAPH_BASE`` + path inside the bundle); any other
+    file goes to ``FILE_GRAPH_BASE`` + the first 8 hex digits of the sha256 of its resolved
+    path + ``/`` + its file name, so two files of the same name in different folders differ.
+
+    >>> graph_for_file("/tmp/a/facts.ttl").startswith(FILE_GRAPH_BASE)
+    True
+    >>> graph_for_file("/tmp/a/facts.ttl").endswith("/facts.ttl")
+    True
+    >>> graph_for_file("/tmp/a/facts.ttl") == graph_for_file("/tmp/b/facts.ttl")
+    False
+    """
+    resolved = Path(path).resolve()
+    bundled = _bundled_graphs().get(resolved)
+    if bundled:
+        return bundled
+    digest = hashlib.sha256(str(resolved).encode("utf-8")).hexdigest()[:8]
+    return f"{FILE_GRAPH_BASE}{digest}/{quote(resolved.name)}"
+
+
+class _CountingReader:
+    """A binary reader that reports how far Oxigraph's parser has read."""
+
+    def __init__(self, stream, total: int, name: str, progress: Progress) -> None:
+        self._stream, self._total, self._name, self._progress = stream, total, name, progress
+        self._done = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self._done += len(chunk)
+        self._progress(self._name, self._done, self._total)
+        return chunk
+
+
+@dataclass
+class _Parsed:
+    name: str
+    graph: str
+    quads: list[ox.Quad]
+    sha256: str
+    format: str
+    summary: str | None = None
+
+
+def _syntax_error(name: str, error: SyntaxError) -> StoreError:
+    if error.lineno:
+        where = f"{name}:{error.lineno}:{error.offset or 1}"
+        return StoreError(
+            f"{where}: {error.msg}. Fix the file and load it again; nothing was loaded."
+        )
+    return StoreError(f"{name}: {error.msg}. Fix the file and load it again; nothing was loaded.")
+
+
+def _check_jsonld_contexts(name: str, data: bytes) -> None:
+    """Refuse JSON-LD that refers to a remote context: chaingraph never fetches from the web."""
+    try:
+        document = json.loads(data)
+    except ValueError as error:
+        raise StoreError(f"{name}: not valid JSON: {error}; nothing was loaded.") from None
+
+    def remote(value) -> str | None:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, list):
+            return next((v for v in value if isinstance(v, str)), None)
+        if isinstance(value, dict) and isinstance(value.get("@import"), str):
+            return value["@import"]
+        return None
+
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "@context" in node and (iri := remote(node["@context"])):
+                raise StoreError(
+                    f"{name}: the JSON-LD @context {iri!r} is remote, and chaingraph makes no "
+                    "outbound requests. Inline the context in the file and load it again; "
+                    "nothing was loaded."
+                )
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def parse_rdf(
+    data: bytes | str,
+    graph: str,
+    syntax: RdfSyntax,
+    name: str,
+    progress: Progress | None = None,
+) -> list[ox.Quad]:
+    """Parse RDF into quads of the named graph ``graph``; nothing is written anywhere.
+
+    Named graphs inside TriG or N-Quads are merged into ``graph`` so that the file can be
+    replaced or dropped as a whole.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if syntax.oxigraph == ox.RdfFormat.JSON_LD:
+        _check_jsonld_contexts(name, raw)
+    target = ox.NamedNode(graph)
+    scratch = ox.Store()
+    source = raw
+    if progress is not None and len(raw) >= PROGRESS_MIN_BYTES:
+        import io
+
+        source = _CountingReader(io.BytesIO(raw), len(raw), name, progress)
+    try:
+        scratch.load(source, format=syntax.oxigraph, base_iri=graph, to_graph=target)
+    except SyntaxError as error:
+        raise _syntax_error(name, error) from None
+    quads = list(scratch)
+    if syntax.oxigraph.supports_datasets:
+        quads = [
+            q if q.graph_name == target else ox.Quad(q.subject, q.predicate, q.object, target)
+            for q in quads
+        ]
+    return quads
+
+
+def _parse_file(
+    path: Path,
+    format: str | None,
+    graph: str | None,
+    progress: Progress | None,
+    store: Store | None = None,
+    options: Mapping[str, object] | None = None,
+) -> _Parsed:
+    if not path.is_file():
+        raise StoreError(f"{path.name}: no such file")
+    try:
+        kind = resolve_format(path, format)
+    except UnknownFormat as error:
+        raise StoreError(str(error)) from None
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    graph = graph or graph_for_file(path)
+    if isinstance(kind, str):  # a registered importer (e.g. company sheets)
+        name, importer = importers()[kind]
+        rdf, summary = importer(path, graph, store, **(options or {}))
+        if isinstance(rdf, bytes | str):
+            quads = parse_rdf(rdf, graph, rdf_format("turtle"), path.name)
+        else:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in rdf]
+        media = mimetypes.guess_type(path.name)[0] or name
+        return _Parsed(path.name, graph, quads, digest, media, summary)
+    quads = parse_rdf(data, graph, kind, path.name, progress)
+    return _Parsed(path.name, graph, quads, digest, kind.media_type)
+
+
+def _record_quads(parsed: _Parsed, when: str) -> list[ox.Quad]:
+    meta = ox.NamedNode(META_GRAPH)
+    g = ox.NamedNode(parsed.graph)
+
+    def lit(value: str, datatype: str | None = None) -> ox.Literal:
+        return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+
+    return [
+        ox.Quad(g, _RDF_TYPE, ox.NamedNode(_PROV + "Entity"), meta),
+        ox.Quad(g, ox.NamedNode(_DCT + "title"), lit(parsed.name), meta),
+        ox.Quad(g, ox.NamedNode(_DCT + "format"), lit(parsed.format), meta),
+        ox.Quad(g, ox.NamedNode(_DCT + "identifier"), lit("sha256:" + parsed.sha256), meta),
+        ox.Quad(
+            g, ox.NamedNode(_VOID + "triples"), lit(str(len(parsed.quads)), _XSD + "integer"), meta
+        ),
+        ox.Quad(g, ox.NamedNode(_PROV + "generatedAtTime"), lit(when, _XSD + "dateTime"), meta),
+    ]
+
+
+def _sparql_term(term) -> str:
+    return str(term)  # Oxigraph's N-Triples form, which SPARQL accepts as it is
+
+
+class Store:
+    """A SPARQL-queryable dataset. Use :func:`open_store` to get one.
+
+    The public methods (``select``, ``ask``, ``construct``, ``update``, ``load_file``,
+    ``load_data``, ``load_files``, ``graphs``, ``graph_records``, ``drop_graph``, ``len()``,
+    ``close()``) are the interface every store offers, embedded or remote; the query command and
+    :func:`chaingraph.query` only need ``select``/``ask``/``construct`` (each taking
+    ``timeout=``) and ``graphs``. A store is a context manager that closes (and unlocks) on exit.
+    """
+
+    def __init__(self, inner: ox.Store, location: str | None, *, read_only: bool = False) -> None:
         self._inner = inner
         self.location = location
+        self.read_only = read_only
 
     def __len__(self) -> int:
         return len(self._inner)
 
     def __repr__(self) -> str:
         where = self.location or "memory"
+        if self._inner is None:
+            return f"<chaingraph.Store {where}: closed>"
         return f"<chaingraph.Store {where}: {len(self)} triples>"
+
+    def close(self) -> None:
+        """Release the store (and a directory store's lock); the object is unusable after."""
+        self._inner = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------------------------
 
     def _run(self, query: str, bindings: Mapping[str, Node] | None):
         substitutions = (
@@ -84,25 +365,343 @@ class Store:
         )
         try:
             return self._inner.query(
-                sparql_prefixes() + query,
+                query,
+                prefixes=PREFIXES,
                 use_default_graph_as_union=True,
                 substitutions=substitutions,
             )
         except SyntaxError as error:
             raise StoreError(f"SPARQL syntax error: {error}") from None
+        except OSError as error:
+            raise StoreError(f"query failed: {error}") from None
+
+    def _timed(self, op: str, query: str, bindings, timeout: float | None):
+        if timeout is None:
+            return _collect(self._run(query, bindings))
+        return self._in_worker(op, query, bindings, timeout)
 
     def select(
-        self, query: str, bindings: Mapping[str, Node] | None = None
-    ) -> list[dict[str, Node]]:
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Rows:
         """Run a SELECT query; each row maps variable names to rdflib terms (unbound ones left out).
 
         ``bindings`` fixes variables to values before the query runs, as in rdflib's
         ``initBindings``. The chaingraph prefixes (``cg:``, ``pv:``, ``skos:``, ...) are predefined.
+        ``timeout`` (seconds) runs the query in a worker process that is killed when time is up.
         """
-        solutions = self._run(query, bindings)
-        names = [v.value for v in solutions.variables]
-        rows = []
-        for solution in solutions:
+        result = self._timed("query", query, bindings, timeout)
+        if not isinstance(result, Rows):
+            raise StoreError("not a SELECT query; use ask() or construct()")
+        return result
+
+    def ask(
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> bool:
+        result = self._timed("query", query, bindings, timeout)
+        if not isinstance(result, bool):
+            raise StoreError("not an ASK query; use select() or construct()")
+        return result
+
+    def construct(
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Triples:
+        """Run a CONSTRUCT (or DESCRIBE) query; the resulting triples as rdflib terms.
+
+        >>> triples = open_store().construct(
+        ...     "CONSTRUCT { pv:wafer cg:next ?n } WHERE { pv:wafer cg:nextStage ?n }")
+        >>> [o.split("/")[-1] for _, _, o in triples]
+        ['cell']
+        """
+        result = self._timed("query", query, bindings, timeout)
+        if not isinstance(result, Triples):
+            raise StoreError("expected a CONSTRUCT or DESCRIBE query, got a SELECT or ASK query")
+        return result
+
+    def query(
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> Rows | bool | Triples:
+        """Run any query: Rows for SELECT, bool for ASK, Triples for CONSTRUCT/DESCRIBE."""
+        return self._timed("query", query, bindings, timeout)
+
+    def update(self, update: str, *, timeout: float | None = None) -> None:
+        """Run a SPARQL UPDATE in one transaction (all or nothing)."""
+        self._writable()
+        if timeout is not None:
+            self._in_worker("update", update, None, timeout)
+            return
+        try:
+            self._inner.update(update, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise StoreError(f"SPARQL syntax error: {error}") from None
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"update failed, nothing was changed: {error}") from None
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._inner.named_graphs())
+
+    def graph_records(self) -> list[LoadRecord]:
+        """The metadata graph's record of every loaded file, by graph IRI."""
+        rows = self.select(
+            f"""SELECT ?g ?name ?sha ?n ?t ?fmt WHERE {{ GRAPH <{META_GRAPH}> {{
+                 ?g a prov:Entity ; dcterms:title ?name ; dcterms:identifier ?sha ;
+                    <{_VOID}triples> ?n ; prov:generatedAtTime ?t ; dcterms:format ?fmt }} }}
+               ORDER BY ?g"""
+        )
+        return [
+            LoadRecord(
+                str(r["g"]),
+                str(r["name"]),
+                str(r["sha"]).removeprefix("sha256:"),
+                int(r["n"]),
+                str(r["t"]),
+                str(r["fmt"]),
+            )
+            for r in rows
+        ]
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(
+                f"store {self.location} was opened read-only; open it with open_store(..., "
+                "read_only=False) to change it"
+            )
+
+    def load_files(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        format: str | None = None,
+        replace: bool = False,
+        progress: Progress | None = None,
+        graphs: Sequence[str] | None = None,
+        options: Mapping[str, object] | None = None,
+        example: bool = False,
+    ) -> list[LoadRecord]:
+        """Load files, each into its own named graph (:func:`graph_for_file`), all or nothing.
+
+        Every file is parsed before anything is written; then the graphs and their records
+        go in with one transaction. A file already loaded is an error unless ``replace``.
+        ``options`` go to importers of non-RDF files (``skip_bad_rows=True`` for sheets);
+        ``example`` adds the bundled Xining facts to the same transaction. A store without
+        the bundled ontology and chain templates gets them too.
+        """
+        self._writable()
+        parsed = [
+            _parse_file(Path(p), format, graphs[i] if graphs else None, progress, self, options)
+            for i, p in enumerate(paths)
+        ]
+        if example:
+            parsed += _bundled_parsed("example")
+        if GRAPH_BASE + "ontology/chaingraph.ttl" not in self.graphs():
+            # A store that never had the ontology and chain templates (an empty SPARQL server):
+            # they go in with the first load, so names and stages resolve.
+            parsed = _bundled_parsed("base") + parsed
+        return self._write(parsed, replace, progress)
+
+    def load_file(
+        self,
+        path: str | os.PathLike[str],
+        graph: str | None = None,
+        *,
+        format: str | ox.RdfFormat | None = None,
+        replace: bool = True,
+    ) -> int:
+        """Load one RDF file into ``graph`` (default :func:`graph_for_file`); its triple count."""
+        if isinstance(format, ox.RdfFormat):
+            format = format.media_type
+        self._writable()
+        parsed = _parse_file(Path(path), format, graph, None, self)
+        return self._write([parsed], replace, None)[0].triples
+
+    def load_data(
+        self, data: str | bytes, graph: str, *, format: str | ox.RdfFormat, replace: bool = True
+    ) -> int:
+        """Load RDF text into the named graph ``graph``, replacing what it held; all or nothing."""
+        from .formats import rdf_format
+
+        self._writable()
+        syntax = rdf_format(format.media_type if isinstance(format, ox.RdfFormat) else format)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        quads = parse_rdf(raw, graph, syntax, graph)
+        parsed = _Parsed(graph, graph, quads, hashlib.sha256(raw).hexdigest(), syntax.media_type)
+        return self._write([parsed], replace, None)[0].triples
+
+    def _loaded(self) -> dict[str, LoadRecord]:
+        return {r.graph: r for r in self.graph_records()}
+
+    def _write(
+        self, parsed: list[_Parsed], replace: bool, progress: Progress | None
+    ) -> list[LoadRecord]:
+        seen: dict[str, str] = {}
+        for p in parsed:
+            if p.graph in seen:
+                raise StoreError(f"{p.name} and {seen[p.graph]} are the same file; load it once")
+            seen[p.graph] = p.name
+        records = self._loaded()
+        existing = set(self.graphs())
+        present = [p for p in parsed if p.graph in records or p.graph in existing]
+        if present and not replace:
+            first = present[0]
+            when = records[first.graph].loaded if first.graph in records else "earlier"
+            raise StoreError(
+                f"{first.name} is already loaded (graph <{first.graph}>, loaded {when}); "
+                "use --replace to replace it. Nothing was loaded."
+            )
+        when = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        total = sum(len(p.quads) for p in parsed)
+        if progress is not None:
+            progress("writing", 0, total)
+        try:
+            if not present:
+                # One transaction: Oxigraph's extend() writes everything or nothing.
+                quads = [q for p in parsed for q in (*p.quads, *_record_quads(p, when))]
+                self._inner.extend(quads)
+            else:
+                self._inner.update(self._replace_update(parsed, when))
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"writing to the store failed, nothing was loaded: {error}") from None
+        if progress is not None:
+            progress("writing", total, total)
+        self.flush()
+        return [
+            LoadRecord(p.graph, p.name, p.sha256, len(p.quads), when, p.format, p.summary)
+            for p in parsed
+        ]
+
+    @staticmethod
+    def _replace_update(parsed: list[_Parsed], when: str) -> str:
+        """One SPARQL UPDATE (one transaction): drop the old graphs and records, then insert."""
+        parts = []
+        for p in parsed:
+            parts.append(f"DROP SILENT GRAPH <{p.graph}> ;")
+            parts.append(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{p.graph}> ?p ?o }} }} ;")
+        parts.append("INSERT DATA {")
+        for p in parsed:
+            parts.append(f"GRAPH <{p.graph}> {{")
+            parts.extend(
+                f"{_sparql_term(q.subject)} {_sparql_term(q.predicate)} {_sparql_term(q.object)} ."
+                for q in p.quads
+            )
+            parts.append("}")
+            parts.append(f"GRAPH <{META_GRAPH}> {{")
+            parts.extend(f"{q.subject} {q.predicate} {q.object} ." for q in _record_quads(p, when))
+            parts.append("}")
+        parts.append("}")
+        return "\n".join(parts)
+
+    def drop_graph(self, graph: str) -> LoadRecord | None:
+        """Remove a named graph and its load record in one transaction; returns the record."""
+        self._writable()
+        records = self._loaded()
+        if graph not in records and graph not in self.graphs():
+            raise StoreError(f"no graph <{graph}> in the store; `chaingraph graphs` lists them")
+        self._inner.update(
+            f"DROP SILENT GRAPH <{graph}> ; "
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{graph}> ?p ?o }} }}"
+        )
+        self.flush()
+        return records.get(graph)
+
+    def flush(self) -> None:
+        if self.location and not self.read_only:
+            self._inner.flush()
+
+    # -- queries with a time limit ----------------------------------------------------------------
+
+    @contextmanager
+    def _released(self):
+        """Close the embedded store for a moment so that a worker process may open it."""
+        inner, self._inner = self._inner, None
+        del inner
+        gc.collect()
+        try:
+            yield
+        finally:
+            self._inner = _open_inner(Path(self.location), self.read_only)
+
+    def _in_worker(self, op: str, text: str, bindings, timeout: float):
+        request = {
+            "op": op,
+            "text": text,
+            "bindings": {k: _to_oxigraph(v).__str__() for k, v in (bindings or {}).items()},
+            "location": self.location,
+        }
+        with tempfile.TemporaryDirectory(prefix="chaingraph-") as tmp:
+            if self.location is None:
+                dump = Path(tmp) / "dump.nq"
+                self._inner.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+                request["dump"] = str(dump)
+            if op == "update" and self.location is not None:
+                with self._released():
+                    result = _call_worker(request, timeout)
+            else:
+                result = _call_worker(request, timeout)
+            if op == "update" and self.location is None:
+                fresh = ox.Store()
+                fresh.load(path=request["dump"], format=ox.RdfFormat.N_QUADS)
+                self._inner = fresh
+        return result
+
+
+def _call_worker(request: dict, timeout: float):
+    command = [sys.executable, "-m", "chaingraph._worker"]
+    try:
+        done = subprocess.run(
+            command, input=json.dumps(request).encode(), capture_output=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        raise StoreError(
+            f"the {request['op']} ran longer than {timeout:g} s and was stopped; nothing was "
+            "changed. "
+            "Narrow it (fewer patterns, a LIMIT) or give it more time with --timeout."
+        ) from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise StoreError(message[-1] if message else f"query worker failed ({done.returncode})")
+    kind, _, payload = done.stdout.partition(b"\n")
+    if kind == b"select":
+        solutions = ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+        return _collect(solutions)
+    if kind == b"ask":
+        return payload.strip() == b"true"
+    if kind == b"graph":
+        return _collect(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
+    return None
+
+
+def _new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    return graph
+
+
+def _collect(result) -> Rows | bool | Triples:
+    """Oxigraph query results as Rows, a bool or Triples."""
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = Rows(vars=names)
+        for solution in result:
             row = {}
             for name in names:
                 value = solution[name]
@@ -110,78 +709,81 @@ class Store:
                     row[name] = to_rdflib(value)
             rows.append(row)
         return rows
-
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        return bool(self._run(query, bindings))
-
-    def load_file(self, path: Path, graph: str, *, format: ox.RdfFormat | None = None) -> int:
-        """Load one RDF file into the named graph ``graph``, replacing what it held; all or nothing."""
-        format = format or ox.RdfFormat.from_extension(Path(path).suffix.lstrip("."))
-        with open(path, "rb") as data:
-            return self._replace_graph(graph, data, format, str(path))
-
-    def load_data(self, data: str | bytes, graph: str, *, format: ox.RdfFormat) -> int:
-        """Load RDF text into the named graph ``graph``, replacing what it held; all or nothing."""
-        return self._replace_graph(graph, data, format, graph)
-
-    def _replace_graph(self, graph: str, data, format: ox.RdfFormat | None, name: str) -> int:
-        if format is None:
-            raise StoreError(f"{name}: unknown RDF format; name it explicitly")
-        target = ox.NamedNode(graph)
-        before = len(self._inner)
-        # Parse into a scratch store first, so a syntax error leaves this store untouched.
-        scratch = ox.Store()
-        try:
-            scratch.load(data, format=format, to_graph=target)
-        except SyntaxError as error:
-            raise StoreError(f"{name}: {error}") from None
-        quads = list(scratch)
-        if self._has_graph(target):
-            self._inner.remove_graph(target)
-        self._inner.extend(quads)
-        return len(self._inner) - before
-
-    def _has_graph(self, graph: ox.NamedNode) -> bool:
-        return any(g == graph for g in self._inner.named_graphs())
-
-    def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._inner.named_graphs())
-
-    def flush(self) -> None:
-        if self.location:
-            self._inner.flush()
+    return Triples(
+        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result
+    )
 
 
-def _load_bundled(store: Store, files: Iterable[Path]) -> None:
-    for relative in files:
-        store.load_file(bundled_path(relative), GRAPH_BASE + relative.as_posix())
+def _bundled_parsed(which: str) -> list[_Parsed]:
+    parsed = []
+    for relative in bundled_files(which):
+        path = bundled_path(relative)
+        p = _parse_file(path, None, GRAPH_BASE + relative.as_posix(), None)
+        p.name = relative.as_posix()
+        parsed.append(p)
+    return parsed
 
 
-def open_store(location: str | os.PathLike[str] | None = None, *, example: bool = True) -> Store:
+def load_example(store: Store, *, replace: bool = False) -> list[LoadRecord]:
+    """Load the bundled Xining example facts into ``store`` (all or nothing)."""
+    return store.load_files([], replace=replace, example=True)
+
+
+def _open_inner(path: Path, read_only: bool) -> ox.Store:
+    try:
+        if read_only:
+            return ox.Store.read_only(str(path))
+        return ox.Store(str(path))
+    except OSError as error:
+        if "lock" in str(error).lower():
+            raise StoreError(
+                f"store {path} is locked by another process (a `chaingraph load` or an update is "
+                "writing to it); wait for it to finish and try again"
+            ) from None
+        raise StoreError(f"cannot open store {path}: {error}") from None
+
+
+def open_store(
+    location: str | os.PathLike[str] | None = None,
+    *,
+    example: bool = True,
+    read_only: bool = False,
+) -> Store:
     """Open the store at ``location``, or the bundled data in memory when it is ``None``.
 
     ``location`` defaults to the ``CHAINGRAPH_STORE`` environment variable. A new directory
-    store starts with the ontology and chain templates; ``example`` only applies to the
-    in-memory store, whose Xining facts can be left out with ``example=False``.
+    store starts with the ontology and chain templates (in one transaction); ``example`` only
+    applies to the in-memory store, whose Xining facts can be left out with ``example=False``.
+
+    A directory store opened for writing takes Oxigraph's lock, so a second writer gets a
+    "locked" error. ``read_only=True`` takes no lock: readers never block each other or a
+    writer, and see the store as it was when they opened it.
     """
     if location is None:
         location = os.environ.get(STORE_ENV) or None
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        from .remote import RemoteStore
+
+        return RemoteStore(location, read_only=read_only)
     if location is None:
         store = Store(ox.Store(), None)
-        _load_bundled(store, bundled_files("all" if example else "base"))
+        store._write(_bundled_parsed("all" if example else "base"), False, None)
         return store
     path = Path(location)
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file; --store takes a directory (or nothing for memory)")
     is_new = not path.exists() or not any(path.iterdir())
-    try:
-        inner = ox.Store(str(path))
-    except OSError as error:
-        if "lock" in str(error).lower():
-            raise StoreError(f"store {path} is locked by another chaingraph process") from None
-        raise StoreError(f"cannot open store {path}: {error}") from None
-    store = Store(inner, str(path))
-    if is_new:
-        _load_bundled(store, bundled_files("base"))
-        store.flush()
+    if not is_new and not (path / "CURRENT").is_file():
+        raise StoreError(
+            f"{path} is not a chaingraph store (it has files but no Oxigraph database); "
+            "give --store a new or empty directory, or an existing store"
+        )
+    if read_only and not is_new:
+        return Store(_open_inner(path, True), str(path), read_only=True)
+    store = Store(_open_inner(path, False), str(path))
+    if len(store) == 0:
+        store._write(_bundled_parsed("base"), False, None)
+    if read_only:  # a new store, now created: reopen it without the lock
+        store.close()
+        return Store(_open_inner(path, True), str(path), read_only=True)
     return store

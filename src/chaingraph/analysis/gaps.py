@@ -17,7 +17,20 @@ Gap classes, in the chain-chief (链长制) policy vocabulary, each with the rul
   stage of another chain is an input to it.
 
 For each missing stage the report lists the local stages (of any chain) that could feed it, with
-the path, e.g. anhydrous HF → LiPF6 → electrolyte.
+the path, e.g. anhydrous HF → LiPF6 → electrolyte (:mod:`.synergy` lists the cross-chain ones as
+a section of their own).
+
+What the report adds to the verdicts:
+
+- **scope** (``scope="province"`` …): what counts as local. A stage missing in the region but
+  present or asserted elsewhere in the scope gets ``verdict_detail`` "filled within the
+  province" and no 补链/延链 class; tiers and capacities are counted over the scope.
+- **capacity balance** (:mod:`.capacity`): a stage whose local supply covers less than
+  ``threshold`` of the next stage's local demand is a 强链 gap; the rule gives the ratio.
+  Unknown capacities are listed in ``data_gaps``, never guessed.
+- **as of a year** (:mod:`.timeline`): facts dated after ``as_of`` are left out.
+- **completeness** (:mod:`.completeness`) plain and weighted, **synergies** (:mod:`.synergy`)
+  and **criticality** (:mod:`.criticality`).
 
 >>> from chaingraph import open_store, to_networkx
 >>> report = find_gaps(to_networkx(open_store(), "region:CN-630100", lang="en"))
@@ -36,6 +49,10 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from ..project import local_regions
+from .capacity import DEFAULT_THRESHOLD, ConversionFactor, capacity_balance
+from .completeness import share, weighted_share
+from .scope import ensure_projected, scope_region
+from .synergy import find_synergies, input_paths
 
 __all__ = ["GAP_CLASSES", "ChainGaps", "Evidence", "GapReport", "StageGap", "find_gaps"]
 
@@ -50,9 +67,13 @@ VERDICT_LABELS = {
     "asserted": {"zh": "仅有声明", "en": "asserted"},
     "missing": {"zh": "缺失", "en": "missing"},
 }
-_FLOW = ("cg:nextStage", "cg:inputTo")
 _PRODUCING = (None, "cg:InProduction")
-_INPUT_SEARCH_DEPTH = 2
+_FILLED = {"zh": "在{scope}内配套", "en": "filled within the {scope}"}
+_SCOPE_WORDS = {
+    "zh": {"park": "园区", "zone": "开发区", "city": "市", "province": "省", "country": "国"},
+    "en": {level: level for level in ("park", "zone", "city", "province", "country")},
+}
+_LINK_SHOWN = ("shortfall", "surplus", "balanced", "data gap")
 
 
 @dataclass
@@ -95,6 +116,12 @@ class StageGap:
     claims: list[Evidence] = field(default_factory=list)
     local_inputs: list[list[str]] = field(default_factory=list)
     local_inputs_labels: list[list[str]] = field(default_factory=list)
+    verdict_detail: str | None = None
+    scope_producers: list[Evidence] = field(default_factory=list)
+    capacity: str | None = None
+    capacity_known: bool | None = None
+    weight: float = 1.0
+    balance: list[dict] = field(default_factory=list)
 
     @property
     def producer_labels(self) -> list[str]:
@@ -113,9 +140,13 @@ class ChainGaps:
 
     @property
     def completeness(self) -> float:
-        """Share of stages that are present or asserted."""
-        local = sum(s.verdict != "missing" for s in self.stages)
-        return round(local / len(self.stages), 3) if self.stages else 0.0
+        """Share of stages that are present or asserted (see :mod:`.completeness`)."""
+        return share(s.verdict for s in self.stages)
+
+    @property
+    def weighted_completeness(self) -> float:
+        """Like :attr:`completeness`, each stage counted with its ``cg:weight``."""
+        return weighted_share((s.verdict, s.weight) for s in self.stages)
 
 
 @dataclass
@@ -125,15 +156,31 @@ class GapReport:
     lang: str
     regions_in_scope: list[str]
     chains: list[ChainGaps]
+    scope: str | None = None
+    scope_region: str | None = None
+    scope_region_label: str | None = None
+    threshold: float = DEFAULT_THRESHOLD
+    as_of: int | None = None
+    local_stages: list[str] = field(default_factory=list)
+    capacity_links: list[dict] = field(default_factory=list)
+    data_gaps: list[dict] = field(default_factory=list)
+    synergies: list[dict] = field(default_factory=list)
+    criticality: dict | None = None
 
     def chain(self, chain: str) -> ChainGaps:
         return next(c for c in self.chains if c.chain == chain)
 
     def to_dict(self) -> dict:
-        """Plain data, the ``gaps --format json`` schema (see the README)."""
+        """Plain data, the ``gaps --format json`` schema (see the README).
+
+        Schema ``chaingraph.gaps/1``; the fields added since (scope, capacity, synergies,
+        criticality, weighted completeness …) are additions, so consumers of the first
+        version keep working.
+        """
         data = asdict(self)
         for chain, chain_data in zip(self.chains, data["chains"], strict=True):
             chain_data["completeness"] = chain.completeness
+            chain_data["weighted_completeness"] = chain.weighted_completeness
             chain_data["local_tiers"] = list(chain.local_tiers) if chain.local_tiers else None
         return {"schema": "chaingraph.gaps/1", **data}
 
@@ -172,24 +219,6 @@ def _local_facts(G: nx.MultiDiGraph, stage: str, scope: set[str]):
     return sorted(producers, key=key), sorted(pipeline, key=key), sorted(claims, key=key)
 
 
-def _feeders(G: nx.MultiDiGraph, stage: str) -> list[str]:
-    return sorted({u for u, _, d in G.in_edges(stage, data=True) if d["predicate"] in _FLOW})
-
-
-def _input_paths(G: nx.MultiDiGraph, stage: str, local: set[str]) -> list[list[str]]:
-    """Paths from local stages to ``stage`` through stages that are not local, shortest first."""
-    paths, frontier = [], [[stage]]
-    for _ in range(_INPUT_SEARCH_DEPTH):
-        next_frontier = []
-        for path in frontier:
-            for feeder in _feeders(G, path[0]):
-                if feeder in path:
-                    continue
-                (paths if feeder in local else next_frontier).append([feeder, *path])
-        frontier = next_frontier
-    return paths
-
-
 def _verdict(producers, claims) -> str:
     if producers:
         return "present"
@@ -225,27 +254,97 @@ def _chain_stages(G: nx.MultiDiGraph) -> dict[str, list[str]]:
     return chains
 
 
+def _scope_facts(G, stage, own, wide):
+    """Producers (in production) and claims in the wider scope but outside the region."""
+    if wide == own:
+        return []
+    producers, _, claims = _local_facts(G, stage, wide - own)
+    return producers + claims
+
+
+def _most_local_first(chain: ChainGaps) -> tuple:
+    verdicts = [s.verdict for s in chain.stages]
+    return (-verdicts.count("present"), -verdicts.count("asserted"), chain.chain)
+
+
 def find_gaps(
-    G: nx.MultiDiGraph, region: str | None = None, chains: list[str] | None = None
+    G: nx.MultiDiGraph,
+    region: str | None = None,
+    chains: list[str] | None = None,
+    *,
+    scope: str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    as_of: int | None = None,
+    factors: dict[tuple[str, str], ConversionFactor] | None = None,
+    criticality: bool = True,
 ) -> GapReport:
     """Verdicts and gap classes for every stage of the chains of ``region`` in ``G``.
 
-    ``region`` defaults to the region ``G`` was projected for. ``chains`` (CURIEs) defaults to
-    the chains with a local stage, plus those a 建链 rule applies to.
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The projection (:func:`chaingraph.to_networkx`).
+    region : str, optional
+        Region CURIE; default the region ``G`` was projected for.
+    chains : list of str, optional
+        Chain CURIEs; default the chains with a local stage, plus those a 建链 rule applies to.
+    scope : {"park", "zone", "city", "province", "country"}, optional
+        What counts as local (default the region's own level); ``G`` must then be projected
+        for the region of that level (:func:`~chaingraph.analysis.scope.project_for_scope`).
+    threshold : float
+        Capacity ratio under which a stage is a 强链 gap (default 0.5).
+    as_of : int, optional
+        Evaluate the chains as they stood in this year (facts dated later are left out).
+    factors : dict, optional
+        Conversion factors (default: the bundled ones).
+    criticality : bool
+        Also compute :func:`~chaingraph.analysis.criticality.find_criticality`.
+
+    Returns
+    -------
+    GapReport
+        Per chain and stage: verdict, gap class, rule and evidence; plus capacity links, data
+        gaps, synergies and criticality.
+
+    Examples
+    --------
+    >>> from chaingraph import open_store, to_networkx
+    >>> G = to_networkx(open_store(), "region:CN-630100", lang="en")
+    >>> report = find_gaps(G, chains=["chain:of"], threshold=1.1)
+    >>> preform = report.chain("chain:of").stage("of:preform")
+    >>> preform.gap_class, preform.rule.split("; ")[-1]
+    ('cg:StrengthenGap', 'ratio 1.08 < threshold 1.1')
     """
+    if as_of is not None:
+        from .timeline import as_of as _as_of
+
+        G = _as_of(G, as_of)
     region = region or G.graph["region"]
     lang = G.graph.get("lang", "zh")
-    scope = local_regions(G, region)
+    wide_region = scope_region(G, region, scope) if region in G else region
+    ensure_projected(G, wide_region)
+    own = local_regions(G, region)
+    wide = local_regions(G, wide_region)
     by_chain = _chain_stages(G)
 
-    facts = {s: _local_facts(G, s, scope) for stages in by_chain.values() for s in stages}
+    facts = {s: _local_facts(G, s, own) for stages in by_chain.values() for s in stages}
+    scope_facts = {s: _scope_facts(G, s, own, wide) for stages in by_chain.values() for s in stages}
     local = {s for s, (prod, _, claims) in facts.items() if prod or claims}
+    filled = {s for s, found in scope_facts.items() if found and s not in local}
+    local_wide = local | filled
+    balance = capacity_balance(
+        G, region, scope_region=wide_region, threshold=threshold, factors=factors
+    )
+    weak = balance.weak()
+    scope_level = G.nodes[wide_region].get("level") if wide_region in G else None
+    scope_word = _SCOPE_WORDS[lang].get(scope_level or "", scope_level or "")
+    wide_label = G.nodes[wide_region].get("label", wide_region) if wide_region in G else ""
 
     reports = []
     for chain, stages in sorted(by_chain.items()):
-        tiers_seen = [G.nodes[s]["position"] for s in stages if s in local]
+        tiers_seen = [G.nodes[s]["position"] for s in stages if s in local_wide]
         tiers = (min(tiers_seen), max(tiers_seen)) if tiers_seen else None
-        chain_inputs = tiers is None and any(_input_paths(G, s, local) for s in stages)
+        chain_inputs = tiers is None and any(input_paths(G, s, local_wide) for s in stages)
         if chains is None and tiers is None and not chain_inputs:
             continue
         if chains is not None and chain not in chains:
@@ -256,10 +355,24 @@ def find_gaps(
             verdict = _verdict(producers, claims)
             n_producers = len({p.subject for p in producers})
             node = G.nodes[stage]
-            gap_class, rule = _classify(
-                verdict, node["position"], tiers, n_producers, chain_inputs
+            gap_class, rule = _classify(verdict, node["position"], tiers, n_producers, chain_inputs)
+            detail = None
+            if stage in filled:
+                detail = _FILLED[lang].format(scope=scope_word)
+                names = sorted({e.subject_label for e in scope_facts[stage]})
+                gap_class = None
+                rule = f"missing in the region, but {wide_label} has it: " + ", ".join(names)
+            if stage in weak:
+                worst = min(weak[stage], key=lambda k: k.ratio)
+                gap_class = "cg:StrengthenGap"
+                prefix = f"{rule}; " if verdict == "present" and n_producers == 1 else ""
+                rule = prefix + worst.rule
+            inputs = (
+                input_paths(G, stage, local_wide)
+                if verdict == "missing" and stage not in filled
+                else []
             )
-            inputs = _input_paths(G, stage, local) if verdict == "missing" else []
+            cap = balance.stages.get(stage)
             rows.append(
                 StageGap(
                     stage=stage,
@@ -276,13 +389,51 @@ def find_gaps(
                     claims=claims,
                     local_inputs=inputs,
                     local_inputs_labels=[[G.nodes[s]["label"] for s in p] for p in inputs],
+                    verdict_detail=detail,
+                    scope_producers=scope_facts[stage],
+                    capacity=cap.text if cap is not None and cap.local else None,
+                    capacity_known=cap.known if cap is not None and cap.local else None,
+                    weight=float(node.get("weight", 1.0)),
+                    balance=[
+                        asdict(k)
+                        for k in balance.links
+                        if k.from_stage == stage and k.status in _LINK_SHOWN
+                    ],
                 )
             )
         reports.append(ChainGaps(chain, G.nodes[chain]["label"], tiers, rows))
-    return GapReport(
+    reports.sort(key=_most_local_first)
+    in_report = {s.stage for c in reports for s in c.stages}
+    links = [
+        asdict(k)
+        for k in balance.links
+        if k.status in _LINK_SHOWN and (k.from_stage in in_report or k.to_stage in in_report)
+    ]
+    data_gaps = [
+        {"stage": k["from_stage"], "next_stage": k["to_stage"], "what": k["rule"]}
+        for k in links
+        if k["status"] == "data gap"
+    ]
+    report = GapReport(
         region=region,
         region_label=G.nodes[region]["label"] if region in G else region,
         lang=lang,
-        regions_in_scope=sorted(scope),
+        regions_in_scope=sorted(wide),
         chains=reports,
+        scope=scope_level,
+        scope_region=wide_region,
+        scope_region_label=wide_label,
+        threshold=threshold,
+        as_of=as_of,
+        local_stages=sorted(local_wide),
+        capacity_links=links,
+        data_gaps=data_gaps,
     )
+    report.synergies = [s.to_dict() for s in find_synergies(G, report)]
+    if criticality:
+        from .criticality import find_criticality
+
+        report.criticality = find_criticality(
+            G, region, chains=[c.chain for c in reports], scope_region=wide_region
+        )
+    return report

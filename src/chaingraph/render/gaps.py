@@ -1,9 +1,11 @@
 """The gap report as a table, CSV, JSON or Markdown, in Chinese or English.
 
 >>> from chaingraph import find_gaps, open_store, to_networkx
->>> report = find_gaps(to_networkx(open_store(), "region:CN-630100", lang="en"), chains=["chain:of"])
+>>> G = to_networkx(open_store(), "region:CN-630100", lang="en")
+>>> report = find_gaps(G, chains=["chain:of"])
 >>> print(render_gaps(report, "csv").splitlines()[0])
-chain,chain_label,stage,stage_label,position,verdict,gap_class,gap_class_label,rule,producers,capacity,local_inputs,evidence
+chain,chain_label,stage,stage_label,position,verdict,gap_class,gap_class_label,rule,producers,\
+capacity,local_inputs,evidence,verdict_detail,weight,capacity_ratio,capacity_status,criticality
 """
 
 from __future__ import annotations
@@ -16,13 +18,57 @@ from rich.console import Group
 from rich.text import Text
 
 from ..analysis.gaps import GAP_CLASSES, Evidence, GapReport, StageGap
-from .tables import console_text, rich_table
+from .tables import console_text, render_rows, rich_table
 
 __all__ = ["render_gaps"]
 
 _HEADERS = {
     "zh": ["层级", "环节", "判定", "缺口", "本地企业 / 依据", "产能", "本地可供投入"],
-    "en": ["tier", "stage", "verdict", "gap", "local producers / basis", "capacity", "local inputs"],
+    "en": [
+        "tier",
+        "stage",
+        "verdict",
+        "gap",
+        "local producers / basis",
+        "capacity",
+        "local inputs",
+    ],
+}
+_SECTION_HEADERS = {
+    "zh": {
+        "links": ["上游", "下游", "供需比", "状态", "依据"],
+        "synergies": ["本地产出", "目标环节", "目标状态", "路径"],
+        "single": ["环节", "唯一企业"],
+        "hhi": ["环节", "HHI", "份额"],
+        "dominators": ["产业链", "环节", "本地", "控制的下游环节"],
+        "articulation": ["产业链", "环节", "本地"],
+        "betweenness": ["企业", "介数", "环节"],
+    },
+    "en": {
+        "links": ["from", "to", "ratio", "status", "basis"],
+        "synergies": ["local output", "target stage", "target state", "path"],
+        "single": ["stage", "only producer"],
+        "hhi": ["stage", "HHI", "shares"],
+        "dominators": ["chain", "stage", "local", "dominates"],
+        "articulation": ["chain", "stage", "local"],
+        "betweenness": ["company", "betweenness", "stages"],
+    },
+}
+_LEVELS = {
+    "zh": {"park": "园区", "zone": "开发区", "city": "市", "province": "省", "country": "国家"},
+    "en": {},
+}
+_STATES = {
+    "zh": {
+        "missing": "空白",
+        "weak": "薄弱",
+        "asserted only": "仅声明",
+        "shortfall": "不足",
+        "surplus": "富余",
+        "balanced": "平衡",
+        "data gap": "数据缺口",
+    },
+    "en": {},
 }
 _WORDS = {
     "zh": {
@@ -34,6 +80,23 @@ _WORDS = {
         "evidence": "证据",
         "rule": "规则",
         "none": "—",
+        "checked": "已查：local-production.rq 与 local-claims.rq 在 {where} "
+        "中没有关于 {stage} 的事实",
+        "weighted": "加权 {weighted:.0%}",
+        "scope": "范围：{scope}（{level}）；强链阈值 {threshold:g}",
+        "as_of": "；截至 {year} 年",
+        "links": "产能平衡（本地供给折算为下游单位 ÷ 下游本地需求）",
+        "data_gaps": "数据缺口（产能未知，不作推测）",
+        "synergies": "延链机会：本地产出可作其他产业链空白或薄弱环节的投入",
+        "criticality": "关键性",
+        "single": "单一来源环节",
+        "hhi": "产能集中度（HHI）",
+        "dominators": "支配环节",
+        "articulation": "关节点环节",
+        "betweenness": "企业介数中心性",
+        "scope_evidence": "范围内",
+        "balance": "产能",
+        "no_hub": "没有连接不同环节的企业（介数均为 0）",
     },
     "en": {
         "title": "{region}: chain gaps",
@@ -44,6 +107,24 @@ _WORDS = {
         "evidence": "evidence",
         "rule": "rule",
         "none": "—",
+        "checked": "checked: local-production.rq and local-claims.rq find no fact on {stage} "
+        "in {where}",
+        "weighted": "weighted {weighted:.0%}",
+        "scope": "scope: {scope} ({level}); 强链 threshold {threshold:g}",
+        "as_of": "; as of {year}",
+        "links": "Capacity balance (local supply in the next stage's units ÷ its local demand)",
+        "data_gaps": "Data gaps (capacity unknown, not guessed)",
+        "synergies": "延链 opportunities: local outputs that feed missing or weak stages of "
+        "other chains",
+        "criticality": "Criticality",
+        "single": "Single-source stages",
+        "hhi": "Concentration of local capacity (HHI)",
+        "dominators": "Dominator stages",
+        "articulation": "Articulation stages",
+        "betweenness": "Company betweenness",
+        "scope_evidence": "in scope",
+        "balance": "capacity",
+        "no_hub": "no company bridges stages (all 0)",
     },
 }
 
@@ -85,36 +166,207 @@ def _basis(row: StageGap, lang: str) -> str:
 
 def _capacities(row: StageGap) -> str:
     values = [_capacity(e) for e in (*row.producers, *row.claims)]
-    return " + ".join(dict.fromkeys(v for v in values if v))
+    text = " + ".join(dict.fromkeys(v for v in values if v))
+    ratios = [k for k in row.balance if k.get("ratio") is not None]
+    if ratios:
+        worst = min(ratios, key=lambda k: k["ratio"])
+        text += f" (×{worst['ratio']:.2f} → {worst['to_label']})"
+    return text.strip()
+
+
+def _verdict(row: StageGap) -> str:
+    if row.verdict_detail:
+        return f"{row.verdict_label} ({row.verdict_detail})"
+    return row.verdict_label
+
+
+def _ratio(row: StageGap) -> tuple[str, str]:
+    ratios = [k for k in row.balance if k.get("ratio") is not None]
+    if ratios:
+        worst = min(ratios, key=lambda k: k["ratio"])
+        return f"{worst['ratio']:.3f}", worst["status"]
+    if any(k["status"] == "data gap" for k in row.balance):
+        return "", "data gap"
+    return "", ""
 
 
 def _inputs(row: StageGap) -> str:
     return "; ".join(" → ".join(path) for path in row.local_inputs_labels)
 
 
-def _evidence_lines(row: StageGap, lang: str) -> list[str]:
+def _evidence_lines(row: StageGap, lang: str, scope: list[str]) -> list[str]:
     words = _WORDS[lang]
     lines = [f"    {words['rule']}: {row.rule}"]
+    if row.verdict == "missing":
+        where = ", ".join(scope)
+        lines.append(f"    {words['checked'].format(stage=row.stage, where=where)}")
+    for link in row.balance:
+        facts = " ".join(link.get("facts") or [])
+        source = f" {link['factor_source']}" if link.get("factor_source") else ""
+        lines.append(f"    {words['balance']}: {link['status']}: {link['rule']}{source}")
+        if facts:
+            lines.append(f"      {words['evidence']}: {facts}")
+    for e in row.scope_producers:
+        where = f"    {words['scope_evidence']}: {e.subject_label} — {e.fact}"
+        lines.append(f"{where} {e.source or ''}".rstrip())
     for e in (*row.producers, *row.pipeline, *row.claims):
         mode = (e.assertion or "").split(":")[-1]
         confidence = f" {e.confidence:g}" if e.confidence is not None else ""
         where = f" [{e.char_start}:{e.char_end}]" if e.char_start is not None else ""
-        lines.append(f"    {words['evidence']}: {e.fact} ({e.kind}, {mode}{confidence}) {e.source}{where}")
+        lines.append(
+            f"    {words['evidence']}: {e.fact} ({e.kind}, {mode}{confidence}) {e.source}{where}"
+        )
         if e.text:
             lines.append(f"      “{e.text}”")
     return lines
 
 
+def _header(report: GapReport) -> str:
+    words = _WORDS[report.lang]
+    text = words["scope"].format(
+        scope=report.scope_region_label or report.region_label,
+        level=_LEVELS[report.lang].get(report.scope or "", report.scope or ""),
+        threshold=report.threshold,
+    )
+    if report.as_of is not None:
+        text += words["as_of"].format(year=report.as_of)
+    return text
+
+
+def _chain_title(chain, lang: str) -> str:
+    words = _WORDS[lang]
+    title = words["chain"].format(chain=chain.label, completeness=chain.completeness)
+    weighted = words["weighted"].format(weighted=chain.weighted_completeness)
+    return title[:-1] + ("，" if lang == "zh" else ", ") + weighted + title[-1]
+
+
+def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
+    """The report's sections after the chain tables: (title, headers, rows)."""
+    lang = report.lang
+    words, heads = _WORDS[lang], _SECTION_HEADERS[lang]
+    sections = []
+    links = [k for k in report.capacity_links if k["status"] != "data gap"]
+    if links:
+        rows = [
+            [
+                k["from_label"],
+                k["to_label"],
+                f"{k['ratio']:.2f}",
+                _STATES[lang].get(k["status"], k["status"]) + (" 强链" if k["weak"] else ""),
+                k["rule"],
+            ]
+            for k in links
+        ]
+        sections.append((words["links"], heads["links"], rows))
+    if report.data_gaps:
+        labels = {k["from_stage"]: k["from_label"] for k in report.capacity_links}
+        labels.update({k["to_stage"]: k["to_label"] for k in report.capacity_links})
+        rows = [
+            [
+                labels.get(d["stage"], d["stage"]),
+                labels.get(d["next_stage"], d["next_stage"]),
+                "",
+                _STATES[lang].get("data gap", "data gap"),
+                d["what"],
+            ]
+            for d in report.data_gaps
+        ]
+        sections.append((words["data_gaps"], heads["links"], rows))
+    if report.synergies:
+        states = _STATES[lang]
+        rows = [
+            [
+                s["source_label"],
+                s["target_label"],
+                states.get(s["target_state"], s["target_state"]),
+                " → ".join(s["path_labels"]),
+            ]
+            for s in report.synergies
+        ]
+        sections.append((words["synergies"], heads["synergies"], rows))
+    crit = report.criticality
+    if crit:
+        meanings = crit["meanings"]
+        chain_names = {c.chain: c.label for c in report.chains}
+        stage_names = {r.stage: r.label for c in report.chains for r in c.stages}
+        if crit["single_source"]:
+            rows = [[r["label"], r["company_label"]] for r in crit["single_source"]]
+            sections.append(
+                (f"{words['single']}: {meanings['single_source']}", heads["single"], rows)
+            )
+        if crit["concentration"]:
+            companies = {
+                e.subject: e.subject_label
+                for c in report.chains
+                for r in c.stages
+                for e in r.producers
+            }
+            rows = [
+                [
+                    r["label"],
+                    f"{r['hhi']:.2f}",
+                    ", ".join(f"{companies.get(c, c)} {v:.0%}" for c, v in r["shares"].items()),
+                ]
+                for r in crit["concentration"]
+            ]
+            sections.append((f"{words['hhi']}: {meanings['concentration']}", heads["hhi"], rows))
+        rows = [
+            [
+                chain_names.get(r["chain"], r["chain"]),
+                r["label"],
+                "✓" if r["local"] else "",
+                ", ".join(stage_names.get(s, s) for s in r["dominates"]),
+            ]
+            for r in crit["dominators"]
+        ]
+        if rows:
+            sections.append(
+                (f"{words['dominators']}: {meanings['dominators']}", heads["dominators"], rows)
+            )
+        rows = [
+            [chain_names.get(r["chain"], r["chain"]), r["label"], "✓" if r["local"] else ""]
+            for r in crit["articulation"]
+        ]
+        if rows:
+            sections.append(
+                (
+                    f"{words['articulation']}: {meanings['articulation']}",
+                    heads["articulation"],
+                    rows,
+                )
+            )
+        rows = [
+            [
+                r["label"],
+                f"{r['betweenness']:.3f}",
+                ", ".join(r.get("stage_labels") or r["stages"]),
+            ]
+            for r in crit["betweenness"]
+            if r["betweenness"] > 0
+        ]
+        title = (
+            f"{words['betweenness']}: {meanings['betweenness']} "
+            f"({crit['betweenness_method']['note']})"
+        )
+        if not rows:
+            rows = [[words["no_hub"], "0", ""]]
+        sections.append((title, heads["betweenness"], rows))
+    return sections
+
+
 def _table(report: GapReport, explain: bool) -> str:
     lang = report.lang
     words = _WORDS[lang]
-    parts = [Text(words["title"].format(region=report.region_label), style="bold")]
+    parts = [
+        Text(words["title"].format(region=report.region_label), style="bold"),
+        Text(_header(report)),
+    ]
     for chain in report.chains:
         rows = [
             [
                 row.position,
                 row.label,
-                row.verdict_label,
+                _verdict(row),
                 _gap_label(row, lang),
                 _basis(row, lang),
                 _capacities(row),
@@ -122,32 +374,85 @@ def _table(report: GapReport, explain: bool) -> str:
             ]
             for row in chain.stages
         ]
-        title = words["chain"].format(chain=chain.label, completeness=chain.completeness)
-        parts.append(rich_table(_HEADERS[lang], rows, title=title))
+        parts.append(Text(_chain_title(chain, lang), style="bold"))
+        parts.append(rich_table(_HEADERS[lang], rows))
         if explain:
             lines = []
             for row in chain.stages:
-                lines.append(f"  {row.label} — {row.verdict_label} {_gap_label(row, lang)}".rstrip())
-                lines.extend(_evidence_lines(row, lang))
+                head = f"  {row.label} — {_verdict(row)} {_gap_label(row, lang)}"
+                lines.append(head.rstrip())
+                lines.extend(_evidence_lines(row, lang, report.regions_in_scope))
             parts.append(Text("\n".join(lines) + "\n"))
+    for title, headers, rows in _sections(report):
+        parts.append(Text(title, style="bold"))
+        parts.append(rich_table(headers, rows))
     return console_text(Group(*parts), width=200)
+
+
+def _critical_notes(report: GapReport) -> dict[str, str]:
+    """One short note per stage: single source, HHI, what it dominates, articulation point."""
+    crit = report.criticality or {}
+    notes: dict[str, list[str]] = {}
+    for r in crit.get("single_source", []):
+        notes.setdefault(r["stage"], []).append(f"single source: {r['company']}")
+    for r in crit.get("concentration", []):
+        notes.setdefault(r["stage"], []).append(f"HHI {r['hhi']:.2f}")
+    for r in crit.get("dominators", []):
+        notes.setdefault(r["stage"], []).append(f"dominates {len(r['dominates'])} stages")
+    for r in crit.get("articulation", []):
+        notes.setdefault(r["stage"], []).append("articulation point")
+    return {stage: "; ".join(items) for stage, items in notes.items()}
 
 
 def _csv(report: GapReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["chain", "chain_label", "stage", "stage_label", "position", "verdict", "gap_class",
-         "gap_class_label", "rule", "producers", "capacity", "local_inputs", "evidence"]
+        [
+            "chain",
+            "chain_label",
+            "stage",
+            "stage_label",
+            "position",
+            "verdict",
+            "gap_class",
+            "gap_class_label",
+            "rule",
+            "producers",
+            "capacity",
+            "local_inputs",
+            "evidence",
+            "verdict_detail",
+            "weight",
+            "capacity_ratio",
+            "capacity_status",
+            "criticality",
+        ]
     )
+    critical = _critical_notes(report)
     for chain in report.chains:
         for row in chain.stages:
             facts = [e.fact for e in (*row.producers, *row.pipeline, *row.claims)]
             writer.writerow(
-                [chain.chain, chain.label, row.stage, row.label, row.position, row.verdict,
-                 row.gap_class or "", row.gap_class_label or "", row.rule,
-                 "; ".join(row.producer_labels), _capacities(row), _inputs(row),
-                 " ".join(dict.fromkeys(facts))]
+                [
+                    chain.chain,
+                    chain.label,
+                    row.stage,
+                    row.label,
+                    row.position,
+                    row.verdict,
+                    row.gap_class or "",
+                    row.gap_class_label or "",
+                    row.rule,
+                    "; ".join(row.producer_labels),
+                    _capacities(row),
+                    _inputs(row),
+                    " ".join(dict.fromkeys(facts)),
+                    row.verdict_detail or "",
+                    row.weight,
+                    *_ratio(row),
+                    critical.get(row.stage, ""),
+                ]
             )
     return out.getvalue()
 
@@ -155,20 +460,32 @@ def _csv(report: GapReport) -> str:
 def _markdown(report: GapReport, explain: bool) -> str:
     lang = report.lang
     words = _WORDS[lang]
-    out = [f"# {words['title'].format(region=report.region_label)}", ""]
+    out = [f"# {words['title'].format(region=report.region_label)}", "", _header(report), ""]
     for chain in report.chains:
-        out += [f"## {words['chain'].format(chain=chain.label, completeness=chain.completeness)}", ""]
+        out += [f"## {_chain_title(chain, lang)}", ""]
         out.append("| " + " | ".join(_HEADERS[lang]) + " |")
         out.append("|" + "---|" * len(_HEADERS[lang]))
         for row in chain.stages:
-            cells = [str(row.position), row.label, row.verdict_label, _gap_label(row, lang),
-                     _basis(row, lang), _capacities(row), _inputs(row)]
+            cells = [
+                str(row.position),
+                row.label,
+                _verdict(row),
+                _gap_label(row, lang),
+                _basis(row, lang),
+                _capacities(row),
+                _inputs(row),
+            ]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         if explain:
             out.append("")
             for row in chain.stages:
-                out.append(f"- **{row.label}**: " + "\n  ".join(l.strip() for l in _evidence_lines(row, lang)))
+                lines = (
+                    line.strip() for line in _evidence_lines(row, lang, report.regions_in_scope)
+                )
+                out.append(f"- **{row.label}**: " + "\n  ".join(lines))
         out.append("")
+    for title, headers, rows in _sections(report):
+        out += [f"## {title}", "", render_rows(headers, rows, "markdown"), ""]
     return "\n".join(out)
 
 

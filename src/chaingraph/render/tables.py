@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["FORMATS", "console_text", "render_rows", "rich_table"]
 
@@ -31,9 +32,18 @@ def _cell(value) -> str:
 
 
 def rich_table(headers: Sequence[str], rows: Sequence[Sequence], title: str | None = None) -> Table:
-    table = Table(*headers, title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    """A table whose cells are plain text: ``[bold]`` in a company name stays as written.
+
+    >>> print(console_text(rich_table(["name"], [["[red]ACME[/red]"]])), end="")
+     name
+    ─────────────────
+     [red]ACME[/red]
+    """
+    table = Table(title=Text(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left")
+    for header in headers:
+        table.add_column(Text(header))
     for row in rows:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(Text(_cell(v)) for v in row))
     return table
 
 
@@ -44,14 +54,16 @@ def console_text(*renderables, width: int = 160) -> str:
     )
     for renderable in renderables:
         console.print(renderable)
-    return console.file.getvalue()
+    return "".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
 
 
 def _escape_markdown(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_rows(headers: Sequence[str], rows: Sequence[Sequence], fmt: str, width: int = 160) -> str:
+def render_rows(
+    headers: Sequence[str], rows: Sequence[Sequence], fmt: str, width: int = 160
+) -> str:
     """Rows in one of :data:`FORMATS`; ``json`` gives a list of objects keyed by header."""
     if fmt == "table":
         return console_text(rich_table(headers, rows), width=width)
@@ -62,7 +74,9 @@ def render_rows(headers: Sequence[str], rows: Sequence[Sequence], fmt: str, widt
         writer.writerows([[_cell(v) for v in row] for row in rows])
         return out.getvalue()
     if fmt == "json":
-        return json.dumps([dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2)
+        return json.dumps(
+            [dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2
+        )
     if fmt == "markdown":
         lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(_escape_markdown(_cell(v)) for v in row) + " |" for row in rows]

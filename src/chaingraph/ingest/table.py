@@ -1,0 +1,443 @@
+"""Read a company sheet (CSV, TSV, Excel "Unicode text", XLSX) into rows keyed by column.
+
+Headers may be Chinese or English (``企业`` or ``company``); bytes are decoded by BOM, then
+strict UTF-8, then strict GB18030 (a superset of GBK), so that undecodable bytes are an error
+naming their line, never mojibake.
+
+>>> decode_bytes("企业,环节\\n高景,硅片\\n".encode("gbk"), "a.csv")[1]
+'gb18030'
+>>> decode_bytes("企业,环节\\n".encode("utf-8-sig"), "a.csv")[1]
+'utf-8-sig'
+>>> canonical_column("统一社会信用代码"), canonical_column(" Company "), canonical_column("备注")
+('credit_code', 'company', None)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..labels import normalise
+from ..store import StoreError
+
+__all__ = [
+    "COLUMNS",
+    "REQUIRED",
+    "TABLE_SUFFIXES",
+    "Problem",
+    "Row",
+    "Table",
+    "TableError",
+    "canonical_column",
+    "decode_bytes",
+    "read_table",
+    "write_rows",
+]
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+
+# canonical key: (Chinese header, English header, other accepted spellings)
+COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "company": ("企业", "company", ("企业名称", "公司", "公司名称", "company name", "name")),
+    "stage": ("环节", "stage", ("产业环节", "产品", "product")),
+    "region": (
+        "地区",
+        "region",
+        ("所在地", "所在地区", "地点", "区域", "location", "site", "place"),
+    ),
+    "chain": ("产业链", "chain", ("链条", "所属产业链", "industry chain")),
+    "capacity": ("产能", "capacity", ("设计产能", "规模", "产能规模")),
+    "unit": ("单位", "unit", ("产能单位", "计量单位", "capacity unit")),
+    "status": ("状态", "status", ("项目状态", "生产状态")),
+    "year": ("年份", "year", ("年度", "时间")),
+    "group": ("所属集团", "group", ("集团", "母公司", "parent", "parent company")),
+    "source": ("来源", "source", ("出处", "数据来源", "资料来源")),
+    "credit_code": (
+        "统一社会信用代码",
+        "credit code",
+        ("信用代码", "社会信用代码", "uscc", "credit_code", "unified social credit code"),
+    ),
+}
+REQUIRED = ("company", "stage", "region")
+
+_HEADER_NOISE = re.compile(r"[*＊]|[(（](必填|选填|可选|required|optional)[)）]")
+
+
+def canonical_column(header: str) -> str | None:
+    """The canonical key of a header as written (``企业``, ``Company``, ``产能（选填）``...)."""
+    text = normalise(_HEADER_NOISE.sub("", str(header)).replace("_", " "))
+    for key, (zh, en, others) in COLUMNS.items():
+        if text in {normalise(n) for n in (zh, en, *others)}:
+            return key
+    return None
+
+
+@dataclass
+class Problem:
+    """One thing wrong with a table: where (file, spreadsheet row, column), what, and how to fix."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    suggestion: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        text = f"{where}: {self.message}"
+        return f"{text}. {self.suggestion}" if self.suggestion else text
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "severity": self.severity,
+        }
+
+
+class TableError(StoreError):
+    """A table cannot be imported; ``problems`` lists every problem found (nothing was imported)."""
+
+    def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
+        self.problems = problems
+        files = sorted({p.file for p in problems})
+        where = f"{files[0]}: " if len(files) == 1 else ""
+        head = summary or f"{where}{len(problems)} problem(s); nothing was imported"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))
+
+
+@dataclass
+class Row:
+    """One data row: its spreadsheet row number, cells by canonical key, and the cells as read."""
+
+    number: int
+    cells: dict[str, str]
+    raw: list[str]
+
+    def get(self, key: str) -> str:
+        return self.cells.get(key, "")
+
+
+@dataclass
+class Table:
+    path: Path
+    kind: str  # "csv" or "xlsx"
+    headers: list[str]
+    columns: dict[str, int]  # canonical key -> index in headers
+    rows: list[Row]
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int = 1
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def header_of(self, key: str) -> str:
+        """The header as written in the file for a canonical key (or the key itself)."""
+        index = self.columns.get(key)
+        return self.headers[index] if index is not None else key
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _line_of(data: bytes, position: int, encoding: str) -> int:
+    prefix = data[:position].decode(encoding, errors="replace")
+    return prefix.count("\n") + 1
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: NUL bytes (never in UTF-8 or GBK text), on one side of each pair."""
+    sample = data[:4000]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd and not even:
+        return "utf-16-le"
+    if even and not odd:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a text table; returns ``(text, encoding)`` or raises :class:`TableError`.
+
+    Order: BOM (UTF-8, UTF-16), then strict UTF-8, then strict GB18030. A file that is UTF-8 up to
+    a bad byte is reported as UTF-8 with that byte's line, not re-read as GB18030 (mojibake).
+    """
+    boms = (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    candidates: list[str] = []
+    for bom, encoding in boms:
+        if data.startswith(bom):
+            candidates = [encoding]
+            break
+    else:
+        utf16 = _looks_utf16(data)
+        candidates = [utf16] if utf16 else ["utf-8", "gb18030"]
+    failure: tuple[str, int] = ("utf-8", 0)
+    for encoding in candidates:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as error:
+            failure = (encoding, error.start)
+            if encoding == "utf-8" and any(b >= 0x80 for b in data[: error.start]):
+                break  # valid non-ASCII UTF-8 before the bad byte: a damaged UTF-8 file
+    encoding, position = failure
+    tried = "UTF-8 or GB18030/GBK" if encoding == "gb18030" else encoding.upper()
+    bad = data[position : position + 4].hex(" ")
+    line = _line_of(data, position, encoding)
+    raise TableError(
+        [
+            Problem(
+                name,
+                line,
+                None,
+                f"bytes {bad} (byte offset {position}) cannot be decoded as {tried}",
+                "Save the sheet as CSV UTF-8 (Excel: 另存为 → CSV UTF-8) or fix that line",
+            )
+        ],
+        summary=f"{name}: the file's encoding could not be read; nothing was imported",
+    )
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in ("\t", ",", ";", "，")}
+    best = max(counts, key=lambda d: (counts[d], d == "\t"))
+    return best if counts[best] else ","
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _cell_text(value) -> str:
+    """The text of a cell as a planner sees it: ``10`` not ``10.0``; dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value).upper() if abs(value) >= 1e15 else repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def _header_row(rows: list[list[str]], limit: int = 10) -> int | None:
+    """Index of the header row: the first of the first rows with a required column's header."""
+    for index, cells in enumerate(rows[:limit]):
+        keys = {canonical_column(c) for c in cells if c}
+        if keys & set(REQUIRED) and len(keys - {None}) >= 2:
+            return index
+    return None
+
+
+def _build(path: Path, kind: str, grid: list[list[str]], numbers: list[int], **extra) -> Table:
+    name = path.name
+    while grid and not any(grid[-1]):
+        grid.pop()
+        numbers.pop()
+    if not grid:
+        raise TableError([Problem(name, None, None, "the file is empty", _known_headers())])
+    header_index = _header_row(grid)
+    if header_index is None:
+        first = next((r for r in grid if any(r)), grid[0])
+        raise TableError(
+            [
+                Problem(
+                    name,
+                    numbers[0],
+                    None,
+                    f"no header row found (first row read: {', '.join(c for c in first if c)})",
+                    _known_headers(),
+                )
+            ]
+        )
+    headers = [c.strip() for c in grid[header_index]]
+    columns: dict[str, int] = {}
+    ignored, problems = [], []
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        key = canonical_column(header)
+        if key is None:
+            ignored.append(header)
+        elif key in columns:
+            problems.append(
+                Problem(
+                    name,
+                    numbers[header_index],
+                    header,
+                    f"column {header!r} repeats column {headers[columns[key]]!r}",
+                    "Keep one of them",
+                )
+            )
+        else:
+            columns[key] = index
+    for key in REQUIRED:
+        if key not in columns:
+            zh, en, _ = COLUMNS[key]
+            problems.append(
+                Problem(
+                    name,
+                    numbers[header_index],
+                    None,
+                    f"required column {zh} ({en}) is missing; headers read: "
+                    + ", ".join(h for h in headers if h),
+                    _known_headers(),
+                )
+            )
+    if problems:
+        raise TableError(problems)
+    rows = []
+    for cells, number in zip(grid[header_index + 1 :], numbers[header_index + 1 :], strict=True):
+        if not any(c.strip() for c in cells):
+            continue
+        values = {
+            key: cells[index].strip() if index < len(cells) else ""
+            for key, index in columns.items()
+        }
+        rows.append(Row(number, values, list(cells)))
+    return Table(
+        path,
+        kind,
+        headers,
+        columns,
+        rows,
+        header_row=numbers[header_index],
+        ignored_columns=ignored,
+        **extra,
+    )
+
+
+def _known_headers() -> str:
+    parts = [
+        f"{zh}/{en}" + ("" if key in REQUIRED else "?") for key, (zh, en, _) in COLUMNS.items()
+    ]
+    return "Known headers (? = optional): " + ", ".join(parts)
+
+
+def _read_text(path: Path, data: bytes) -> Table:
+    text, encoding = decode_bytes(data, path.name)
+    delimiter = _sniff_delimiter(text, path.suffix.lower())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    grid, numbers = [], []
+    for cells in reader:
+        grid.append([c.strip() for c in cells])
+        numbers.append(reader.line_num)  # last physical line of the record
+    # csv counts lines; a record's number is its first line when cells hold no newlines.
+    return _build(path, "csv", grid, numbers, encoding=encoding, delimiter=delimiter)
+
+
+def _read_xlsx(path: Path) -> Table:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise StoreError("reading .xlsx needs openpyxl: pip install openpyxl") from None
+    try:
+        with warnings.catch_warnings():  # e.g. "Workbook contains no default style"
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as error:  # zipfile.BadZipFile, KeyError, InvalidFileException...
+        raise TableError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"not a readable .xlsx workbook ({error})",
+                    "Open it in Excel and save it again as .xlsx (Excel workbook)",
+                )
+            ]
+        ) from None
+    sheets = [s for s in book.worksheets if s.sheet_state == "visible"] or book.worksheets
+    chosen, grid = None, []
+    for sheet in sheets:
+        grid = _sheet_grid(sheet)
+        if _header_row(grid) is not None:
+            chosen = sheet
+            break
+    if chosen is None:
+        chosen = sheets[0]
+        grid = _sheet_grid(chosen)
+    numbers = list(range(1, len(grid) + 1))
+    return _build(path, "xlsx", grid, numbers)
+
+
+def _sheet_grid(sheet) -> list[list[str]]:
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        top_left = values[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                values[r - 1][c - 1] = top_left
+    return [[_cell_text(v) for v in row] for row in values]
+
+
+def read_table(path: str | Path) -> Table:
+    """Read a ``.csv``/``.tsv``/``.txt``/``.xlsx`` company sheet; errors are :class:`TableError`."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise TableError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"unknown table type {suffix!r}",
+                    (
+                        "Open it in Excel and save it as .xlsx (Excel 工作簿) or CSV UTF-8; "
+                        if suffix in (".xls", ".et", ".ods")
+                        else ""
+                    )
+                    + f"use one of {', '.join(TABLE_SUFFIXES)}",
+                )
+            ]
+        )
+    try:
+        if suffix == ".xlsx":
+            return _read_xlsx(path)
+        return _read_text(path, path.read_bytes())
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def write_rows(table: Table, headers: list[str], rows: list[list[str]], path: Path) -> None:
+    """Write rows like ``table`` was written: same kind, encoding and delimiter."""
+    if table.kind == "xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        for column in sheet.iter_cols():
+            for cell in column:
+                cell.number_format = "@"
+        book.save(path)
+        return
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=table.delimiter or ",", lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    Path(path).write_bytes(out.getvalue().encode(table.encoding or "utf-8"))

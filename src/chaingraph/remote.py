@@ -1,0 +1,322 @@
+"""A remote SPARQL 1.1 endpoint used as a chaingraph store.
+
+``open_store("http://host:7878/query")`` (or ``--store URL``) returns a :class:`RemoteStore`
+with the methods of the embedded :class:`~chaingraph.store.Store` (it is one: reading, loading
+with load records, dropping and updating work the same way). It speaks the SPARQL 1.1
+Protocol with the standard library only:
+
+* Queries are POSTed as a form to the query URL. Local stores query the *union of the named
+  graphs* as default graph; to get the same answers from any server without configuring it,
+  every query names the dataset explicitly: one ``default-graph-uri`` and one
+  ``named-graph-uri`` per named graph of the store (the protocol's own way to say what the
+  default graph is; Oxigraph, Fuseki and chaingraph's ``serve`` honour it). Triples in the
+  server's unnamed default graph are therefore not seen (chaingraph never writes there).
+* Updates go to the update URL: ``$CHAINGRAPH_UPDATE_URL`` if set, else the query URL with a
+  final ``/query`` replaced by ``/update`` (Oxigraph server), else the query URL itself
+  (Fuseki's ``/dataset``, chaingraph's ``/sparql``).
+* Loading files parses them locally first (a syntax error sends nothing), then replaces their
+  named graphs and load records in one update request (``DROP SILENT GRAPH`` + ``INSERT
+  DATA``), which the server applies as one transaction: all or nothing.
+* Credentials come from ``$CHAINGRAPH_USER`` / ``$CHAINGRAPH_PASSWORD`` (HTTP basic), never
+  from the command line. ``$CHAINGRAPH_TIMEOUT`` sets the HTTP timeout (seconds, default 60).
+* ``bindings`` become a ``VALUES`` block at the start of the query's WHERE group, so the
+  bound variable is fixed before anything else is evaluated, as with local substitution.
+
+>>> from rdflib import URIRef
+>>> with_values("SELECT ?s WHERE { ?s a cg:Stage }", {"s": URIRef("https://example.org/a")})
+'SELECT ?s WHERE { VALUES ?s { <https://example.org/a> } ?s a cg:Stage }'
+>>> update_url_for("http://localhost:7878/query")
+'http://localhost:7878/update'
+>>> update_url_for("http://localhost:3030/ds/sparql")
+'http://localhost:3030/ds/sparql'
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+from rdflib.term import BNode, Node
+
+from .namespaces import sparql_prefixes
+from .store import (
+    META_GRAPH,
+    LoadRecord,
+    Rows,
+    Store,
+    StoreError,
+    Triples,
+    _collect,
+    _Parsed,
+    _to_oxigraph,
+)
+
+__all__ = ["RemoteStore", "update_url_for", "with_values"]
+
+UPDATE_URL_ENV = "CHAINGRAPH_UPDATE_URL"
+USER_ENV = "CHAINGRAPH_USER"
+PASSWORD_ENV = "CHAINGRAPH_PASSWORD"
+TIMEOUT_ENV = "CHAINGRAPH_TIMEOUT"
+
+_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+_ANY_RESULT = f"{_JSON}, {_NTRIPLES};q=0.9"
+
+# Tokens that matter when looking for the WHERE group: comments, strings and IRIs are skipped
+# whole, so a brace or a WHERE inside them is not mistaken for syntax.
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$]\w+)
+    | (?P<word>[A-Za-z_][\w.:-]*)
+    | (?P<brace>[{}])
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _sparql_term(value: Node) -> str:
+    if isinstance(value, BNode):
+        raise TypeError(f"cannot bind the blank node {value!r} in a remote query")
+    return str(_to_oxigraph(value))  # Oxigraph validates IRIs and escapes literals
+
+
+def with_values(query: str, bindings: Mapping[str, Node] | None) -> str:
+    """``query`` with a ``VALUES`` block fixing ``bindings`` at the start of its WHERE group."""
+    if not bindings:
+        return query
+    block = " ".join(
+        f"VALUES ?{name} {{ {_sparql_term(value)} }}" for name, value in bindings.items()
+    )
+    depth, after_where, first_brace = 0, False, None
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup
+        if kind == "word" and depth == 0 and match.group().upper() == "WHERE":
+            after_where = True
+        elif kind == "brace":
+            if match.group() == "{":
+                if depth == 0 and after_where:
+                    return query[: match.end()] + f" {block}" + query[match.end() :]
+                if depth == 0 and first_brace is None:
+                    first_brace = match.end()
+                depth += 1
+            else:
+                depth -= 1
+    if first_brace is None:
+        raise ValueError("cannot bind variables in a query without a WHERE group")
+    return query[:first_brace] + f" {block}" + query[first_brace:]
+
+
+def update_url_for(query_url: str) -> str:
+    """The update endpoint that goes with ``query_url`` (see the module docs)."""
+    explicit = os.environ.get(UPDATE_URL_ENV)
+    if explicit:
+        return explicit
+    parts = urllib.parse.urlsplit(query_url)
+    if parts.path.endswith("/query"):
+        return urllib.parse.urlunsplit(parts._replace(path=parts.path[: -len("query")] + "update"))
+    return query_url
+
+
+def _hint(status: int) -> str:
+    if status in (401, 407):
+        return f"set {USER_ENV} and {PASSWORD_ENV} for HTTP basic authentication"
+    if status == 403:
+        return (
+            "the endpoint refused the request; for updates it must allow them "
+            f"(chaingraph serve --allow-update) or set {UPDATE_URL_ENV}"
+        )
+    if status == 404:
+        return (
+            "check the URL: Oxigraph serves .../query and .../update, Fuseki "
+            ".../DATASET/sparql, chaingraph serve .../sparql"
+        )
+    if status in (405, 415):
+        return f"this URL does not take SPARQL POST requests; check --store and {UPDATE_URL_ENV}"
+    if status == 400:
+        return "the server could not run the request (its message is above)"
+    return "the server failed; see its log"
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 endpoint with the interface of :class:`~chaingraph.store.Store`."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        update_url: str | None = None,
+        timeout: float | None = None,
+        read_only: bool = False,
+    ):
+        parts = urllib.parse.urlsplit(url)
+        if parts.username or parts.password:
+            raise StoreError(
+                f"{parts.scheme}://{parts.hostname}...: do not put credentials in the store URL "
+                f"(it shows in shell history and process lists); set {USER_ENV} and "
+                f"{PASSWORD_ENV} instead"
+            )
+        self._inner = None
+        self.location = url
+        self.url = url
+        self.read_only = read_only
+        self.update_url = update_url or update_url_for(url)
+        self.timeout = timeout or float(os.environ.get(TIMEOUT_ENV) or 60)
+        user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+        self._auth = None
+        if user:
+            token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
+            self._auth = f"Basic {token}"
+
+    def __repr__(self) -> str:
+        return f"<chaingraph.RemoteStore {self.url}>"
+
+    def close(self) -> None:
+        """Nothing to release: every request is a connection of its own."""
+
+    # -- HTTP ---------------------------------------------------------------------------------
+
+    def _post(
+        self, url: str, fields: list[tuple[str, str]], accept: str, timeout: float | None = None
+    ) -> tuple[bytes, str]:
+        timeout = timeout or self.timeout
+        body = urllib.parse.urlencode(fields).encode("utf-8")
+        request = urllib.request.Request(url, data=body, method="POST")
+        request.add_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        request.add_header("Accept", accept)
+        request.add_header("User-Agent", "chaingraph")
+        if self._auth:
+            request.add_header("Authorization", self._auth)
+        slow = StoreError(
+            f"SPARQL endpoint {url} did not answer within {timeout:g} s\n"
+            f"hint: narrow the query (a LIMIT, fewer patterns) or allow more time "
+            f"(--timeout, ${TIMEOUT_ENV})"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            detail = error.read(2000).decode("utf-8", "replace").strip()
+            message = f"SPARQL endpoint {url} answered HTTP {error.code} {error.reason}"
+            if detail:
+                message += f": {detail}"
+            raise StoreError(f"{message}\nhint: {_hint(error.code)}") from None
+        except TimeoutError:
+            raise slow from None
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise slow from None
+            raise StoreError(
+                f"cannot reach SPARQL endpoint {url}: {error.reason}\n"
+                "hint: is the server running? Start one with `chaingraph serve` or "
+                "`oxigraph serve`, and check host and port in --store"
+            ) from None
+        except OSError as error:
+            raise StoreError(f"cannot reach SPARQL endpoint {url}: {error}") from None
+
+    def _request(
+        self, query: str, *, dataset: bool = True, timeout: float | None = None
+    ) -> Rows | bool | Triples:
+        fields = [("query", sparql_prefixes() + query)]
+        if dataset:
+            for graph in self.graphs():
+                fields.append(("default-graph-uri", graph))
+                fields.append(("named-graph-uri", graph))
+        data, content_type = self._post(self.url, fields, _ANY_RESULT, timeout)
+        media = content_type.split(";")[0].strip().lower()
+        try:
+            if media in ("application/sparql-results+json", "application/json"):
+                return _collect(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
+            if media in (_NTRIPLES, "text/plain"):
+                return _collect(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        except (SyntaxError, ValueError) as error:
+            raise StoreError(
+                f"SPARQL endpoint {self.url} sent unreadable results: {error}"
+            ) from None
+        raise StoreError(
+            f"SPARQL endpoint {self.url} answered in {media or 'an unnamed format'}, not in SPARQL "
+            "JSON results or N-Triples; check that --store is a SPARQL query endpoint"
+        )
+
+    def _rows(self, query: str) -> Rows:
+        result = self._request(query, dataset=False)
+        if not isinstance(result, Rows):
+            raise StoreError(f"SPARQL endpoint {self.url} answered a SELECT query with no rows")
+        return result
+
+    # -- the Store interface ------------------------------------------------------------------
+
+    def _timed(self, op: str, query: str, bindings, timeout: float | None):
+        return self._request(with_values(query, bindings), timeout=timeout)
+
+    def update(self, update: str, *, timeout: float | None = None) -> None:
+        """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
+        self._writable()
+        self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*", timeout)
+
+    def graphs(self) -> list[str]:
+        rows = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(
+            str(row["g"]) for row in rows if "g" in row and not isinstance(row["g"], BNode)
+        )
+
+    def __len__(self) -> int:
+        """The number of triples in the named graphs."""
+        rows = self._rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"]) if rows else 0
+
+    def _write(self, parsed: list[_Parsed], replace: bool, progress) -> list[LoadRecord]:
+        seen: dict[str, str] = {}
+        for p in parsed:
+            if p.graph in seen:
+                raise StoreError(f"{p.name} and {seen[p.graph]} are the same file; load it once")
+            seen[p.graph] = p.name
+        records = self._loaded()
+        existing = set(self.graphs())
+        present = [p for p in parsed if p.graph in records or p.graph in existing]
+        if present and not replace:
+            first = present[0]
+            when = records[first.graph].loaded if first.graph in records else "earlier"
+            raise StoreError(
+                f"{first.name} is already loaded (graph <{first.graph}>, loaded {when}); "
+                "use --replace to replace it. Nothing was loaded."
+            )
+        when = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        total = sum(len(p.quads) for p in parsed)
+        if progress is not None:
+            progress("writing", 0, total)
+        # One update request, which the server applies as one transaction.
+        self.update(Store._replace_update(parsed, when))
+        if progress is not None:
+            progress("writing", total, total)
+        return [
+            LoadRecord(p.graph, p.name, p.sha256, len(p.quads), when, p.format, p.summary)
+            for p in parsed
+        ]
+
+    def drop_graph(self, graph: str) -> LoadRecord | None:
+        """Remove a named graph and its load record in one update; returns the record."""
+        self._writable()
+        records = self._loaded()
+        if graph not in records and graph not in self.graphs():
+            raise StoreError(f"no graph <{graph}> in the store; `chaingraph graphs` lists them")
+        target = ox.NamedNode(graph)
+        self.update(
+            f"DROP SILENT GRAPH {target} ; "
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {target} ?p ?o }} }}"
+        )
+        return records.get(graph)
+
+    def flush(self) -> None:
+        """Nothing to do: the server persists each update itself."""

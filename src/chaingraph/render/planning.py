@@ -1,0 +1,337 @@
+"""Targets (招商), impact and diff results as a table, JSON, CSV or Markdown.
+
+>>> print(render_targets([], "csv"), end="")
+stage,stage_label,state,gap_class,rank,company,company_label,sites,capacity,score,reasons,facts
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Group
+from rich.text import Text
+
+from ..analysis.gaps import GAP_CLASSES
+from .tables import console_text, render_rows, rich_table
+
+__all__ = ["render_diff", "render_impact", "render_targets"]
+
+_TARGET_COLUMNS = [
+    "stage",
+    "stage_label",
+    "state",
+    "gap_class",
+    "rank",
+    "company",
+    "company_label",
+    "sites",
+    "capacity",
+    "score",
+    "reasons",
+    "facts",
+]
+_TARGET_HEADERS = {
+    "zh": ["环节", "状态", "排名", "企业", "所在地", "产能", "得分", "理由"],
+    "en": ["stage", "state", "rank", "company", "site", "capacity", "score", "reasons"],
+}
+_WORDS = {
+    "zh": {
+        "targets": "{region}：招商目标（区外企业，按得分排序）",
+        "no_targets": "图中没有区外企业生产这些缺失或薄弱环节。",
+        "impact_remove": "{region}：若 {subject} 退出",
+        "impact_complete": "{region}：若 {subject} 建成投产",
+        "lost": "失去最后一家本地企业的环节",
+        "gained": "新增本地企业的环节",
+        "downstream": "失去本地供给的下游环节",
+        "capacity": "失去的产能",
+        "closed": "关闭的缺口",
+        "opened": "新出现的缺口",
+        "reclassified": "类别改变的缺口",
+        "completeness": "完整度",
+        "diff": "{region}：{a} → {b} 的变化",
+        "projects": "投产项目",
+        "added": "新增产能",
+        "verdicts": "判定变化",
+        "none": "（无）",
+    },
+    "en": {
+        "targets": "{region}: investment targets (companies outside the region, by score)",
+        "no_targets": "No company outside the region produces these missing or weak stages "
+        "in the graph.",
+        "impact_remove": "{region}: if {subject} leaves",
+        "impact_complete": "{region}: if {subject} is completed",
+        "lost": "Stages that lose their last local producer",
+        "gained": "Stages that gain a local producer",
+        "downstream": "Downstream stages that lose local supply",
+        "capacity": "Capacity lost",
+        "closed": "Gaps closed",
+        "opened": "Gaps opened",
+        "reclassified": "Gaps reclassified",
+        "completeness": "Completeness",
+        "diff": "{region}: changes {a} → {b}",
+        "projects": "Projects that came into production",
+        "added": "Capacity added",
+        "verdicts": "Verdict changes",
+        "none": "(none)",
+    },
+}
+
+
+def _gap(gap_class: str | None) -> str:
+    return GAP_CLASSES[gap_class]["zh"] if gap_class else ""
+
+
+def _dump(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sections_text(
+    title: str, sections: list[tuple[str, list[str], list[list]]], fmt: str, lang: str
+) -> str:
+    none = _WORDS[lang]["none"]
+    if fmt == "markdown":
+        out = [f"# {title}", ""]
+        for name, headers, rows in sections:
+            out += [f"## {name}", ""]
+            out += [render_rows(headers, rows, "markdown") if rows else none, ""]
+        return "\n".join(out)
+    parts = [Text(title, style="bold")]
+    for name, headers, rows in sections:
+        parts.append(Text(name, style="bold"))
+        parts.append(rich_table(headers, rows) if rows else Text(f"  {none}\n"))
+    return console_text(Group(*parts), width=200)
+
+
+def render_targets(targets, fmt: str = "table", *, lang: str = "en", region_label: str = "") -> str:
+    """Targets from :func:`~chaingraph.analysis.targets.find_targets` in ``fmt``."""
+    data = [t.to_dict() for t in targets]
+    if fmt == "json":
+        return _dump({"schema": "chaingraph.targets/1", "targets": data})
+    if fmt == "csv":
+        rows = [
+            [
+                d["stage"],
+                d["stage_label"],
+                d["state"],
+                d["gap_class"] or "",
+                d["rank"],
+                d["company"],
+                d["company_label"],
+                "; ".join(d["site_labels"]),
+                d["capacity"] or "",
+                d["score"],
+                "; ".join(d["reasons"]),
+                " ".join(d["facts"]),
+            ]
+            for d in data
+        ]
+        return render_rows(_TARGET_COLUMNS, rows, "csv")
+    rows = [
+        [
+            f"{d['stage_label']} {_gap(d['gap_class'])}".strip(),
+            d["state"],
+            d["rank"],
+            d["company_label"],
+            ", ".join(d["site_labels"]),
+            d["capacity"] or "",
+            f"{d['score']:g}",
+            "; ".join(d["reasons"]),
+        ]
+        for d in data
+    ]
+    title = _WORDS[lang]["targets"].format(region=region_label)
+    if not rows:
+        return f"{title}\n{_WORDS[lang]['no_targets']}\n"
+    if fmt == "markdown":
+        return f"# {title}\n\n" + render_rows(_TARGET_HEADERS[lang], rows, "markdown") + "\n"
+    return console_text(
+        Group(Text(title, style="bold"), rich_table(_TARGET_HEADERS[lang], rows)), width=200
+    )
+
+
+def _impact_sections(result: dict, lang: str):
+    words = _WORDS[lang]
+    sections = []
+    if result["mode"] == "remove":
+        sections.append(
+            (
+                words["lost"],
+                ["stage", "now", "gap", "rule"],
+                [
+                    [r["label"], r["verdict"], _gap(r["gap_class"]), r["rule"]]
+                    for r in result["stages_lost"]
+                ],
+            )
+        )
+        sections.append(
+            (
+                words["downstream"],
+                ["stage", "loses", "link"],
+                [
+                    [r["label"], r["loses_label"], r["link"]]
+                    for r in result["downstream_lost_supply"]
+                ],
+            )
+        )
+        sections.append(
+            (
+                words["capacity"],
+                ["stage", "capacity"],
+                [[r["label"], r["text"]] for r in result["capacity_lost"].values()],
+            )
+        )
+    else:
+        sections.append(
+            (
+                words["gained"],
+                ["stage", "before", "gap", "rule"],
+                [
+                    [r["label"], r["before"], _gap(r["gap_class"]), r["rule"]]
+                    for r in result["stages_gained"]
+                ],
+            )
+        )
+    sections.append(
+        (
+            words["closed"],
+            ["stage", "gap", "now", "rule now"],
+            [
+                [r["label"], _gap(r["gap_class"]), _gap(r["now"]), r["now_rule"]]
+                for r in result["gaps_closed"]
+            ],
+        )
+    )
+    sections.append(
+        (
+            words["opened"],
+            ["stage", "gap", "before", "rule"],
+            [
+                [r["label"], _gap(r["gap_class"]), _gap(r["before"]), r["rule"]]
+                for r in result["gaps_opened"]
+            ],
+        )
+    )
+    sections.append(
+        (
+            words["reclassified"],
+            ["stage", "before", "now", "rule"],
+            [
+                [r["label"], _gap(r["before"]), _gap(r["gap_class"]), r["rule"]]
+                for r in result["gaps_reclassified"]
+            ],
+        )
+    )
+    sections.append(
+        (
+            words["completeness"],
+            ["chain", "before", "after", "weighted before", "weighted after"],
+            [
+                [
+                    c["label"],
+                    f"{c['before']:.0%}",
+                    f"{c['after']:.0%}",
+                    f"{c['weighted_before']:.0%}",
+                    f"{c['weighted_after']:.0%}",
+                ]
+                for c in result["completeness"].values()
+                if c["before"] != c["after"] or c["weighted_before"] != c["weighted_after"]
+            ],
+        )
+    )
+    return sections
+
+
+def render_impact(result: dict, fmt: str = "table", *, lang: str = "en") -> str:
+    """A result of :func:`~chaingraph.analysis.impact.impact` in ``fmt``."""
+    if fmt == "json":
+        return _dump(result)
+    sections = _impact_sections(result, lang)
+    if fmt == "csv":
+        rows = [[name, *map(str, row)] for name, _, rows in sections for row in rows]
+        return render_rows(
+            ["section", "item", "detail", "detail2", "detail3", "detail4"],
+            [(r + [""] * 6)[:6] for r in rows],
+            "csv",
+        )
+    key = "impact_remove" if result["mode"] == "remove" else "impact_complete"
+    title = _WORDS[lang][key].format(region=result["region_label"], subject=result["subject_label"])
+    title += f" ({', '.join(result['facts'])})"
+    return _sections_text(title, sections, fmt, lang)
+
+
+def _diff_sections(result: dict, lang: str):
+    words = _WORDS[lang]
+    return [
+        (
+            words["projects"],
+            ["year", "project", "company", "stage", "capacity"],
+            [
+                [p["year"], p["fact"], p["company_label"], p["stage_label"], p["capacity"] or ""]
+                for p in result["projects_completed"]
+            ],
+        ),
+        (
+            words["added"],
+            ["stage", "capacity", "facts"],
+            [
+                [c["label"], c["text"], " ".join(c["facts"])]
+                for c in result["capacity_added"].values()
+            ],
+        ),
+        (
+            words["closed"],
+            ["stage", "gap", "now", "rule now"],
+            [
+                [r["label"], _gap(r["gap_class"]), _gap(r["now"]), r["now_rule"]]
+                for r in result["gaps_closed"]
+            ],
+        ),
+        (
+            words["opened"],
+            ["stage", "gap", "before", "rule"],
+            [
+                [r["label"], _gap(r["gap_class"]), _gap(r["before"]), r["rule"]]
+                for r in result["gaps_opened"]
+            ],
+        ),
+        (
+            words["reclassified"],
+            ["stage", "before", "now", "rule"],
+            [
+                [r["label"], _gap(r["before"]), _gap(r["gap_class"]), r["rule"]]
+                for r in result["gaps_reclassified"]
+            ],
+        ),
+        (
+            words["verdicts"],
+            ["stage", "from", "to"],
+            [[r["label"], r["from"], r["to"]] for r in result["verdict_changes"]],
+        ),
+        (
+            words["completeness"],
+            ["chain", str(result["from"]), str(result["to"])],
+            [
+                [c["label"], f"{c['from']:.0%}", f"{c['to']:.0%}"]
+                for c in result["completeness"].values()
+                if c["from"] != c["to"]
+            ],
+        ),
+    ]
+
+
+def render_diff(result: dict, fmt: str = "table", *, lang: str = "en") -> str:
+    """A result of :func:`~chaingraph.analysis.timeline.diff` in ``fmt``."""
+    if fmt == "json":
+        return _dump(result)
+    sections = _diff_sections(result, lang)
+    if fmt == "csv":
+        rows = [[name, *map(str, row)] for name, _, rows in sections for row in rows]
+        return render_rows(
+            ["section", "item", "detail", "detail2", "detail3", "detail4"],
+            [(r + [""] * 6)[:6] for r in rows],
+            "csv",
+        )
+    title = _WORDS[lang]["diff"].format(
+        region=result["region_label"], a=result["from"], b=result["to"]
+    )
+    return _sections_text(title, sections, fmt, lang)

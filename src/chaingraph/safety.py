@@ -1,0 +1,226 @@
+"""No outbound requests: every SPARQL query and update is parsed before it runs.
+
+Parsing (rdflib's SPARQL 1.1 parser), not pattern matching, finds anything that would make
+the store reach out to the network: ``SERVICE``, ``LOAD``, and ``FROM`` / ``FROM NAMED`` /
+``USING`` naming a graph that is not in the store. They are refused unless their host is
+allowed explicitly, so lower-case keywords, comments, ``\\u`` escapes and nesting (OPTIONAL,
+UNION, MINUS, FILTER EXISTS, subqueries) change nothing. ``chaingraph query`` and
+``chaingraph serve`` both run every text through :func:`check_outbound`.
+
+>>> text = "select * { optional { service#note\\n <http://example.org/sparql> { ?s ?p ?o } } }"
+>>> inspect_query(text).remote
+['SERVICE <http://example.org/sparql>']
+>>> check_outbound("ASK { ?s ?p ?o }").kind
+'ask'
+>>> check_outbound("LOAD <http://example.org/data.ttl>")
+Traceback (most recent call last):
+...
+chaingraph.safety.OutboundRefused: refused: LOAD <http://example.org/data.ttl> would send ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import pyoxigraph as ox
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
+
+from .namespaces import PREFIXES
+from .resources import GRAPH_BASE
+from .store import StoreError
+
+__all__ = ["OutboundRefused", "QueryInfo", "check_outbound", "inspect_query"]
+
+_KINDS = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "construct",
+    "DescribeQuery": "describe",
+}
+
+
+class OutboundRefused(StoreError):
+    """The query would make a request to another host, which was not allowed."""
+
+
+@dataclass
+class QueryInfo:
+    """What parsing a query told us: its kind and what it would reach out to."""
+
+    kind: str  # select, ask, construct, describe or update
+    remote: list[str] = field(default_factory=list)  # e.g. "SERVICE <http://…>"
+    targets: list[tuple[str, str | None]] = field(default_factory=list)  # (keyword, IRI or None)
+
+    @property
+    def is_update(self) -> bool:
+        return self.kind == "update"
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.kind in ("construct", "describe")
+
+
+def _walk(node) -> Iterable[CompValue]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, ParseResults):
+            stack.extend(list(item))
+            stack.extend(item.as_dict().values())
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
+def _get(node: CompValue, key: str):
+    # CompValue.get() returns the key itself when it is missing, so look first.
+    return node[key] if key in node else None  # noqa: SIM401
+
+
+def _parse(text: str):
+    try:
+        return parseQuery(text)
+    except ParseException as query_error:
+        try:
+            return parseUpdate(text)
+        except ParseException as update_error:
+            error = update_error if update_error.loc > query_error.loc else query_error
+            raise StoreError(
+                f"SPARQL syntax error at line {error.lineno}, column {error.col} "
+                f"(near {error.line.strip()[:60]!r}): {error.msg}. "
+                "(chaingraph reads every query with a SPARQL 1.1 parser before running it.)"
+            ) from None
+
+
+def inspect_query(text: str) -> QueryInfo:
+    """Parse ``text`` and list its kind and every SERVICE, LOAD, FROM and USING target."""
+    tree = _parse(text)
+    nodes = list(_walk(tree))
+    prefixes = dict(PREFIXES)
+    base = None
+    for node in nodes:
+        if node.name == "PrefixDecl":
+            prefixes[_get(node, "prefix") or ""] = str(node["iri"])
+        elif node.name == "Base":
+            base = str(node["iri"])
+
+    def resolve(term) -> str | None:
+        if isinstance(term, Variable) or term is None:
+            return None
+        if isinstance(term, CompValue) and term.name == "pname":
+            namespace = prefixes.get(_get(term, "prefix") or "")
+            return None if namespace is None else namespace + (_get(term, "localname") or "")
+        iri = str(term)
+        return urljoin(base, iri) if base and not urlsplit(iri).scheme else iri
+
+    kind = "update"
+    for node in nodes:
+        if node.name in _KINDS:
+            kind = _KINDS[node.name]
+    info = QueryInfo(kind)
+    for node in nodes:
+        if node.name == "ServiceGraphPattern":
+            info.targets.append(("SERVICE", resolve(_get(node, "term"))))
+        elif node.name == "Load":
+            info.targets.append(("LOAD", resolve(_get(node, "iri"))))
+        elif node.name in ("DatasetClause", "UsingClause"):
+            keyword = "FROM" if node.name == "DatasetClause" else "USING"
+            if "named" in node:
+                info.targets.append((keyword + " NAMED", resolve(node["named"])))
+            else:
+                info.targets.append((keyword, resolve(_get(node, "default"))))
+    info.targets = list(dict.fromkeys(info.targets))
+    info.remote = [
+        f"{k} <{iri}>" if iri else f"{k} with a variable endpoint"
+        for k, iri in info.targets
+        if k in ("SERVICE", "LOAD")
+    ]
+    return info
+
+
+def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:
+    if not iri:
+        return False
+    parts = urlsplit(iri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    wanted = {h.lower() for h in allow_hosts}
+    return parts.hostname.lower() in wanted or parts.netloc.lower() in wanted
+
+
+def check_outbound(
+    text: str, allow_hosts: Sequence[str] = (), graphs: Iterable[str] = ()
+) -> QueryInfo:
+    """Refuse a query that would reach out to a host not in ``allow_hosts``; return its info.
+
+    ``FROM``/``USING`` graphs are fine when they name a graph of the store (``graphs``) or
+    chaingraph's own graph namespace; Oxigraph never fetches them, but a graph that is not
+    there is a mistake or an attempt to fetch, so it is refused too.
+    """
+    if _is_plain_data(text):
+        return QueryInfo("update")
+    info = inspect_query(text)
+    local = set(graphs)
+    for keyword, iri in info.targets:
+        if _host_allowed(iri, allow_hosts):
+            continue
+        if keyword in ("SERVICE", "LOAD"):
+            what = f"{keyword} <{iri}>" if iri else f"{keyword} with a variable endpoint"
+            host = urlsplit(iri).hostname if iri else None
+            hint = f"--allow-host {host}" if host else "--allow-host HOST (and a fixed IRI)"
+            raise OutboundRefused(
+                f"refused: {what} would send a request to another host, and chaingraph makes no "
+                f"outbound requests unless you allow the host explicitly ({hint}). Nothing was run."
+            )
+        if iri and (iri in local or iri.startswith(GRAPH_BASE)):
+            continue
+        raise OutboundRefused(
+            f"refused: {keyword} <{iri}> names no graph of this store, and chaingraph never "
+            "fetches graphs from the web. `chaingraph graphs` lists the graphs. Nothing was run."
+        )
+    return info
+
+
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_PLAIN_DATA = re.compile(
+    rf"""\A(?:\s*PREFIX\s+[A-Za-z][\w.-]*:\s*{_IRI})*
+    (?:\s*DROP\s+SILENT\s+GRAPH\s+{_IRI}\s*;
+       (?:\s*DELETE\s+WHERE\s*\{{\s*GRAPH\s+{_IRI}\s*\{{\s*{_IRI}\s+\?p\s+\?o\s*\}}\s*\}}\s*;)?
+    )*
+    \s*INSERT\s+DATA\s*\{{(?P<data>.*)\}}\s*\Z""",
+    re.VERBOSE | re.DOTALL | re.IGNORECASE,
+)
+
+
+def _is_plain_data(text: str) -> bool:
+    """True for the updates that load files: graph drops, then ``INSERT DATA { TriG }``.
+
+    That is how :class:`~chaingraph.remote.RemoteStore` (and the embedded store) replace
+    files: ``DROP SILENT GRAPH <g> ; DELETE WHERE { GRAPH <m> { <g> ?p ?o } } ; ...`` followed
+    by ``INSERT DATA { GRAPH <g> { triples } ... }``. Checking such an update with rdflib's
+    parser takes seconds per 100 kB, so it is recognised here instead. It is safe because the
+    data must parse as strict TriG, whose strings, IRIs and comments SPARQL reads the same way,
+    and TriG has no keyword that reaches out; only ``\\u`` escapes differ (SPARQL expands them
+    before parsing, so one could end a string early), so text with one takes the full parser.
+    """
+    if "\\u" in text or "\\U" in text:
+        return False
+    match = _PLAIN_DATA.match(text)
+    if not match:
+        return False
+    try:
+        for _ in ox.parse(match["data"], format=ox.RdfFormat.TRIG):
+            pass
+    except SyntaxError:
+        return False
+    return True

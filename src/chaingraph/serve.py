@@ -1,0 +1,667 @@
+"""``chaingraph serve``: the store as a SPARQL 1.1 Protocol endpoint, with a small query page.
+
+* ``/sparql`` takes queries by GET (``?query=``) and POST (form ``query=`` or
+  ``application/sparql-query``), and updates by POST only (form ``update=`` or
+  ``application/sparql-update``) when started with ``--allow-update``.
+* Without ``default-graph-uri`` / ``named-graph-uri`` the default graph is the union of the
+  named graphs, as in every chaingraph command; with them, the dataset they describe.
+* Results: SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle
+  (default), N-Triples, JSON-LD or RDF/XML, chosen by the ``Accept`` header (406 otherwise).
+  The chaingraph prefixes (``cg:``, ``pv:``, ``skos:`` ...) are predefined.
+* Nothing reaches out: SERVICE, LOAD, FROM and USING are refused (:mod:`chaingraph.safety`).
+* Queries run in a worker process, one at a time; one that exceeds ``--timeout`` is stopped by
+  killing the worker, which restarts (an in-memory store replays the updates it had received),
+  so the server stays up.
+* ``/`` is an offline HTML page (inline script, no external resource) to type queries.
+
+>>> negotiate("application/sparql-results+xml;q=0.9, text/csv", SOLUTION_TYPES)
+'text/csv'
+>>> negotiate("text/*", GRAPH_TYPES)
+'text/turtle'
+>>> negotiate(None, SOLUTION_TYPES)
+'application/sparql-results+json'
+>>> negotiate("image/png", SOLUTION_TYPES) is None
+True
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import ipaddress
+import json
+import multiprocessing
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .queries import named_queries
+from .store import StoreError
+
+__all__ = ["GRAPH_TYPES", "SOLUTION_TYPES", "Endpoint", "ServeOptions", "negotiate", "serve"]
+
+# Media type -> pyoxigraph format name, in order of preference (the first is the default).
+SOLUTION_TYPES = {
+    "application/sparql-results+json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
+    "application/json": "JSON",
+    "application/xml": "XML",
+}
+GRAPH_TYPES = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/ld+json": "JSON_LD",
+    "application/rdf+xml": "RDF_XML",
+    "application/turtle": "TURTLE",
+    "text/plain": "N_TRIPLES",
+}
+_TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "text/plain"}
+
+
+def _parse_accept(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media.lower(), q))
+    return ranges
+
+
+def negotiate(accept: str | None, offers: dict[str, str]) -> str | None:
+    """The offered media type the ``Accept`` header likes best, or ``None`` if none is acceptable.
+
+    Each offer gets the quality of the most specific range that matches it; ties go to the
+    server's order of preference.
+    """
+    if not accept or not accept.strip():
+        return next(iter(offers))
+    ranges = _parse_accept(accept)
+    best, best_q = None, 0.0
+    for offer in offers:
+        kind = offer.split("/")[0]
+        matched = [
+            (3 if media == offer else 2 if media == f"{kind}/*" else 1, q)
+            for media, q in ranges
+            if media in (offer, f"{kind}/*", "*/*")
+        ]
+        if not matched:
+            continue
+        q = max(matched)[1]
+        if q > best_q:
+            best, best_q = offer, q
+    return best
+
+
+# -- the worker process -------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+def execute(store, request: dict) -> Reply:
+    """Run one protocol request on an open :class:`~chaingraph.store.Store` (in the worker)."""
+    import pyoxigraph as ox
+
+    from .namespaces import PREFIXES
+    from .safety import OutboundRefused, check_outbound
+
+    inner = store._inner  # the worker owns this store; it is the server's backend
+    text = request["text"]
+    is_update = request["op"] == "update"
+    try:
+        form = check_outbound(text, (), store.graphs()).kind.upper()
+    except OutboundRefused as error:
+        return Reply.error(403, str(error))
+    except StoreError as error:
+        return Reply.error(400, str(error))
+    if (form == "UPDATE") != is_update:
+        kind = "an update" if form == "UPDATE" else f"a {form} query"
+        field = "query=" if is_update else "update="
+        return Reply.error(400, f"this is {kind}: send it as {field}")
+    if is_update:
+        # A query result that a reference cycle keeps alive can hold a read snapshot that an
+        # update then waits for (seen as a rare hang of in-memory updates): collect it first.
+        gc.collect()
+        try:
+            inner.update(text, prefixes=PREFIXES)
+        except SyntaxError as error:
+            return Reply.error(400, f"SPARQL syntax error: {error}")
+        except (OSError, ValueError) as error:
+            return Reply.error(500, f"update failed: {error}")
+        store.flush()
+        return Reply(204, "text/plain; charset=utf-8", b"")
+    offers = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_TYPES
+    media = negotiate(request.get("accept"), offers)
+    if media is None:
+        return Reply.error(
+            406,
+            f"cannot answer this {form} query in {request.get('accept')!r}; "
+            f"ask for one of: {', '.join(offers)}",
+        )
+    options: dict = {"prefixes": PREFIXES}
+    default_graphs, named_graphs = request.get("default_graphs"), request.get("named_graphs")
+    try:
+        if default_graphs or named_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        else:
+            options["use_default_graph_as_union"] = True
+    except ValueError as error:
+        return Reply.error(400, f"bad graph IRI in default-graph-uri/named-graph-uri: {error}")
+    try:
+        result = inner.query(text, **options)
+        if isinstance(result, ox.QueryTriples):
+            body = result.serialize(format=getattr(ox.RdfFormat, offers[media]))
+        else:
+            body = result.serialize(format=getattr(ox.QueryResultsFormat, offers[media]))
+    except SyntaxError as error:
+        return Reply.error(400, f"SPARQL syntax error: {error}")
+    except (OSError, ValueError) as error:
+        return Reply.error(500, f"query failed: {error}")
+    content_type = media + ("; charset=utf-8" if media in _TEXT_TYPES else "")
+    return Reply(200, content_type, body)
+
+
+def _worker_main(conn, location, replay) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's business
+    from .namespaces import PREFIXES
+    from .store import open_store
+
+    try:
+        store = open_store(location)
+        for update in replay:
+            store._inner.update(update, prefixes=PREFIXES)
+    except (StoreError, OSError, SyntaxError) as error:
+        conn.send(("error", str(error)))
+        return
+    # Import and warm up rdflib's SPARQL parser now, not in the first request's time budget.
+    from .safety import check_outbound
+
+    check_outbound("ASK { ?s ?p ?o }")
+    check_outbound("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    conn.send(("ready", len(store)))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        started = time.monotonic()
+        try:
+            reply = execute(store, request)
+        except Exception as error:  # keep the worker alive whatever a request does
+            reply = Reply.error(500, f"the request failed: {type(error).__name__}: {error}")
+        elapsed = time.monotonic() - started
+        if elapsed > 1:
+            sys.stderr.write(f"chaingraph serve: slow {request['op']} ({elapsed:.2f} s)\n")
+        conn.send(reply)
+
+
+class Endpoint:
+    """The store behind the server: a worker process that runs one request at a time."""
+
+    def __init__(self, location, *, timeout: float, start_timeout: float = 300):
+        location = str(location) if location is not None else None
+        if location and location.startswith(("http://", "https://")):
+            raise StoreError(
+                f"serve needs a local store (a directory or nothing), not {location}; "
+                "that endpoint already is a SPARQL server"
+            )
+        self.location = location
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self._updates: list[str] = []  # replayed into a fresh in-memory worker
+        self._lock = threading.Lock()
+        self._context = multiprocessing.get_context("spawn")
+        self._process = None
+        self._conn = None
+        self.restarts = 0
+        with self._lock:
+            self.triples = self._start()
+
+    def _start(self) -> int:
+        parent, child = self._context.Pipe()
+        replay = [] if self.location else list(self._updates)
+        process = self._context.Process(
+            target=_worker_main, args=(child, self.location, replay), daemon=True
+        )
+        process.start()
+        child.close()
+        if not parent.poll(self.start_timeout):
+            process.kill()
+            raise StoreError(f"the store did not open within {self.start_timeout:g} s")
+        try:
+            status, value = parent.recv()
+        except EOFError:
+            raise StoreError("the store worker died while opening the store") from None
+        if status == "error":
+            process.join()
+            raise StoreError(value)
+        self._process, self._conn = process, parent
+        return value
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+            self._conn.close()
+        self._process = self._conn = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def run(self, request: dict) -> Reply:
+        """Send one request to the worker; a request exceeding the timeout gets a 503."""
+        with self._lock:
+            try:
+                if self._process is None or not self._process.is_alive():
+                    self._stop()
+                    self._start()
+            except StoreError as error:
+                return Reply.error(500, f"cannot reopen the store: {error}")
+            try:
+                self._conn.send(request)
+                answered = self._conn.poll(self.timeout)
+            except OSError:
+                answered = None
+            if answered is None:
+                self._stop()
+                return Reply.error(500, "the store worker died; it restarts on the next query")
+            if answered:
+                try:
+                    reply = self._conn.recv()
+                except EOFError:
+                    self._stop()
+                    return Reply.error(500, "the store worker died; it restarts on the next query")
+                if request["op"] == "update" and reply.status < 300:
+                    self._updates.append(request["text"])
+                return reply
+            self._stop()
+            self.restarts += 1
+            started = time.monotonic()
+            try:
+                self._start()
+            except StoreError as error:
+                sys.stderr.write(f"chaingraph serve: cannot reopen the store: {error}\n")
+            sys.stderr.write(
+                f"chaingraph serve: a request exceeded {self.timeout:g} s and was stopped; "
+                f"store worker restarted in {time.monotonic() - started:.2f} s\n"
+            )
+        return Reply.error(
+            503,
+            f"the request ran longer than the {self.timeout:g} s timeout and was stopped; "
+            "simplify it (LIMIT, fewer OPTIONALs) or restart the server with a larger --timeout",
+        )
+
+
+# -- HTTP ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 7878
+    cors: str | None = None
+    allow_update: bool = False
+    timeout: float = 30.0
+    max_request_bytes: int = 10_000_000
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, endpoint: Endpoint, options: ServeOptions):
+        self.endpoint = endpoint
+        self.options = options
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "chaingraph"
+
+    def log_message(self, format, *args):
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    # responses
+
+    def _send(self, reply: Reply, extra: dict[str, str] | None = None) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Vary", "Accept")
+        cors = self.server.options.cors
+        if cors:
+            self.send_header("Access-Control-Allow-Origin", cors)
+            self.send_header("Access-Control-Expose-Headers", "Content-Type")
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    def _error(self, status: int, message: str, extra: dict[str, str] | None = None) -> None:
+        self._send(Reply.error(status, message), extra)
+
+    # routing
+
+    def _path(self) -> tuple[str, dict[str, list[str]]]:
+        parts = urllib.parse.urlsplit(self.path)
+        return parts.path, urllib.parse.parse_qs(parts.query, keep_blank_values=True)
+
+    def do_OPTIONS(self):
+        headers = {"Allow": "GET, POST, OPTIONS"}
+        if self.server.options.cors:
+            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+            headers["Access-Control-Max-Age"] = "600"
+        self._send(Reply(204, "text/plain; charset=utf-8", b""), headers)
+
+    def do_GET(self):
+        path, params = self._path()
+        if path in ("/", "/index.html"):
+            body = query_page().encode("utf-8")
+            self._send(
+                Reply(200, "text/html; charset=utf-8", body), {"Content-Security-Policy": _CSP}
+            )
+            return
+        if path != "/sparql":
+            self._error(404, f"no such page: {path}; the SPARQL endpoint is /sparql")
+            return
+        if "update" in params:
+            self._error(
+                400,
+                "SPARQL updates must be sent with POST (form field update= or "
+                "Content-Type: application/sparql-update), never with GET",
+            )
+            return
+        self._query(params)
+
+    def do_POST(self):
+        path, params = self._path()
+        if path != "/sparql":
+            self._error(404, f"no such endpoint: {path}; POST to /sparql")
+            return
+        length = self.headers.get("Content-Length")
+        if length is None:
+            self._error(411, "POST needs a Content-Length header")
+            return
+        try:
+            size = int(length)
+        except ValueError:
+            self._error(400, f"bad Content-Length: {length!r}")
+            return
+        limit = self.server.options.max_request_bytes
+        if size > limit:
+            self.close_connection = True
+            self._error(
+                413,
+                f"the request body has {size} bytes, more than the {limit} allowed; "
+                "restart the server with a larger --max-request-bytes",
+                {"Connection": "close"},
+            )
+            return
+        body = self.rfile.read(size)
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            self._error(400, "the request body is not UTF-8")
+            return
+        if content_type == _FORM:
+            form = urllib.parse.parse_qs(text, keep_blank_values=True)
+            if "update" in form and "query" in form:
+                self._error(400, "send either query= or update=, not both")
+            elif "update" in form:
+                self._update(form["update"])
+            else:
+                merged = {**params, **form}
+                self._query(merged)
+        elif content_type == _QUERY:
+            self._query({**params, "query": [text]})
+        elif content_type == _UPDATE:
+            self._update([text])
+        else:
+            self._error(
+                415,
+                f"cannot read a POST body of type {content_type or 'none'!r}; use "
+                f"{_FORM}, {_QUERY} or {_UPDATE}",
+            )
+
+    # operations
+
+    def _query(self, params: dict[str, list[str]]) -> None:
+        queries = params.get("query") or []
+        if len(queries) != 1 or not queries[0].strip():
+            self._error(
+                400, "give exactly one SPARQL query in the query parameter (/sparql?query=...)"
+            )
+            return
+        request = {
+            "op": "query",
+            "text": queries[0],
+            "accept": self.headers.get("Accept"),
+            "default_graphs": params.get("default-graph-uri") or [],
+            "named_graphs": params.get("named-graph-uri") or [],
+        }
+        self._send(self.server.endpoint.run(request))
+
+    def _update(self, updates: list[str]) -> None:
+        if not self.server.options.allow_update:
+            self._error(
+                403, "this endpoint is read-only; restart `chaingraph serve` with --allow-update"
+            )
+            return
+        if len(updates) != 1 or not updates[0].strip():
+            self._error(400, "give exactly one SPARQL update in the update parameter")
+            return
+        self._send(self.server.endpoint.run({"op": "update", "text": updates[0]}))
+
+
+_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'"
+)
+
+_EXAMPLE = """SELECT ?stage ?label WHERE {
+  ?stage skos:inScheme chain:pv ; skos:prefLabel ?label .
+  FILTER(lang(?label) = "zh")
+}
+LIMIT 20"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<title>chaingraph SPARQL</title>
+<style>
+body {{ font-family: sans-serif; margin: 1.5em; }}
+textarea {{ width: 100%; height: 14em; font-family: monospace; }}
+table {{ border-collapse: collapse; margin-top: 1em; }}
+td, th {{ border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }}
+#status {{ margin-left: 1em; }}
+.error {{ color: #a00; white-space: pre-wrap; }}
+</style>
+</head>
+<body>
+<h1>chaingraph SPARQL</h1>
+<p>Endpoint: <code>/sparql</code> (SPARQL 1.1 Protocol). Prefixes {prefixes} are predefined;
+the default graph is the union of the named graphs.</p>
+<p><label>Shipped queries: <select id="named"><option value="">(choose)</option>
+{options}</select></label></p>
+<textarea id="query" spellcheck="false">{example}</textarea>
+<p><button id="run">Run</button><span id="status"></span></p>
+<div id="out"></div>
+<script type="application/json" id="queries">{queries}</script>
+<script>
+"use strict";
+const queries = JSON.parse(document.getElementById("queries").textContent);
+const out = document.getElementById("out");
+const status = document.getElementById("status");
+document.getElementById("named").addEventListener("change", (e) => {{
+  if (e.target.value in queries) document.getElementById("query").value = queries[e.target.value];
+}});
+function cell(row, tag, text) {{
+  const c = document.createElement(tag);
+  c.textContent = text;
+  row.appendChild(c);
+}}
+function show(term) {{
+  if (!term) return "";
+  if (term.type === "literal" && term["xml:lang"]) return term.value + " @" + term["xml:lang"];
+  return term.value;
+}}
+async function run() {{
+  out.replaceChildren();
+  status.textContent = "…";
+  const query = document.getElementById("query").value;
+  const t0 = performance.now();
+  try {{
+    const response = await fetch("sparql", {{
+      method: "POST",
+      headers: {{"Content-Type": "application/x-www-form-urlencoded",
+                 "Accept": "application/sparql-results+json, text/turtle;q=0.9"}},
+      body: new URLSearchParams({{query}}),
+    }});
+    const text = await response.text();
+    const ms = Math.round(performance.now() - t0);
+    const graph = (response.headers.get("Content-Type") || "").startsWith("text/turtle");
+    if (!response.ok) {{
+      const p = document.createElement("p");
+      p.className = "error";
+      p.textContent = response.status + " " + text;
+      out.appendChild(p);
+      status.textContent = "";
+      return;
+    }}
+    if (graph) {{
+      const pre = document.createElement("pre");
+      pre.textContent = text;
+      out.appendChild(pre);
+      status.textContent = ms + " ms";
+      return;
+    }}
+    const data = JSON.parse(text);
+    if ("boolean" in data) {{
+      const p = document.createElement("p");
+      p.textContent = String(data.boolean);
+      out.appendChild(p);
+      status.textContent = ms + " ms";
+      return;
+    }}
+    const table = document.createElement("table");
+    const head = document.createElement("tr");
+    for (const v of data.head.vars) cell(head, "th", v);
+    table.appendChild(head);
+    for (const b of data.results.bindings) {{
+      const row = document.createElement("tr");
+      for (const v of data.head.vars) cell(row, "td", show(b[v]));
+      table.appendChild(row);
+    }}
+    out.appendChild(table);
+    status.textContent = data.results.bindings.length + " rows, " + ms + " ms";
+  }} catch (error) {{
+    const p = document.createElement("p");
+    p.className = "error";
+    p.textContent = String(error);
+    out.appendChild(p);
+    status.textContent = "";
+  }}
+}}
+document.getElementById("run").addEventListener("click", run);
+// /?query=... fills in the query and runs it: a link can share a query.
+const given = new URLSearchParams(location.search).get("query");
+if (given) {{
+  document.getElementById("query").value = given;
+  run();
+}}
+</script>
+</body>
+</html>
+"""
+
+
+def query_page() -> str:
+    """The HTML query page: self-contained, everything taken from data is escaped."""
+    from .namespaces import PREFIXES
+
+    shipped = named_queries()
+    options = "".join(
+        f'<option value="{html.escape(name)}">{html.escape(q.title)}</option>'
+        for name, q in shipped.items()
+    )
+    # JSON inside <script>: "<" escaped so no text can close the element.
+    payload = json.dumps({n: q.text for n, q in shipped.items()}, ensure_ascii=False)
+    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _PAGE.format(
+        prefixes=html.escape(", ".join(f"{p}:" for p in PREFIXES)),
+        options=options,
+        example=html.escape(_EXAMPLE),
+        queries=payload,
+    )
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve(location: str | None, options: ServeOptions, *, echo=print) -> None:
+    """Open the store, bind ``options.host:options.port`` and answer requests until Ctrl-C."""
+    endpoint = Endpoint(location, timeout=options.timeout)
+    try:
+        try:
+            server = _Server((options.host, options.port), endpoint, options)
+        except OSError as error:
+            raise StoreError(
+                f"cannot listen on {options.host}:{options.port}: {error}; choose another --port"
+            ) from None
+        host, port = server.server_address[:2]
+        shown = f"[{host}]" if ":" in host else host
+        where = f"store {location}" if location else "the bundled data, in memory"
+        echo(f"chaingraph serve: {endpoint.triples} triples from {where}")
+        mode = "read-write" if options.allow_update else "read-only"
+        echo(
+            f"SPARQL endpoint: http://{shown}:{port}/sparql ({mode}, timeout {options.timeout:g} s)"
+        )
+        echo(f"query page:      http://{shown}:{port}/   (Ctrl-C to stop)")
+        if not ipaddress.ip_address(host).is_loopback:
+            echo(f"warning: listening on {host}: anyone who can reach this machine can query it")
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            server.server_close()
+    finally:
+        endpoint.close()

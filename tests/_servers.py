@@ -1,0 +1,98 @@
+"""Start real SPARQL servers for the tests: `chaingraph serve` and the Oxigraph server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    base: str  # http://127.0.0.1:PORT
+    log: Path
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+def _wait(server: Server, probe: str, deadline_s: float = 60) -> Server:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"server exited with {server.process.returncode}:\n{server.output()}"
+            )
+        try:
+            with urllib.request.urlopen(server.base + probe, timeout=5):
+                return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"server not ready after {deadline_s} s:\n{server.output()}")
+
+
+def start_chaingraph(log: Path, *args: str) -> Server:
+    """`python -m chaingraph.cli serve --port FREE ARGS`; returns once it answers."""
+    port = free_port()
+    out = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaingraph.cli", "serve", "--port", str(port), *args],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    out.close()
+    return Server(process, f"http://127.0.0.1:{port}", log)
+
+
+def wait_chaingraph(server: Server) -> Server:
+    return _wait(server, "/")
+
+
+def oxigraph_binary() -> str | None:
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.is_file() else shutil.which("oxigraph")
+
+
+def start_oxigraph(directory: Path, log: Path) -> Server:
+    """The Oxigraph server (from the `oxigraph` package) on a free port, data in ``directory``."""
+    binary = oxigraph_binary()
+    if binary is None:
+        raise RuntimeError("the oxigraph server is not installed: pip install oxigraph")
+    port = free_port()
+    out = log.open("wb")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}"],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    out.close()
+    return _wait(Server(process, f"http://127.0.0.1:{port}", log), "/query?query=ASK%7B%7D")

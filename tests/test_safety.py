@@ -1,0 +1,93 @@
+"""check_outbound: SPARQL that would reach the network is refused, however it is written."""
+
+from __future__ import annotations
+
+import pytest
+
+from chaingraph.namespaces import sparql_prefixes
+from chaingraph.safety import OutboundRefused, check_outbound
+from chaingraph.store import StoreError
+
+E = "<http://127.0.0.1:9/sparql>"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"SELECT * WHERE {{ service {E} {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE#comment\n {E} {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SeRvIcE SILENT {E} {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }",
+        f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE {E} {{ ?s ?q ?r }} }} }}",
+        f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ SERVICE {E} {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE {E} {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o MINUS {{ SERVICE {E} {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ SERVICE {E} {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE {E} {{ ?s ?p ?o }} }} }}",
+        f"ASK {{ SERVICE {E} {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE {E} {{ ?s ?p ?o }} }}",
+        f"DESCRIBE ?s WHERE {{ SERVICE {E} {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        f"SELECT * FROM {E} WHERE {{ ?s ?p ?o }}",
+        f"select * from named {E} where {{ graph ?g {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_outbound_queries_are_refused(query):
+    with pytest.raises(OutboundRefused, match="refused"):
+        check_outbound(query)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        f"load {E}",
+        f"LOAD SILENT {E} INTO GRAPH <urn:g>",
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE {E} {{ ?s ?p ?o }} }}",
+        f"DELETE {{ ?s ?p ?o }} USING {E} WHERE {{ ?s ?p ?o }}",
+        f"INSERT DATA {{ <urn:a> <urn:b> <urn:c> }} ; LOAD {E}",
+        # A \\u0022 escape is a quote once SPARQL expands it: the LOAD is code, not a string.
+        'INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "x\\u0022 } } ; LOAD <http://127.0.0.1:9/x> '
+        '; INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> \\u0022" . } }',
+    ],
+)
+def test_outbound_updates_are_refused(update):
+    with pytest.raises(OutboundRefused, match="refused"):
+        check_outbound(update)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("SELECT ?s WHERE { ?s a cg:Stage ; rdfs:comment 'SERVICE <http://x> { }' }", "select"),
+        ("ASK { ?service ?p ?o } # SERVICE <http://x> { }", "ask"),
+        ("CONSTRUCT WHERE { ?s cg:service ?o }", "construct"),
+        ("DESCRIBE pv:wafer", "describe"),
+    ],
+)
+def test_local_queries_pass(text, kind):
+    assert check_outbound(text).kind == kind
+
+
+def test_an_allowed_host_passes_and_local_graphs_are_not_fetched():
+    assert check_outbound(f"SELECT * WHERE {{ SERVICE {E} {{ ?s ?p ?o }} }}", ["127.0.0.1:9"])
+    local = "https://w3id.org/chaingraph/graph/ontology/chaingraph.ttl"
+    assert check_outbound(f"SELECT * FROM <{local}> WHERE {{ ?s ?p ?o }}", (), [local])
+
+
+def test_data_loads_pass_quickly_even_with_braces_in_strings():
+    """RemoteStore's own loads (DROP SILENT GRAPH + INSERT DATA) pass without the slow parser."""
+    triples = "".join(
+        f'<urn:s{i}> <urn:p> "x }} }} ; LOAD <http://127.0.0.1:9/x> # {i}"@en .\n'
+        for i in range(2000)
+    )
+    update = (
+        sparql_prefixes()
+        + f"DROP SILENT GRAPH <urn:g> ;\nINSERT DATA {{ GRAPH <urn:g> {{\n{triples}}} }}"
+    )
+    assert check_outbound(update).kind == "update"
+
+
+@pytest.mark.parametrize("text", ["SELEC ?x WHERE {}", "INSERT { WHERE"])
+def test_syntax_errors(text):
+    with pytest.raises(StoreError, match="SPARQL syntax error"):
+        check_outbound(text)

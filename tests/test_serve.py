@@ -1,0 +1,435 @@
+"""`chaingraph serve` as a real subprocess, queried by real SPARQL clients over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyoxigraph as ox
+import pytest
+from _servers import start_chaingraph, wait_chaingraph
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
+
+from chaingraph import StoreError, open_store
+from chaingraph.cli import main
+from chaingraph.namespaces import expand
+from chaingraph.remote import RemoteStore
+from chaingraph.store import to_rdflib
+
+pytestmark = pytest.mark.slow
+
+WAFER = URIRef(expand("pv:wafer"))
+LABELS = "SELECT ?l WHERE { pv:wafer skos:prefLabel ?l } ORDER BY ?l"
+ORIGIN = "https://planner.example.org"
+TIMEOUT = 6  # generous: on a busy machine a normal request must never hit it
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    """A default (read-only) server and a read-write one with CORS, a short timeout and a
+    small body limit; both started at once so they load in parallel."""
+    logs = tmp_path_factory.mktemp("serve")
+    read_only = start_chaingraph(logs / "read-only.log")
+    writable = start_chaingraph(
+        logs / "writable.log",
+        "--allow-update",
+        "--cors",
+        ORIGIN,
+        "--timeout",
+        str(TIMEOUT),
+        "--max-request-bytes",
+        "20000",
+    )
+    try:
+        started = time.monotonic()
+        wait_chaingraph(read_only)
+        wait_chaingraph(writable)
+        print(f"servers ready in {time.monotonic() - started:.2f} s")
+        yield read_only, writable
+    finally:
+        read_only.stop()
+        writable.stop()
+
+
+@pytest.fixture(scope="module")
+def server(servers):
+    return servers[0]
+
+
+@pytest.fixture(scope="module")
+def writable(servers):
+    return servers[1]
+
+
+def http(url, *, data=None, headers=None, method=None):
+    """(status, headers, body text) of a request; HTTP errors are returned, not raised."""
+    if isinstance(data, dict):
+        data = urllib.parse.urlencode(data).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def get(server, query, accept=None):
+    url = f"{server.base}/sparql?" + urllib.parse.urlencode({"query": query})
+    return http(url, headers={"Accept": accept} if accept else {})
+
+
+def wrapper(server, query, fmt, method=None):
+    client = SPARQLWrapper(f"{server.base}/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    if method == POSTDIRECTLY:
+        client.setMethod(POST)
+        client.setRequestMethod(POSTDIRECTLY)
+    elif method:
+        client.setMethod(method)
+    return client.query()
+
+
+def local_labels(store):
+    return sorted(str(row["l"]) for row in store.select(LABELS))
+
+
+def test_startup_message_gives_triple_count_and_url(server, store):
+    out = server.output()
+    assert f"{len(store)} triples from the bundled data, in memory" in out
+    assert f"SPARQL endpoint: http://127.0.0.1:{server.port}/sparql (read-only" in out
+
+
+@pytest.mark.parametrize("method", [None, POST, POSTDIRECTLY])
+def test_sparqlwrapper_select_json(server, store, method):
+    result = wrapper(server, LABELS, JSON, method).convert()
+    assert result["head"]["vars"] == ["l"]
+    assert sorted(b["l"]["value"] for b in result["results"]["bindings"]) == local_labels(store)
+
+
+def test_sparqlwrapper_select_xml_and_csv(server, store):
+    document = wrapper(server, LABELS, XML).convert()
+    values = sorted(node.firstChild.data for node in document.getElementsByTagName("literal"))
+    assert values == local_labels(store)
+    rows = list(csv.DictReader(io.StringIO(wrapper(server, LABELS, CSV).convert().decode())))
+    assert sorted(r["l"] for r in rows) == local_labels(store)
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML])
+def test_sparqlwrapper_ask(server, fmt):
+    yes = wrapper(server, "ASK { pv:wafer a cg:Stage }", fmt).convert()
+    no = wrapper(server, "ASK { pv:wafer a cg:Company }", fmt).convert()
+    if fmt == JSON:
+        assert (yes["boolean"], no["boolean"]) == (True, False)
+    else:
+        assert [d.getElementsByTagName("boolean")[0].firstChild.data for d in (yes, no)] == [
+            "true",
+            "false",
+        ]
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, JSONLD])
+def test_sparqlwrapper_construct(server, store, fmt):
+    query = "CONSTRUCT { pv:wafer ?p ?o } WHERE { pv:wafer ?p ?o }"
+    result = wrapper(server, query, fmt)
+    if fmt == TURTLE:
+        graph = set(Graph().parse(data=result.convert(), format="turtle"))
+    else:  # rdflib's JSON-LD parser warns (deprecated ConjunctiveGraph): read it with Oxigraph
+        triples = ox.parse(result.response.read(), format=ox.RdfFormat.JSON_LD)
+        graph = {
+            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples
+        }
+    expected = {(WAFER, r["p"], r["o"]) for r in store.select("SELECT ?p ?o { pv:wafer ?p ?o }")}
+    assert graph == expected
+    assert len(expected) > 5
+
+
+def test_construct_as_ntriples(server):
+    status, headers, body = get(
+        server, "CONSTRUCT WHERE { pv:wafer skos:prefLabel ?l }", "application/n-triples"
+    )
+    assert status == 200
+    assert headers["Content-Type"] == "application/n-triples"
+    assert f'<{WAFER}> <{SKOS.prefLabel}> "Silicon wafer"@en .' in body.splitlines()
+
+
+def test_rdflib_sparqlstore(server, store):
+    remote = Graph(SPARQLStore(f"{server.base}/sparql"))
+    labels = sorted(str(o) for _, _, o in remote.triples((WAFER, SKOS.prefLabel, None)))
+    assert labels == local_labels(store)
+    rows = remote.query("SELECT ?s WHERE { ?s skos:inScheme chain:pv ; cg:position 1 }")
+    assert {row.s for row in rows} == {
+        r["s"] for r in store.select("SELECT ?s { ?s skos:inScheme chain:pv ; cg:position 1 }")
+    }
+
+
+def test_tsv_and_content_type(server):
+    status, headers, body = get(server, LABELS, "text/tab-separated-values")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/tab-separated-values")
+    assert body.splitlines()[0] == "?l"
+    assert '"Silicon wafer"@en' in body
+
+
+def test_dataset_parameters_choose_the_default_graph(server):
+    xining = "https://w3id.org/chaingraph/graph/data/regions/xining-2022.ttl"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { pv:wafer skos:prefLabel ?l }"
+    url = f"{server.base}/sparql?" + urllib.parse.urlencode(
+        {"query": query, "default-graph-uri": xining}
+    )
+    status, _, body = http(url)
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "0"  # labels live elsewhere
+
+
+def test_update_over_get_is_refused(writable):
+    url = f"{writable.base}/sparql?" + urllib.parse.urlencode(
+        {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}
+    )
+    status, _, body = http(url)
+    assert status == 400
+    assert "POST" in body
+
+
+@pytest.mark.parametrize("as_form", [True, False])
+def test_update_to_read_only_endpoint_is_forbidden(server, as_form):
+    update = "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }"
+    if as_form:
+        status, _, body = http(f"{server.base}/sparql", data={"update": update})
+    else:
+        status, _, body = http(
+            f"{server.base}/sparql",
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+    assert status == 403
+    assert "--allow-update" in body
+    assert get(server, "ASK { <urn:a> ?p ?o }")[2] == '{"head":{},"boolean":false}'
+
+
+def test_malformed_query_is_400_with_parser_message(server):
+    status, headers, body = get(server, "SELEC ?x WHERE { ?x ?p ?o }")
+    assert status == 400
+    assert headers["Content-Type"].startswith("text/plain")
+    assert "SPARQL syntax error" in body and "SELEC" in body
+
+
+def test_bad_accept_is_406(server):
+    status, _, body = get(server, LABELS, "image/png")
+    assert status == 406
+    assert "application/sparql-results+json" in body
+    assert get(server, "CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")[0] == 406
+
+
+def test_oversize_body_is_413(writable):
+    query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 30000
+    status, _, body = http(
+        f"{writable.base}/sparql",
+        data=query.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert status == 413
+    assert "--max-request-bytes" in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { service <{url}> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE#comment\n <{url}> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s a cg:Stage OPTIONAL { SERVICE SILENT <{url}> { ?s ?p ?o } } }",
+        "SELECT * WHERE { { ?s a cg:Stage } UNION { SERVICE <{url}> { ?s ?p ?o } } }",
+        "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <{url}> { ?s ?p ?o } } } }",
+        "SELECT * FROM <{url}> WHERE { ?s ?p ?o }",
+    ],
+)
+def test_outbound_queries_are_refused_and_nothing_is_fetched(server, query):
+    with socket.socket() as listener:  # a real address the query points at
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.3)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        status, _, body = get(server, query.replace("{url}", url))
+        assert status == 403
+        assert body.startswith("refused:")
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
+def test_load_update_is_refused(writable):
+    status, _, body = http(
+        f"{writable.base}/sparql", data={"update": "LOAD <http://127.0.0.1:1/x>"}
+    )
+    assert status == 403
+    assert "LOAD" in body
+
+
+def test_cors_absent_by_default_present_with_option(server, writable):
+    assert "Access-Control-Allow-Origin" not in get(server, LABELS)[1]
+    assert get(writable, LABELS)[1]["Access-Control-Allow-Origin"] == ORIGIN
+    status, headers, _ = http(
+        f"{writable.base}/sparql",
+        method="OPTIONS",
+        headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"},
+    )
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+
+
+def test_query_page_is_offline(server):
+    status, headers, page = http(server.base + "/")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "<textarea" in page and "fetch(" in page
+    assert not re.search(r"""(src|href|action)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert not re.search(r"<(link|iframe|img)\b|<script[^>]*\bsrc\b", page, re.I)
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert "textContent" in page and "innerHTML" not in page
+
+
+def test_update_then_runaway_query_is_stopped_and_server_stays_up(writable):
+    update = 'INSERT DATA { GRAPH <urn:test> { <urn:a> <urn:b> "<b>x</b>" } }'
+    status, _, _ = http(
+        f"{writable.base}/sparql",
+        data=update.encode(),
+        headers={"Content-Type": "application/sparql-update"},
+    )
+    assert status == 204
+    assert json.loads(get(writable, "ASK { <urn:a> <urn:b> ?o }")[2])["boolean"] is True
+
+    answer = {}
+
+    def runaway():
+        started = time.monotonic()
+        answer["reply"] = get(writable, RUNAWAY)
+        answer["elapsed"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert http(writable.base + "/")[0] == 200  # the server answers while the query runs
+    page_time = time.monotonic() - started
+    thread.join(60)
+    status, _, body = answer["reply"]
+    elapsed = answer["elapsed"]
+    print(f"query page served in {page_time:.3f} s while the runaway query ran")
+    assert page_time < 2
+    print(f"runaway query answered 503 after {elapsed:.2f} s (timeout {TIMEOUT} s)")
+    assert status == 503
+    assert "timeout" in body
+    assert TIMEOUT <= elapsed < TIMEOUT + 30
+
+    # The worker was replaced; the in-memory update was replayed into it.
+    status, _, body = get(writable, "SELECT ?o WHERE { <urn:a> <urn:b> ?o }")
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["o"]["value"] == "<b>x</b>"
+
+    status, _, _ = http(f"{writable.base}/sparql", data={"update": "DROP GRAPH <urn:test>"})
+    assert status == 204
+    assert json.loads(get(writable, "ASK { <urn:a> ?p ?o }")[2])["boolean"] is False
+
+
+def test_serve_is_a_remote_store_for_gaps(server):
+    runner = CliRunner()
+    for lang in ("zh", "en"):
+        local = runner.invoke(main, ["gaps", "--lang", lang])
+        remote = runner.invoke(main, ["gaps", "--lang", lang, "--store", f"{server.base}/sparql"])
+        assert local.exit_code == remote.exit_code == 0, remote.output
+        assert remote.output == local.output
+
+
+def test_serve_refuses_a_remote_store():
+    result = CliRunner().invoke(main, ["serve", "--store", "http://127.0.0.1:1/sparql"])
+    assert result.exit_code == 2
+    assert "serve needs a local store" in result.output
+
+
+def test_literal_results_keep_language_and_datatype(server):
+    status, _, body = get(server, "SELECT ?p WHERE { pv:wafer cg:position ?p }")
+    assert status == 200
+    term = json.loads(body)["results"]["bindings"][0]["p"]
+    assert term["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
+    assert Literal(term["value"], datatype=URIRef(term["datatype"])).value >= 1
+
+
+def test_query_page_in_headless_chromium_escapes_values(writable, tmp_path):
+    """The page's script really runs the query and shows markup from the data as text."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed")
+    value = '<b id="injected">bold</b> & <img src=x onerror=alert(1)>'
+    update = f"INSERT DATA {{ GRAPH <urn:page> {{ <urn:page> <urn:says> {json.dumps(value)} }} }}"
+    assert http(f"{writable.base}/sparql", data={"update": update})[0] == 204
+    try:
+        query = "SELECT ?s ?says WHERE { ?s <urn:says> ?says }"
+        url = f"{writable.base}/?" + urllib.parse.urlencode({"query": query})
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"]
+        command += [f"--user-data-dir={tmp_path}", "--virtual-time-budget=10000", url]
+        dom = subprocess.run(command, capture_output=True, text=True, timeout=60).stdout
+    finally:
+        http(f"{writable.base}/sparql", data={"update": "DROP GRAPH <urn:page>"})
+    assert "<th>s</th><th>says</th>" in dom
+    assert f"<td>{html.escape(value, quote=False)}</td>" in dom
+    assert "<b " not in dom and "<img" not in dom  # the markup stayed text, no element
+
+
+def test_directory_store_is_served_and_updates_persist(tmp_path):
+    location = tmp_path / "store"
+    server = start_chaingraph(
+        tmp_path / "dir.log", "--store", str(location), "--allow-update", "--timeout", "4"
+    )
+    try:
+        wait_chaingraph(server)
+        assert f"triples from store {location}" in server.output()
+        update = 'INSERT DATA { GRAPH <urn:kept> { <urn:a> <urn:b> "kept" } }'
+        assert http(f"{server.base}/sparql", data={"update": update})[0] == 204
+        assert get(server, RUNAWAY)[0] == 503  # the worker is killed and reopens the store
+        assert json.loads(get(server, "ASK { <urn:a> <urn:b> 'kept' }")[2])["boolean"] is True
+    finally:
+        server.stop()
+    reopened = open_store(location)
+    assert reopened.ask("ASK { <urn:a> <urn:b> 'kept' }")
+    assert "urn:kept" in reopened.graphs()
+
+
+def test_remote_store_loads_through_serve_only_when_writable(server, writable):
+    data = '@prefix ex: <https://example.org/> . ex:a ex:b "x } } ; LOAD <http://127.0.0.1:9/>" .'
+    graph = "https://example.org/graph/loaded"
+    read_only = RemoteStore(f"{server.base}/sparql")
+    with pytest.raises(StoreError, match=r"HTTP 403[\s\S]*--allow-update"):
+        read_only.load_data(data, graph, format=ox.RdfFormat.TURTLE)
+    remote = RemoteStore(f"{writable.base}/sparql")
+    assert remote.update_url == f"{writable.base}/sparql"
+    before = len(remote)
+    assert remote.load_data(data, graph, format=ox.RdfFormat.TURTLE) == 1
+    after = len(remote)
+    assert after > before  # the triple and its load record
+    with pytest.raises(StoreError, match="graph/loaded:1:"):
+        remote.load_data(
+            "@prefix ex: <https://example.org/> . ex:a ex:b", graph, format=ox.RdfFormat.TURTLE
+        )
+    assert len(remote) == after
+    assert remote.select("SELECT ?o WHERE { ?s <https://example.org/b> ?o }")[0]["o"].startswith(
+        "x }"
+    )
+    remote.drop_graph(graph)
+    assert len(remote) == before
