@@ -466,23 +466,23 @@ def worker(args) -> int:
     def emit(**event):
         print(json.dumps(event), flush=True)
 
-    with tempfile.TemporaryDirectory(prefix=f"cg-bench-{args.backend}-") as tmp:
-        backend = Backend(args.backend, args.data, Path(tmp), meta)
-        ops = args.ops.split("|")
-        try:
-            emit(event="start", op="load")
-            result = backend.load()
-            if "load" in ops:
-                emit(event="done", op="load", peak_mb=backend.peak_mb(), **result)
-            backend.open()
-            for op in ops:
-                if op == "load":
-                    continue
-                emit(event="start", op=op)
-                result = backend.do(op)
-                emit(event="done", op=op, peak_mb=backend.peak_mb(), **result)
-        finally:
-            backend.close()
+    # The driver owns the work directory and removes it, even after it kills this process.
+    backend = Backend(args.backend, args.data, args.workdir, meta)
+    ops = args.ops.split("|")
+    try:
+        emit(event="start", op="load")
+        result = backend.load()
+        if "load" in ops:
+            emit(event="done", op="load", peak_mb=backend.peak_mb(), **result)
+        backend.open()
+        for op in ops:
+            if op == "load":
+                continue
+            emit(event="start", op=op)
+            result = backend.do(op)
+            emit(event="done", op=op, peak_mb=backend.peak_mb(), **result)
+    finally:
+        backend.close()
     return 0
 
 
@@ -523,6 +523,7 @@ def run_backend(
     results: dict[str, dict] = {}
     todo = list(OPS)
     while todo:
+        workdir = Path(tempfile.mkdtemp(prefix=f"cg-bench-{backend}-"))
         errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed after the worker ends)
         command = [
             sys.executable,
@@ -533,6 +534,8 @@ def run_backend(
             str(data),
             "--ops",
             "|".join(todo),
+            "--workdir",
+            str(workdir),
         ]
         process = subprocess.Popen(
             command,
@@ -566,6 +569,7 @@ def run_backend(
                     todo.remove(event["op"])
                 current, deadline = None, None
         process.stdout.close()
+        shutil.rmtree(workdir, ignore_errors=True)
         errors.seek(0)
         error_text = errors.read().decode(errors="replace")
         errors.close()
@@ -746,6 +750,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--ops", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         args.backend = args.worker
