@@ -50,8 +50,20 @@ import generate  # noqa: E402
 
 BACKENDS = ("rdflib", "chaingraph", "server", "pyoxigraph")
 DATA_GRAPH = "https://w3id.org/chaingraph/graph/synthetic"
-REGION_QUERIES = ("stages-without-producer", "local-production", "local-claims")
-OTHER_QUERIES = ("labels", "regions", "stages", "stage-links")
+REGION_QUERIES = (
+    "stages-without-producer",
+    "local-production",
+    "local-claims",
+    "producers-of-stages",
+)
+OTHER_QUERIES = (
+    "labels",
+    "regions",
+    "stages",
+    "stage-links",
+    "company-ties",
+    "conversion-factors",
+)
 NOT_EXISTS = "stages-without-producer (FILTER NOT EXISTS form)"
 # Slow operations last: after one is killed, the worker restarts and loads again.
 OPS = (
