@@ -4,16 +4,12 @@ the system's chromium; no browser download)."""
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
-import shutil
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from browser_pages import distinct_colours, launched, open_page, references, remote_refs
 from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 
@@ -35,44 +31,12 @@ PAYLOADS = [
     "</script><script>alert(1)</script>",
     '"><svg onload=alert(1)>',
 ]
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
-)
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CONSTRUCT = """CONSTRUCT { ?company cg:produces ?stage . ?stage cg:nextStage ?next }
 WHERE { ?fact cg:producer ?company ; cg:stage ?stage ; cg:site region:xining-etdz .
         OPTIONAL { ?stage cg:nextStage ?next } }"""
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-class _Refs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.refs: list[tuple[str, str, str]] = []
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        for name, value in attrs:
-            if name in ("src", "href", "action", "poster", "srcset", "data") and value:
-                self.refs.append((tag, name, value))
-
-
-def _remote_refs(html: str) -> list[tuple[str, str, str]]:
-    parser = _Refs()
-    parser.feed(html)
-    remote = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
-    return [ref for ref in parser.refs if remote.match(ref[2])]
 
 
 def _payload_store():
@@ -148,10 +112,8 @@ def pages(tmp_path_factory, store):
 def test_page_references_nothing_remote(pages, name):
     _, path = pages[name]
     html = path.read_text(encoding="utf-8")
-    assert _remote_refs(html) == []
-    parser = _Refs()
-    parser.feed(html)
-    assert "link" not in parser.tags and all(ref[1] != "src" for ref in parser.refs)
+    assert remote_refs(html) == []
+    assert "<link" not in html.lower() and all(ref[1] != "src" for ref in references(html))
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "network = new vis.Network" in html and "@version " + VIS_NETWORK_VERSION in html
 
@@ -161,7 +123,7 @@ def test_remote_reference_check_catches_cdn_links():
         '<link href="https://cdn.example/x.css"><script src="//cdn.example/x.js"></script>'
         '<img src="data:image/png;base64,AA">'
     )
-    assert [ref[2] for ref in _remote_refs(html)] == [
+    assert [ref[2] for ref in remote_refs(html)] == [
         "https://cdn.example/x.css",
         "//cdn.example/x.js",
     ]
@@ -173,7 +135,7 @@ def test_pyvis_default_output_would_fail_the_offline_check(tmp_path):
 
     net = Network(cdn_resources="in_line")
     net.add_node(1, label="a")
-    assert _remote_refs(net.generate_html())
+    assert remote_refs(net.generate_html())
 
 
 def test_script_json_cannot_close_the_script():
@@ -304,63 +266,18 @@ def test_cli_viz_query_and_errors(tmp_path):
 
 # --------------------------------------------------------------------------- real browser
 
-_HOOKS = """
-window.__pwned = false;
-window.alert = window.confirm = window.prompt = function () { window.__pwned = true; };
-window.addEventListener('error', function (e) {
-  if (e.target && e.target !== window) { window.__pwned = true; }
-}, true);
-"""
-
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium); browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
-
-
-def _open(browser, path: Path, hooks: bool = False):
-    """Open ``path``; return the page, console errors, requests other than the page itself,
-    and dialogs seen."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    errors, requests, dialogs = [], [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    own = path.resolve().as_uri()
-
-    def route(r):
-        if r.request.url != own:
-            requests.append(r.request.url)
-            r.abort()
-        else:
-            r.continue_()
-
-    page.route("**/*", route)
-    if hooks:
-        page.add_init_script(_HOOKS)
-    page.goto(own)
-    page.wait_for_function("document.body.getAttribute('data-drawn') === '1'", timeout=15000)
-    return page, errors, requests, dialogs
-
-
-def _distinct_colours(png: bytes) -> int:
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    return len(image.getcolors(maxcolors=1 << 20) or [])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["chain", "region", "company", "query"])
 def test_page_in_chromium(browser, pages, name, tmp_path):
     view, path = pages[name]
-    page, errors, requests, _ = _open(browser, path)
+    page, errors, requests, _ = open_page(browser, path)
     try:
         assert errors == [] and requests == []
         counts = page.evaluate(
@@ -372,7 +289,7 @@ def test_page_in_chromium(browser, pages, name, tmp_path):
             gap = page.evaluate("nodes.get('pv:wafer')")
             assert gap["gap"] == "cg:StrengthenGap" and "[强链]" in gap["label"]
             shot = page.screenshot(path=str(tmp_path / "chain.png"))
-            assert _distinct_colours(shot) > 50
+            assert distinct_colours(shot) > 50
     finally:
         page.close()
 
@@ -387,7 +304,7 @@ def test_payloads_run_nothing_in_chromium(browser, tmp_path, csp):
         assert "Content-Security-Policy" not in html
     path = tmp_path / "payloads.html"
     path.write_text(html, encoding="utf-8")
-    page, errors, requests, dialogs = _open(browser, path, hooks=True)
+    page, errors, requests, dialogs = open_page(browser, path, hooks=True)
     try:
         page.wait_for_timeout(200)
         assert page.evaluate("window.__pwned") is False and dialogs == []
