@@ -1049,7 +1049,7 @@ class OfflineNetwork(Network):
     def generate_html(self, name="index.html", local=True, notebook=False) -> str:
         view = self.view
         vis_js = _static("vis-network/vis-network.min.js")
-        page_js = _static("viz.js")
+        page_js = _static("tooltip.js") + "\n" + _static("viz.js")
         payload = {"nodes": self.nodes, "edges": self.edges, "options": self.options}
         csp = (
             f"default-src 'none'; script-src {_csp_hash(vis_js)} {_csp_hash(page_js)}; "

@@ -831,7 +831,7 @@ def _environment() -> Environment:
 def render_report_html(report: PlanningReport) -> str:
     """The report as one self-contained HTML page: every chain map inlined, no network."""
     vis_js = _static("vis-network/vis-network.min.js")
-    page_js = _static("report.js")
+    page_js = _static("tooltip.js") + "\n" + _static("report.js")
     csp = (
         f"default-src 'none'; script-src {_csp_hash(vis_js)} {_csp_hash(page_js)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:"

@@ -5,36 +5,6 @@
 // that printing shows a fixed-size snapshot instead of a live canvas.
 var cgNetworks = {};
 
-function cgTooltip(tip) {
-  var box = document.createElement("div");
-  box.className = "cg-tip";
-  if (tip.head) {
-    var head = document.createElement("div");
-    head.className = "head";
-    head.textContent = tip.head;
-    box.appendChild(head);
-  }
-  (tip.rows || []).forEach(function (row) {
-    var line = document.createElement("div");
-    var key = document.createElement("span");
-    key.className = "k";
-    key.textContent = row[0];
-    line.appendChild(key);
-    line.appendChild(document.createTextNode(String(row[1])));
-    box.appendChild(line);
-  });
-  return box;
-}
-
-function cgItems(items) {
-  return items.map(function (item) {
-    if (item.tip) {
-      item.title = cgTooltip(item.tip);
-    }
-    return item;
-  });
-}
-
 function cgSnapshot(id) {
   var container = document.getElementById(id);
   var canvas = container && container.querySelector("canvas");
