@@ -79,7 +79,7 @@ def test_betweenness_is_sampled_on_large_graphs():
         G.nodes[f"co:x{i}"]["kind"] = "company"
     result = find_criticality(G)
     method = result["betweenness_method"]
-    assert method["sampled"] and method["k"] == 500 and method["seed"] == 42
+    assert method["sampled"] and method["k"] == 200 and method["seed"] == 42
     assert "sampled betweenness" in method["note"]
     again = find_criticality(G)["betweenness"]
     assert again == result["betweenness"]  # fixed seed: reproducible

@@ -38,33 +38,46 @@ class Names:
     def __init__(self, store: Store, lang: str | None = None) -> None:
         self.store = store
         self.lang = lang or default_language()
+        self._by_kind: dict[str, LabelIndex] = {}
 
     @cached_property
     def labels(self) -> LabelIndex:
+        """Every label in the store (for callers that name many kinds of node)."""
         return LabelIndex.from_store(self.store)
 
     def known(self, kind: str) -> list[str]:
         return sorted(curie(str(row["x"])) for row in self.store.select(_KINDS[kind]))
 
-    def _describe(self, nodes: list[str]) -> str:
-        return ", ".join(f"{self.labels.pick(n, self.lang)} ({n})" for n in nodes)
+    def _labels_of(self, kind: str, among: list[str]) -> LabelIndex:
+        # Only the labels of this kind's nodes: on a national store, fetching every company's
+        # labels to resolve a region name took seconds.
+        if "labels" in self.__dict__:
+            return self.labels
+        if kind not in self._by_kind:
+            self._by_kind[kind] = LabelIndex.from_store(self.store, among)
+        return self._by_kind[kind]
 
     def resolve(self, name: str, kind: str) -> str:
         among = self.known(kind)
-        matches = self.labels.find(name, among) or [
+        labels = self._labels_of(kind, among)
+
+        def describe(nodes: list[str]) -> str:
+            return ", ".join(f"{labels.pick(n, self.lang)} ({n})" for n in nodes)
+
+        matches = labels.find(name, among) or [
             node for node in among if node.rsplit(":", 1)[-1].casefold() == name.casefold()
         ]
         if len(matches) == 1:
             return matches[0]
         if matches:
             raise UnknownName(
-                f"{kind} {name!r} is ambiguous: {self._describe(matches)}. Give the id instead."
+                f"{kind} {name!r} is ambiguous: {describe(matches)}. Give the id instead."
             )
         message = f"unknown {kind} {name!r}."
-        close = self.labels.closest(name, among)
+        close = labels.closest(name, among)
         if close:
-            message += f" Did you mean: {self._describe(close)}?"
-        known = ", ".join(sorted({self.labels.pick(n, self.lang) for n in among}))
+            message += f" Did you mean: {describe(close)}?"
+        known = ", ".join(sorted({labels.pick(n, self.lang) for n in among}))
         plural = "companies" if kind == "company" else f"{kind}s"
         raise UnknownName(f"{message}\nKnown {plural}: {known}")
 

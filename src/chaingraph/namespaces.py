@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = ["CG", "PREFIXES", "curie", "expand", "sparql_prefixes"]
 
 CG = "https://w3id.org/chaingraph/ns#"
@@ -50,8 +52,10 @@ PREFIXES: dict[str, str] = {
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
 
+@lru_cache(maxsize=1 << 17)
 def curie(iri: str) -> str:
-    """The compact name of an IRI, or the IRI itself when no prefix fits."""
+    """The compact name of an IRI, or the IRI itself when no prefix fits (cached: projections
+    ask for the same few thousand IRIs hundreds of thousands of times)."""
     for prefix, namespace in _BY_LENGTH:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]

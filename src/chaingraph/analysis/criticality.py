@@ -13,7 +13,7 @@ Four measures, each with a one-line meaning for a planner (``MEANINGS``, ``MEANI
   an articulation point splits the (undirected) chain, auxiliaries included, when removed;
 - **company betweenness**: betweenness centrality of local companies on the graph of stages
   (linked by ``cg:nextStage``/``cg:inputTo``) and the companies producing them. Past 2,000
-  nodes it is sampled (``k`` = 500 sources, fixed seed) and the result says so.
+  nodes it is sampled (``k`` = 200 sources, fixed seed) and the result says so.
 
 >>> from chaingraph import open_store, to_networkx
 >>> result = find_criticality(to_networkx(open_store(), "region:CN-630100", lang="en"))
@@ -35,7 +35,7 @@ from ..units import UnitError, quantity
 __all__ = ["MEANINGS", "MEANINGS_ZH", "SAMPLE_ABOVE", "find_criticality"]
 
 SAMPLE_ABOVE = 2000
-_SAMPLE_K = 500
+_SAMPLE_K = 200
 _SEED = 42
 _SOURCE = "__source__"
 _PRODUCING = (None, "cg:InProduction")
