@@ -138,7 +138,16 @@ def base_files() -> list[tuple[Path, str]]:
     return [(bundled_path(p), GRAPH_BASE + p.as_posix()) for p in bundled_files("base")]
 
 
-class RdflibStore:
+class _PlainRows:
+    """``Store.select_plain`` on top of ``select``, as chaingraph's remote store does it."""
+
+    def select_plain(self, query):
+        from chaingraph.store import plain_value
+
+        return [{k: plain_value(v) for k, v in row.items()} for row in self.select(query)]
+
+
+class RdflibStore(_PlainRows):
     """chaingraph's ``Store.select`` interface over ``rdflib.Dataset`` and rdflib's SPARQL."""
 
     def __init__(self) -> None:
@@ -161,7 +170,7 @@ class RdflibStore:
             return [{str(k): v for k, v in row.asdict().items() if v is not None} for row in result]
 
 
-class HttpStore:
+class HttpStore(_PlainRows):
     """chaingraph's ``Store.select`` interface over the SPARQL protocol (Oxigraph server)."""
 
     def __init__(self, endpoint: str) -> None:

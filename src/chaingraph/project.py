@@ -26,7 +26,6 @@ import re
 from collections import defaultdict
 
 import networkx as nx
-from rdflib.term import Literal, URIRef
 
 from .labels import LANGUAGES, LabelIndex, default_language
 from .namespaces import curie, expand
@@ -49,24 +48,6 @@ _ANY_REGION = re.compile(r"\?\w+ cg:partOf\* \?region \.")
 _FACT_FIELDS = ("status", "year", "confidence", "assertion", "value", "unit", "statedAs")
 
 
-def _scalar(term) -> str | int | float | None:
-    """A plain Python value for a term: CURIE for IRIs, number for numeric literals."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return curie(str(term))
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, bool):
-            return str(value).lower()
-        if isinstance(value, int | float):
-            return value
-        if hasattr(value, "as_integer_ratio") and not isinstance(value, int):  # Decimal
-            return float(value)
-        return str(term)
-    return str(term)
-
-
 def _rows(store: Store, name: str, region: str | None = None) -> list[dict]:
     query = named_query(name).text
     if region:
@@ -79,7 +60,7 @@ def _rows(store: Store, name: str, region: str | None = None) -> list[dict]:
         # Every region: without the `cg:partOf*` line, which with ?region unbound repeats each
         # fact once per enclosing region (4x the rows; 6.3 s instead of 1.3 s at 100k triples).
         query = _ANY_REGION.sub("", query)
-    return [{k: _scalar(v) for k, v in row.items()} for row in store.select(query)]
+    return store.select_plain(query)
 
 
 def _add_labels(G: nx.MultiDiGraph, labels: LabelIndex, lang: str) -> None:

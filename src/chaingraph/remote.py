@@ -56,6 +56,7 @@ from .store import (
     _collect,
     _Parsed,
     _to_oxigraph,
+    plain_value,
 )
 
 __all__ = ["RemoteStore", "update_url_for", "with_values"]
@@ -256,6 +257,9 @@ class RemoteStore(Store):
         return result
 
     # -- the Store interface ------------------------------------------------------------------
+
+    def select_plain(self, query: str) -> list[dict[str, str | int | float]]:
+        return [{k: plain_value(v) for k, v in row.items()} for row in self.select(query)]
 
     def _timed(self, op: str, query: str, bindings, timeout: float | None):
         return self._request(with_values(query, bindings), timeout=timeout)

@@ -39,7 +39,7 @@ from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .formats import RdfSyntax, UnknownFormat, importers, rdf_format, resolve_format
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, curie
 from .resources import GRAPH_BASE, bundled_files, bundled_path
 
 __all__ = [
@@ -126,6 +126,58 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | N
     if datatype == "http://www.w3.org/2001/XMLSchema#string":
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(datatype))
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    _XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_REAL_TYPES = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+
+
+def plain_value(term) -> str | int | float:
+    """A plain Python value for an Oxigraph or rdflib term.
+
+    IRIs become CURIEs, numeric literals numbers, booleans ``"true"``/``"false"``, anything
+    else its text.
+
+    >>> plain_value(ox.NamedNode("https://w3id.org/chaingraph/chain/pv/wafer"))
+    'pv:wafer'
+    >>> plain_value(Literal("10.0", datatype=URIRef(_XSD + "decimal")))
+    10.0
+    """
+    if isinstance(term, URIRef | BNode | Literal):
+        term = _to_oxigraph(term)
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    if isinstance(term, ox.BlankNode):
+        return term.value
+    datatype = term.datatype.value if term.datatype else ""
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(term.value)
+        if datatype in _REAL_TYPES:
+            return float(term.value)
+    except ValueError:
+        return term.value
+    if datatype == _XSD + "boolean":
+        return "true" if term.value.strip() in ("true", "1") else "false"
+    return term.value
 
 
 def _to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -397,6 +449,24 @@ class Store:
         if not isinstance(result, Rows):
             raise StoreError("not a SELECT query; use ask() or construct()")
         return result
+
+    def select_plain(self, query: str) -> list[dict[str, str | int | float]]:
+        """Run a SELECT query; cells as plain values (:func:`plain_value`), unbound ones left out.
+
+        What the projection uses: no rdflib terms are built, which at a million triples saves
+        most of the time a region's projection spends outside Oxigraph.
+
+        >>> open_store().select_plain("SELECT ?s ?p WHERE { VALUES (?s ?p) { (pv:wafer 4) } }")
+        [{'s': 'pv:wafer', 'p': 4}]
+        """
+        result = self._run(query, None)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("not a SELECT query; use ask() or construct()")
+        names = [v.value for v in result.variables]
+        return [
+            {name: plain_value(solution[name]) for name in names if solution[name] is not None}
+            for solution in result
+        ]
 
     def ask(
         self,
