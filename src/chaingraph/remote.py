@@ -40,7 +40,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Node
@@ -280,34 +279,9 @@ class RemoteStore(Store):
         rows = self._rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"]) if rows else 0
 
-    def _write(self, parsed: list[_Parsed], replace: bool, progress) -> list[LoadRecord]:
-        seen: dict[str, str] = {}
-        for p in parsed:
-            if p.graph in seen:
-                raise StoreError(f"{p.name} and {seen[p.graph]} are the same file; load it once")
-            seen[p.graph] = p.name
-        records = self._loaded()
-        existing = set(self.graphs())
-        present = [p for p in parsed if p.graph in records or p.graph in existing]
-        if present and not replace:
-            first = present[0]
-            when = records[first.graph].loaded if first.graph in records else "earlier"
-            raise StoreError(
-                f"{first.name} is already loaded (graph <{first.graph}>, loaded {when}); "
-                "use --replace to replace it. Nothing was loaded."
-            )
-        when = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        total = sum(len(p.quads) for p in parsed)
-        if progress is not None:
-            progress("writing", 0, total)
+    def _write_parsed(self, parsed: list[_Parsed], replacing: bool, when: str) -> None:
         # One update request, which the server applies as one transaction.
         self.update(Store._replace_update(parsed, when))
-        if progress is not None:
-            progress("writing", total, total)
-        return [
-            LoadRecord(p.graph, p.name, p.sha256, len(p.quads), when, p.format, p.summary)
-            for p in parsed
-        ]
 
     def drop_graph(self, graph: str) -> LoadRecord | None:
         """Remove a named graph and its load record in one update; returns the record."""

@@ -639,15 +639,7 @@ class Store:
         total = sum(len(p.quads) for p in parsed)
         if progress is not None:
             progress("writing", 0, total)
-        try:
-            if not present:
-                # One transaction: Oxigraph's extend() writes everything or nothing.
-                quads = [q for p in parsed for q in (*p.quads, *_record_quads(p, when))]
-                self._inner.extend(quads)
-            else:
-                self._inner.update(self._replace_update(parsed, when))
-        except (OSError, RuntimeError) as error:
-            raise StoreError(f"writing to the store failed, nothing was loaded: {error}") from None
+        self._write_parsed(parsed, bool(present), when)
         if progress is not None:
             progress("writing", total, total)
         self.flush()
@@ -655,6 +647,18 @@ class Store:
             LoadRecord(p.graph, p.name, p.sha256, len(p.quads), when, p.format, p.summary)
             for p in parsed
         ]
+
+    def _write_parsed(self, parsed: list[_Parsed], replacing: bool, when: str) -> None:
+        """Write parsed files and their load records in one transaction."""
+        try:
+            if not replacing:
+                # Oxigraph's extend() writes everything or nothing.
+                quads = [q for p in parsed for q in (*p.quads, *_record_quads(p, when))]
+                self._inner.extend(quads)
+            else:
+                self._inner.update(self._replace_update(parsed, when))
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"writing to the store failed, nothing was loaded: {error}") from None
 
     @staticmethod
     def _replace_update(parsed: list[_Parsed], when: str) -> str:
