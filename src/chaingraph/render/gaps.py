@@ -54,11 +54,11 @@ _SECTION_HEADERS = {
         "betweenness": ["company", "betweenness", "stages"],
     },
 }
-_LEVELS = {
+LEVEL_LABELS = {
     "zh": {"park": "园区", "zone": "开发区", "city": "市", "province": "省", "country": "国家"},
     "en": {},
 }
-_STATES = {
+STATE_LABELS = {
     "zh": {
         "missing": "空白",
         "weak": "薄弱",
@@ -225,7 +225,7 @@ def _header(report: GapReport) -> str:
     words = _WORDS[report.lang]
     text = words["scope"].format(
         scope=report.scope_region_label or report.region_label,
-        level=_LEVELS[report.lang].get(report.scope or "", report.scope or ""),
+        level=LEVEL_LABELS[report.lang].get(report.scope or "", report.scope or ""),
         threshold=report.threshold,
     )
     if report.as_of is not None:
@@ -252,7 +252,7 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
                 k["from_label"],
                 k["to_label"],
                 f"{k['ratio']:.2f}",
-                _STATES[lang].get(k["status"], k["status"]) + (" 强链" if k["weak"] else ""),
+                STATE_LABELS[lang].get(k["status"], k["status"]) + (" 强链" if k["weak"] else ""),
                 k["rule"],
             ]
             for k in links
@@ -266,14 +266,14 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
                 labels.get(d["stage"], d["stage"]),
                 labels.get(d["next_stage"], d["next_stage"]),
                 "",
-                _STATES[lang].get("data gap", "data gap"),
+                STATE_LABELS[lang].get("data gap", "data gap"),
                 d["what"],
             ]
             for d in report.data_gaps
         ]
         sections.append((words["data_gaps"], heads["links"], rows))
     if report.synergies:
-        states = _STATES[lang]
+        states = STATE_LABELS[lang]
         rows = [
             [
                 s["source_label"],

@@ -53,6 +53,7 @@ from ..names import Names
 from ..project import to_networkx
 from ..store import Store
 from .files import atomic_write
+from .gaps import LEVEL_LABELS, STATE_LABELS
 from .html import (
     VIS_NETWORK_VERSION,
     View,
@@ -149,22 +150,8 @@ WORDS = {
         "target_state": "目标状态",
         "output": "本地产出",
         "generated": "由 chaingraph {version} 生成（vis-network {vis} 内嵌，离线可用）。",
-        "states": {
-            "missing": "空白",
-            "weak": "薄弱",
-            "asserted only": "仅声明",
-            "shortfall": "不足",
-            "surplus": "富余",
-            "balanced": "平衡",
-            "data gap": "数据缺口",
-        },
-        "levels": {
-            "park": "园区",
-            "zone": "开发区",
-            "city": "市",
-            "province": "省",
-            "country": "国家",
-        },
+        "states": STATE_LABELS["zh"],
+        "levels": LEVEL_LABELS["zh"],
     },
     "en": {
         "title": "{region}: planning report on the industrial chains",
@@ -247,8 +234,8 @@ WORDS = {
         "target_state": "target state",
         "output": "local output",
         "generated": "Made by chaingraph {version} (vis-network {vis} inlined, works offline).",
-        "states": {},
-        "levels": {},
+        "states": STATE_LABELS["en"],
+        "levels": LEVEL_LABELS["en"],
     },
 }
 _PRODUCING = (None, "cg:InProduction")
