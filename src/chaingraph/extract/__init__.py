@@ -43,9 +43,6 @@ class Extraction:
         )
         return f"{stem.strip('-') or 'text'}-{self.digest[:8]}"
 
-    def by_kind(self, kind: str) -> list[Fact]:
-        return [f for f in self.facts if f.kind == kind]
-
 
 _LEXICONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

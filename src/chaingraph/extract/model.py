@@ -90,9 +90,6 @@ class Fact:
     def what(self, label) -> str:  # pragma: no cover - overridden
         return ""
 
-    def value_text(self) -> str:
-        return ""
-
 
 @dataclass
 class CompanyFact(Fact):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -154,12 +153,6 @@ class Document:
             )
         return sentences
 
-    def sentence_at(self, position: int) -> Sentence:
-        for sentence in self.sentences:
-            if sentence.start <= position < sentence.end:
-                return sentence
-        return self.sentences[-1]
-
 
 _LOCK = threading.Lock()
 _JIEBA = None
@@ -221,7 +214,3 @@ def tokenizer(user_words: dict[str, str] | None = None):
 
     cut.freq = pos.tokenizer.FREQ  # word frequencies of jieba's dictionary
     return cut
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
