@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from chaingraph import formats
+from chaingraph import store as store_module
 from chaingraph.cli import main
 from chaingraph.store import (
     FILE_GRAPH_BASE,
@@ -87,6 +88,16 @@ def store_dir(tmp_path):
     return tmp_path / "store"
 
 
+@pytest.fixture(params=["transaction", "bulk"])
+def write_path(request, monkeypatch):
+    """Both ways a file is written: one transaction, or a staged bulk load in small slices."""
+    if request.param == "bulk":
+        monkeypatch.setattr(store_module, "BULK_MIN_BYTES", 1)
+        monkeypatch.setattr(store_module, "_BULK_SLICE_BYTES", 60)  # about one line a slice
+        monkeypatch.setattr(store_module, "_BULK_SLICE_QUADS", 1)
+    return request.param
+
+
 def test_new_directory_store_has_the_base_data_but_not_the_example(store_dir):
     store = open_store(store_dir)
     graphs = store.graphs()
@@ -119,7 +130,9 @@ def test_graph_iri_is_stable_and_hides_the_path(tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(SAME_DATA))
-def test_each_format_loads_the_same_triples_into_the_files_graph(tmp_path, store_dir, name):
+def test_each_format_loads_the_same_triples_into_the_files_graph(
+    tmp_path, store_dir, name, write_path
+):
     path = tmp_path / name
     path.write_text(SAME_DATA[name], encoding="utf-8")
     result = cli("load", "--store", str(store_dir), str(path))
@@ -229,7 +242,7 @@ def test_loading_again_needs_replace_and_replace_replaces(tmp_path, store_dir):
     assert len(meta) == 6  # one record, not two
 
 
-def test_a_syntax_error_on_the_last_line_changes_nothing(tmp_path, store_dir):
+def test_a_syntax_error_on_the_last_line_changes_nothing(tmp_path, store_dir, write_path):
     good = tmp_path / "good.ttl"
     good.write_text(TTL, encoding="utf-8")
     bad = tmp_path / "bad.ttl"
@@ -245,6 +258,34 @@ def test_a_syntax_error_on_the_last_line_changes_nothing(tmp_path, store_dir):
     assert len(store) == before
     assert graph_for_file(good) not in store.graphs()
     assert not [r for r in store.graph_records() if r.name in ("good.ttl", "bad.ttl")]
+
+
+def test_blank_nodes_hold_together_within_a_file_and_apart_across_files(tmp_path, monkeypatch):
+    nt = "".join(f'_:b{i % 3} <{EX}p> "{i}" .\n' for i in range(30))
+    trig = f"@prefix ex: <{EX}> .\nex:g1 {{ _:b0 ex:p 1 }}\nex:g2 {{ _:b0 ex:p 2 . ex:a ex:p 3 }}\n"
+    files = {"blank.nt": nt, "graphs.trig": trig}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def shape(location):
+        """Per file graph: the sorted objects of each subject (blank node ids are random)."""
+        store = open_store(location)
+        store.load_files([tmp_path / name for name in files])
+        subjects = {}
+        for graph in [graph_for_file(tmp_path / name) for name in files]:
+            rows = store.select(f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            for r in rows:
+                subjects.setdefault((graph, r["s"]), []).append(str(r["o"]))
+        close(store)
+        return sorted((graph, sorted(objects)) for (graph, _), objects in subjects.items())
+
+    expected = shape(tmp_path / "one-transaction")
+    # _:b0 of the N-Triples file and of the TriG file are different nodes: 3 + 2 subjects.
+    assert [len(objects) for _, objects in expected] == [10, 10, 10, 2, 1]
+    monkeypatch.setattr(store_module, "BULK_MIN_BYTES", 1)
+    monkeypatch.setattr(store_module, "_BULK_SLICE_BYTES", 40)  # slices of about a line
+    monkeypatch.setattr(store_module, "_BULK_SLICE_QUADS", 1)
+    assert shape(tmp_path / "bulk") == expected
 
 
 def test_load_needs_a_store_and_something_to_load(tmp_path, store_dir, monkeypatch):
@@ -296,15 +337,18 @@ def test_gaps_on_a_directory_store_equals_the_bundled_data(store_dir):
         assert directory.output == memory.output
 
 
-def _big_turtle(path: Path, n: int) -> None:
+def _big_file(path: Path, n: int) -> None:
     with path.open("w", encoding="utf-8") as out:
-        out.write(f"@prefix ex: <{EX}> .\n")
-        out.writelines(f'ex:s{i} ex:p{i % 7} "value {i}" .\n' for i in range(n))
+        out.writelines(f'<{EX}s{i}> <{EX}p{i % 7}> "value {i}" .\n' for i in range(n))
 
 
-@pytest.mark.parametrize("replace", [False, True], ids=["new-file", "replace"])
-def test_a_load_killed_halfway_leaves_the_store_as_it_was(tmp_path, store_dir, replace):
-    big = tmp_path / "big.ttl"
+@pytest.mark.parametrize(
+    ("replace", "suffix"),
+    [(False, "ttl"), (False, "nt"), (True, "ttl")],
+    ids=["new-turtle", "new-ntriples", "replace"],
+)
+def test_a_load_killed_halfway_leaves_the_store_as_it_was(tmp_path, store_dir, replace, suffix):
+    big = tmp_path / f"big.{suffix}"
     args = ["load", "--store", str(store_dir), "-v", str(big)]
     if replace:
         big.write_text(TTL, encoding="utf-8")
@@ -315,7 +359,7 @@ def test_a_load_killed_halfway_leaves_the_store_as_it_was(tmp_path, store_dir, r
     store = open_store(store_dir, read_only=True)
     before, records = len(store), store.graph_records()
     close(store)
-    _big_turtle(big, 300_000)
+    _big_file(big, 300_000)
     process = subprocess.Popen(
         [sys.executable, "-m", "chaingraph.cli", *args], stderr=subprocess.PIPE, text=True
     )
@@ -332,9 +376,15 @@ def test_a_load_killed_halfway_leaves_the_store_as_it_was(tmp_path, store_dir, r
             process.kill()
         process.stderr.close()
     assert process.returncode == -signal.SIGKILL
-    store = open_store(store_dir)  # reopens after the crash
+    reader = open_store(store_dir, read_only=True)  # sees nothing of the killed load
+    assert (len(reader), reader.graph_records()) == (before, records)
+    assert not reader.ask(f"ASK {{ <{EX}s1> ?p ?o }}")
+    assert (graph_for_file(big) in reader.graphs()) is replace
+    close(reader)
+    store = open_store(store_dir)  # the next writer cleans up
     assert len(store) == before
     assert store.graph_records() == records
+    assert store_module.PENDING_GRAPH not in store.graphs()
 
 
 def test_a_second_writer_gets_a_locked_error_and_readers_still_read(tmp_path, store_dir):

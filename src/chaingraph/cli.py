@@ -314,13 +314,12 @@ class _LoadProgress:
     def __call__(self, what: str, done: int, total: int) -> None:
         writing = what == "writing"
         if what not in self.tasks:
-            description = f"writing {total:,} triples in one transaction" if writing else what
+            description = f"writing {total:,} triples" if writing else what
             if self.verbose:
                 click.echo(description if writing else f"parsing {what}", err=True)
-            size = None if writing else total
-            self.tasks[what] = self.bar.add_task(description, total=size, detail="")
+            self.tasks[what] = self.bar.add_task(description, total=total, detail="")
             self.bar.start()
-        detail = "" if writing else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+        detail = f"{done:,}/{total:,}" if writing else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
         self.bar.update(self.tasks[what], completed=done, detail=detail)
 
     def stop(self) -> None:
@@ -353,9 +352,11 @@ class _LoadProgress:
 def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
     """Load RDF files (or company sheets) into a store, each into its own named graph.
 
-    Every file is parsed before anything is written, then all of them (with a record of each
-    load in the metadata graph) go in with one transaction: a syntax error, a crash or a kill
-    leaves the store as it was. Loading a file again needs --replace.
+    Every file is checked before anything is written, then all of them go in together with a
+    record of each load in the metadata graph: a syntax error, a crash or a kill leaves the
+    store as it was. Large RDF files are bulk-loaded (several times faster) and count only once
+    their records are written; readers never see half of one. Loading a file again needs
+    --replace.
     """
     location = _need_store(store, "load")
     if not files and not example:

@@ -279,7 +279,9 @@ class RemoteStore(Store):
         rows = self._rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"]) if rows else 0
 
-    def _write_parsed(self, parsed: list[_Parsed], replacing: bool, when: str) -> None:
+    def _write_parsed(
+        self, parsed: list[_Parsed], replacing: bool, when: str, progress=None
+    ) -> None:
         # One update request, which the server applies as one transaction.
         self.update(Store._replace_update(parsed, when))
 
