@@ -129,6 +129,7 @@ def _dependencies(sources, m, w, indptr, indices):
     sigma[rows, cols] = 1.0
     levels = []
     flat_sigma = sigma.reshape(-1)
+    slot = np.empty(k * m, dtype=np.int64)
     level = 0
     while len(rows):
         levels.append((rows, cols))
@@ -140,9 +141,12 @@ def _dependencies(sources, m, w, indptr, indices):
         ahead = dist[r, nb] == level + 1
         np.add.at(flat_sigma, r[ahead] * m + nb[ahead], push[pair[ahead]])
         level += 1
-        rows, cols = np.nonzero(dist == level)
-        rows = rows.astype(np.int64)
-        cols = cols.astype(np.int64)
+        # the next frontier, deduplicated without a sort or a scan of the whole array
+        reached = r[fresh] * m + nb[fresh]
+        order = np.arange(len(reached))
+        slot[reached] = order
+        reached = reached[slot[reached] == order]
+        rows, cols = reached // m, reached % m
     delta = np.zeros((k, m), dtype=np.float64)
     for level in range(len(levels) - 1, 0, -1):
         rows, cols = levels[level]
