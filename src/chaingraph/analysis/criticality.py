@@ -12,8 +12,10 @@ Four measures, each with a one-line meaning for a planner (``MEANINGS``, ``MEANI
   every path from the raw materials to *x* passes through *d* (``nx.immediate_dominators``);
   an articulation point splits the (undirected) chain, auxiliaries included, when removed;
 - **company betweenness**: betweenness centrality of local companies on the graph of stages
-  (linked by ``cg:nextStage``/``cg:inputTo``) and the companies producing them. Past 2,000
-  nodes it is sampled (``k`` = 200 sources, fixed seed) and the result says so.
+  (linked by ``cg:nextStage``/``cg:inputTo``) and the companies producing them (in production).
+  It is exact, equal to ``nx.betweenness_centrality`` on that graph: companies producing the
+  same stages are twins, and Brandes' algorithm runs once per twin class
+  (:mod:`._betweenness`), so thousands of companies cost little more than their classes.
 
 >>> from chaingraph import open_store, to_networkx
 >>> result = find_criticality(to_networkx(open_store(), "region:CN-630100", lang="en"))
@@ -31,12 +33,10 @@ import networkx as nx
 
 from ..project import local_regions
 from ..units import UnitError, quantity
+from ._betweenness import twin_betweenness
 
-__all__ = ["MEANINGS", "MEANINGS_ZH", "SAMPLE_ABOVE", "find_criticality"]
+__all__ = ["MEANINGS", "MEANINGS_ZH", "find_criticality"]
 
-SAMPLE_ABOVE = 2000
-_SAMPLE_K = 200
-_SEED = 42
 _SOURCE = "__source__"
 _PRODUCING = (None, "cg:InProduction")
 
@@ -140,7 +140,9 @@ def _articulation(G, chain, stages, local):
     ]
 
 
-def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]:
+def _company_graph(G: nx.MultiDiGraph, scope: set[str]) -> nx.Graph:
+    """The undirected graph of stages (``cg:nextStage``/``cg:inputTo``) and the companies
+    producing them in ``scope`` (in production)."""
     H = nx.Graph()
     for u, v, d in G.edges(data=True):
         if d["predicate"] in ("cg:nextStage", "cg:inputTo") or (
@@ -149,12 +151,13 @@ def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]
             and d.get("status") in _PRODUCING
         ):
             H.add_edge(u, v)
+    return H
+
+
+def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]:
+    H = _company_graph(G, scope)
     n = H.number_of_nodes()
-    sampled = n > SAMPLE_ABOVE
-    if sampled:
-        scores = nx.betweenness_centrality(H, k=min(_SAMPLE_K, n), seed=_SEED)
-    else:
-        scores = nx.betweenness_centrality(H) if n else {}
+    scores, classes = twin_betweenness(H)
     companies = [c for c in H if G.nodes[c].get("kind") == "company"]
     rows = [
         {
@@ -169,12 +172,8 @@ def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]
     rows.sort(key=lambda r: (-r["betweenness"], r["company"]))
     method = {
         "nodes": n,
-        "sampled": sampled,
-        "k": min(_SAMPLE_K, n) if sampled else None,
-        "seed": _SEED if sampled else None,
-        "note": f"sampled betweenness: {min(_SAMPLE_K, n)} of {n} nodes as sources, seed {_SEED}"
-        if sampled
-        else f"exact betweenness over {n} nodes",
+        "classes": classes,
+        "note": f"exact betweenness over {n} nodes, {classes} twin classes",
     }
     return rows, method
 
