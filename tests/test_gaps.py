@@ -133,3 +133,23 @@ def test_region_scope_includes_zone_and_park(xining_report):
         xining_report.regions_in_scope
     )
     assert xining_report.region == XINING
+
+
+@pytest.mark.parametrize("region", ["region:CN-630100", None])
+def test_a_projection_without_evidence_gives_the_same_verdicts(region):
+    store = open_store()
+    full = to_networkx(store, region, lang="en")
+    brief = to_networkx(store, region, lang="en", evidence=False)
+    assert sorted(full.edges(keys=True)) == sorted(brief.edges(keys=True))
+    dropped = {"quote", "evidence", "source", "char_start", "char_end", "confidence", "assertion"}
+    assert any(dropped & set(d) for *_, d in full.edges(data=True))
+    for u, v, key, data in brief.edges(keys=True, data=True):
+        assert not dropped & set(data)
+        kept = {k: x for k, x in full.edges[u, v, key].items() if k not in dropped}
+        assert data == kept
+
+    def verdicts(G):
+        report = find_gaps(G, "region:CN-630100", criticality=False)
+        return [(s.stage, s.verdict, s.gap_class, s.rule) for c in report.chains for s in c.stages]
+
+    assert verdicts(brief) == verdicts(full)

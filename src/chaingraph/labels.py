@@ -47,10 +47,10 @@ def _other(lang: str) -> str:
 
 # labels.rq for given nodes. One VALUES block and a FILTER on the predicate: Oxigraph 0.5 is
 # several times slower when ?p comes from a second VALUES block (a cross product first).
-_NODE_LABELS = """SELECT ?s ?p ?label WHERE {
+_NODE_LABELS = """SELECT ?s ?p ?label (LANG(?label) AS ?lang) WHERE {
   VALUES ?s { NODES }
   ?s ?p ?label .
-  FILTER(?p IN (skos:prefLabel, skos:altLabel, rdfs:label) && isLiteral(?label))
+  FILTER(?p IN (PREDICATES) && isLiteral(?label))
 }"""
 
 
@@ -72,11 +72,14 @@ class LabelIndex:
         return index
 
     @classmethod
-    def from_store(cls, store, nodes: Iterable[str] | None = None) -> LabelIndex:
+    def from_store(
+        cls, store, nodes: Iterable[str] | None = None, *, preferred: bool = False
+    ) -> LabelIndex:
         """Labels from ``labels.rq``; only those of ``nodes`` (CURIEs or IRIs) when given.
 
         Restricting to the nodes of a projection keeps this fast on a large store: all labels
         of 26,000 companies take seconds to fetch and convert, those of one region's do not.
+        ``preferred`` leaves out ``skos:altLabel`` of ``nodes`` (:meth:`pick` does not need them).
         """
         from .namespaces import expand
         from .queries import named_query
@@ -85,15 +88,11 @@ class LabelIndex:
             query = named_query("labels").text
         else:
             values = " ".join(f"<{expand(node)}>" for node in nodes)
-            query = _NODE_LABELS.replace("NODES", values)
-        rows = store.select(query)
+            predicates = "skos:prefLabel, rdfs:label" + ("" if preferred else ", skos:altLabel")
+            query = _NODE_LABELS.replace("NODES", values).replace("PREDICATES", predicates)
         return cls.from_rows(
-            {
-                "s": curie(str(r["s"])),
-                "p": curie(str(r["p"])),
-                "label": (str(r["label"]), r["label"].language),
-            }
-            for r in rows
+            {"s": r["s"], "p": r["p"], "label": (str(r["label"]), r.get("lang"))}
+            for r in store.select_plain(query)
         )
 
     def add(self, node: str, predicate: str, text: str, lang: str) -> None:

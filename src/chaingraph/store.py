@@ -175,13 +175,14 @@ def plain_value(term) -> str | int | float:
     >>> plain_value(Literal("10.0", datatype=URIRef(_XSD + "decimal")))
     10.0
     """
-    if isinstance(term, URIRef | BNode | Literal):
-        term = _to_oxigraph(term)
-    if isinstance(term, ox.NamedNode):
+    kind = type(term)
+    if kind is ox.NamedNode:
         return curie(term.value)
-    if isinstance(term, ox.BlankNode):
+    if kind is ox.BlankNode:
         return term.value
-    datatype = term.datatype.value if term.datatype else ""
+    if kind is not ox.Literal:
+        return plain_value(_to_oxigraph(term))
+    datatype = term.datatype.value
     try:
         if datatype in _INTEGER_TYPES:
             return int(term.value)
@@ -524,10 +525,23 @@ class Store:
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("not a SELECT query; use ask() or construct()")
         names = [v.value for v in result.variables]
-        return [
-            {name: plain_value(solution[name]) for name in names if solution[name] is not None}
-            for solution in result
-        ]
+        # The same IRIs and short literals (stages, units, years) recur in thousands of rows:
+        # converting each once makes this nearly as fast as reading the solutions at all.
+        seen: dict[object, str | int | float] = {}
+        rows = []
+        for solution in result:
+            row = {}
+            for name, term in zip(names, solution, strict=True):
+                if term is None:
+                    continue
+                value = seen.get(term)
+                if value is None:
+                    value = plain_value(term)
+                    if type(term) is ox.NamedNode or len(term.value) < 32:
+                        seen[term] = value
+                row[name] = value
+            rows.append(row)
+        return rows
 
     def ask(
         self,
