@@ -281,7 +281,7 @@ def test_blank_nodes_hold_together_within_a_file_and_apart_across_files(tmp_path
 
     expected = shape(tmp_path / "one-transaction")
     # _:b0 of the N-Triples file and of the TriG file are different nodes: 3 + 2 subjects.
-    assert [len(objects) for _, objects in expected] == [10, 10, 10, 2, 1]
+    assert sorted(len(objects) for _, objects in expected) == [1, 2, 10, 10, 10]
     monkeypatch.setattr(store_module, "BULK_MIN_BYTES", 1)
     monkeypatch.setattr(store_module, "_BULK_SLICE_BYTES", 40)  # slices of about a line
     monkeypatch.setattr(store_module, "_BULK_SLICE_QUADS", 1)
@@ -415,3 +415,17 @@ def test_a_second_writer_gets_a_locked_error_and_readers_still_read(tmp_path, st
         holder.wait()
         holder.stdout.close()
     assert run_cli("load", "--store", str(store_dir), str(path), timeout=60).returncode == 0
+
+
+def test_memory_store_bulk_loads_too(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "BULK_MIN_BYTES", 1)
+    monkeypatch.setattr(store_module, "_BULK_SLICE_BYTES", 60)
+    path = tmp_path / "facts.nt"
+    path.write_text(SAME_DATA["facts.nt"], encoding="utf-8")
+    store = open_store(example=False)
+    before = len(store)
+    assert store.load_file(path) == 3
+    assert len(store) == before + 3 + 6  # the triples and their load record
+    assert store_module.PENDING_GRAPH not in store.graphs()
+    with pytest.raises(StoreError, match="already loaded"):
+        store.load_files([path])

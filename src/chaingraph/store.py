@@ -8,8 +8,8 @@ Each loaded file lives in its own named graph; queries see the union of all grap
 is recorded in the metadata graph :data:`META_GRAPH` (file name, sha256, triple count, time),
 and a load is all or nothing: the files are parsed first, then written in one transaction.
 
-Large files (:data:`BULK_MIN_BYTES` and up) going into a directory store take Oxigraph's bulk
-loader, three to four times faster than one transaction but not atomic on its own. Such a load
+Large files (:data:`BULK_MIN_BYTES` and up) take Oxigraph's bulk loader, three to five times
+faster than one transaction but not atomic on its own. Such a load
 is staged: its graphs are first listed in :data:`PENDING_GRAPH`, then bulk-loaded, then committed
 by writing their load records in one transaction. Readers never see a graph that is pending
 without a record, and the next writer drops it, so a load killed half way leaves the store as
@@ -442,7 +442,7 @@ class Store:
         self.location = location
         self.read_only = read_only
         # Graphs of a bulk load that has not committed (or was killed): hidden from every query.
-        self._hidden = self._uncommitted() if location else set()
+        self._hidden = self._uncommitted()
 
     def __len__(self) -> int:
         if not self._hidden:
@@ -729,7 +729,7 @@ class Store:
         ]
 
     def _can_bulk_load(self) -> bool:
-        return type(self) is Store and self.location is not None
+        return type(self) is Store  # embedded, in a directory or in memory; not a server
 
     def _write_parsed(
         self, parsed: list[_Parsed], replacing: bool, when: str, progress: Progress | None = None
@@ -829,8 +829,6 @@ class Store:
         Called by :func:`open_store` for every writer, so nobody needs to call it by hand.
         """
         self._writable()
-        if self.location is None:
-            return []
         dropped = sorted(self._uncommitted())
         if dropped or any(g.value == PENDING_GRAPH for g in self._inner.named_graphs()):
             drops = "".join(f"DROP SILENT GRAPH <{g}> ; " for g in dropped)
