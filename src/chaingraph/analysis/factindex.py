@@ -8,23 +8,23 @@ country-wide overview quadratic. :func:`fact_index` files the facts once per gra
 - the stage nodes (in the graph's node order), the ``cg:nextStage`` links between them, the
   feeders of each stage (``cg:nextStage``/``cg:inputTo``) and the region hierarchy.
 
-The index is cached for the graph object (weakly: it goes when the graph goes) and checked
-against the graph each time it is asked for, so it cannot go stale:
+The index is cached in the graph's own cache, ``G.__networkx_cache__``, which networkx empties
+whenever the graph changes through its methods (``add_edge``, ``remove_edge``, ``add_node``,
+``remove_nodes_from``, ``clear`` …), so it cannot go stale:
 
-- another graph object (a copy, :func:`~chaingraph.analysis.timeline.as_of`) gets an index
-  of its own — nothing is kept in ``G.graph``, which copies share;
-- a node added or removed (or replaced), and any edge added to or removed from a stage or a
-  region (facts, claims, links, ``cg:partOf``) changes the graph's *shape* — its node records,
-  and for each stage and region the neighbours and how many edges run to each — and the index
-  is rebuilt;
-- the facts handed out for a region are checked one by one: each must still be the very edge
-  record of the graph, with the same ``site`` (a fact that was replaced, or moved elsewhere by
-  changing its ``site`` in place, triggers a rebuild).
+- another graph object (a copy, :func:`~chaingraph.analysis.timeline.as_of`) has a cache of its
+  own and builds its own index — nothing is kept in ``G.graph``, which copies share;
+- facts added (e.g. for a wider scope) or removed, in any number, empty the cache: counting
+  edges would miss one fact removed and another added;
+- the facts handed out for a region are still checked one by one: each must be the very edge
+  record of the graph, with the same ``site`` (a fact whose ``site`` was changed in place is
+  found out when its old region is asked for);
+- a graph without that cache (a view of another graph, whose changes do not reach the view's
+  cache) is indexed afresh on each call.
 
-What the check cannot see is an edge attribute changed in place on a fact *outside* the
-region asked for that moves it *into* that region (``G.edges[u, v, k]["site"] = ...``); after
-such a change call :func:`refresh`. Every other attribute (status, capacity, year …) is read
-from the graph when used, never copied.
+Edge and node attributes changed in place (``G.edges[u, v, k]["site"] = ...``) do not empty
+networkx's cache: after moving a fact to another site that way, call :func:`refresh`. Every
+other attribute (status, capacity, year …) is read from the graph when used, never copied.
 
 >>> from chaingraph import open_store, to_networkx
 >>> G = to_networkx(open_store(), lang="en")
@@ -42,9 +42,7 @@ False
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
-from itertools import repeat
 
 import networkx as nx
 
@@ -53,28 +51,7 @@ from .timeline import fact_year
 __all__ = ["FactIndex", "fact_index", "refresh"]
 
 FLOW = ("cg:nextStage", "cg:inputTo")
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _shape(G: nx.MultiDiGraph, stages: list[str], regions: list[str]) -> tuple:
-    """What adding, removing or replacing a node, or an edge to a stage or from a region,
-    changes: the node records (by identity), the number of edges into each stage, the
-    neighbours each region has edges to and how many.
-
-    ``G._pred``/``G._succ`` are networkx's adjacency dicts, read directly so that the counting
-    runs in C: about 2 ms for 65,000 facts and 1,100 regions.
-    """
-    pred, succ = G._pred, G._succ
-    try:
-        region_edges = list(map(succ.__getitem__, regions))
-        return (
-            list(G._node.values()),
-            list(map(sum, map(map, repeat(len), map(dict.values, map(pred.__getitem__, stages))))),
-            list(map(list, region_edges)),
-            list(map(sum, map(map, repeat(len), map(dict.values, region_edges)))),
-        )
-    except KeyError:  # a stage or region was removed
-        return ()
+_KEY = "chaingraph.factindex"
 
 
 class FactIndex:
@@ -90,7 +67,6 @@ class FactIndex:
                 self.stages.append(node)
             elif kind == "region":
                 self.regions.append(node)
-        self.shape = _shape(G, self.stages, self.regions)
         # (sequence in the stage's in-edges, subject, stage, key, edge data)
         self.by_site: dict[str, list[tuple]] = defaultdict(list)
         self.by_region: dict[str, list[tuple]] = defaultdict(list)
@@ -178,19 +154,30 @@ class _Stale(Exception):
     """The graph changed under the index."""
 
 
+def _cache(G: nx.MultiDiGraph) -> dict | None:
+    """The graph's own cache, emptied by networkx on every change; ``None`` for a view."""
+    cache = getattr(G, "__networkx_cache__", None)
+    if not isinstance(cache, dict) or getattr(G, "_graph", None) is not None:
+        return None
+    return cache
+
+
 def fact_index(G: nx.MultiDiGraph) -> FactIndex:
-    """The index of ``G``, built on first use and rebuilt whenever ``G`` changed shape."""
-    index = _CACHE.get(G)
-    if index is not None and _shape(G, index.stages, index.regions) == index.shape:
-        return index
-    index = FactIndex(G)
-    _CACHE[G] = index
+    """The index of ``G``, built on first use and again after any change to ``G``."""
+    cache = _cache(G)
+    index = cache.get(_KEY) if cache is not None else None
+    if index is None:
+        index = FactIndex(G)
+        if cache is not None:
+            cache[_KEY] = index
     return index
 
 
 def refresh(G: nx.MultiDiGraph) -> FactIndex:
     """Rebuild the index of ``G`` (after changing a fact's ``site`` in place)."""
-    _CACHE.pop(G, None)
+    cache = _cache(G)
+    if cache is not None:
+        cache.pop(_KEY, None)
     return fact_index(G)
 
 
