@@ -29,8 +29,8 @@ from collections import defaultdict
 
 import networkx as nx
 
-from ..project import local_regions
 from ..units import UnitError, quantity
+from .factindex import fact_index, facts_in
 
 __all__ = ["MEANINGS", "MEANINGS_ZH", "SAMPLE_ABOVE", "find_criticality"]
 
@@ -57,22 +57,20 @@ MEANINGS = {
 }
 
 
-def _chain_stages(G: nx.MultiDiGraph, chains: list[str] | None) -> dict[str, list[str]]:
+def _chain_stages(G: nx.MultiDiGraph, stages, chains: list[str] | None) -> dict[str, list[str]]:
     found = defaultdict(list)
-    for node, data in G.nodes(data=True):
-        if data.get("kind") == "stage" and (chains is None or data["chain"] in chains):
-            found[data["chain"]].append(node)
+    for node in stages:
+        chain = G.nodes[node]["chain"]
+        if chains is None or chain in chains:
+            found[chain].append(node)
     return found
 
 
-def _producers(G: nx.MultiDiGraph, stage: str, scope: set[str]) -> dict[str, list]:
+def _producers(facts: list[tuple[str, dict]]) -> dict[str, list]:
+    """The producers in production among a stage's local facts, with their facts."""
     producers = defaultdict(list)
-    for company, _, data in G.in_edges(stage, data=True):
-        if (
-            data["predicate"] == "cg:produces"
-            and data.get("site") in scope
-            and data.get("status") in _PRODUCING
-        ):
+    for company, data in facts:
+        if data["predicate"] == "cg:produces" and data.get("status") in _PRODUCING:
             producers[company].append(data)
     return producers
 
@@ -140,15 +138,30 @@ def _articulation(G, chain, stages, local):
     ]
 
 
-def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]:
+def _ordered_edges(G: nx.MultiDiGraph, index, facts: dict[str, list]) -> list[tuple[str, str]]:
+    """The stage links and the local production edges, in the order of ``G.edges()``.
+
+    The order decides the node order of the betweenness graph, and with it which sources a
+    sampled betweenness draws: it must be the order a walk over every edge of ``G`` gives.
+    """
+    pairs = {(u, stage) for stage in index.stages for u in index.feeders[stage]}
+    for stage, found in facts.items():
+        for company, data in found:
+            if data["predicate"] == "cg:produces" and data.get("status") in _PRODUCING:
+                pairs.add((company, stage))
+    position = index.node_positions(G)
+    succ = G._succ
+
+    def order(pair):
+        u, v = pair
+        return position[u], list(succ[u]).index(v)
+
+    return sorted(pairs, key=order)
+
+
+def _betweenness(G: nx.MultiDiGraph, edges: list[tuple[str, str]]) -> tuple[list[dict], dict]:
     H = nx.Graph()
-    for u, v, d in G.edges(data=True):
-        if d["predicate"] in ("cg:nextStage", "cg:inputTo") or (
-            d["predicate"] == "cg:produces"
-            and d.get("site") in scope
-            and d.get("status") in _PRODUCING
-        ):
-            H.add_edge(u, v)
+    H.add_edges_from(edges)
     n = H.number_of_nodes()
     sampled = n > SAMPLE_ABOVE
     if sampled:
@@ -207,17 +220,16 @@ def find_criticality(
         ``betweenness``, ``betweenness_method`` and the one-line ``meanings``.
     """
     region = region or G.graph["region"]
-    scope = local_regions(G, scope_region or region)
-    by_chain = _chain_stages(G, chains)
+    index = fact_index(G)
+    index, facts = facts_in(G, index.local_regions(scope_region or region), None, index)
+    by_chain = _chain_stages(G, index.stages, chains)
     single, concentration, dominators, articulation = [], [], [], []
     local = set()
     for chain, stages in sorted(by_chain.items()):
         for stage in sorted(stages, key=lambda s: (G.nodes[s]["position"], s)):
-            producers = _producers(G, stage, scope)
-            if producers or any(
-                d["predicate"] == "cg:claims" and u in scope
-                for u, _, d in G.in_edges(stage, data=True)
-            ):
+            found = facts.get(stage, ())
+            producers = _producers(found)
+            if producers or any(d["predicate"] == "cg:claims" for _, d in found):
                 local.add(stage)
             if len(producers) == 1:
                 (company,) = producers
@@ -245,7 +257,7 @@ def find_criticality(
     for chain, stages in sorted(by_chain.items()):
         dominators += _dominators(G, chain, stages, local)
         articulation += _articulation(G, chain, stages, local)
-    betweenness, method = _betweenness(G, scope)
+    betweenness, method = _betweenness(G, _ordered_edges(G, index, facts))
     single.sort(key=lambda r: r["stage"])
     return {
         "meanings": dict(MEANINGS_ZH if G.graph.get("lang") == "zh" else MEANINGS),

@@ -97,6 +97,13 @@ class FactIndex:
                 if data.get("predicate") == "cg:partOf":
                     self._children[parent].append(region)
         self._local: dict[str, frozenset[str]] = {}
+        self._positions: dict[str, int] | None = None
+
+    def node_positions(self, G: nx.MultiDiGraph) -> dict[str, int]:
+        """Each node's place in the graph's node order (the order of ``G.edges()``)."""
+        if self._positions is None:
+            self._positions = {node: i for i, node in enumerate(G)}
+        return self._positions
 
     def local_regions(self, region: str) -> frozenset[str]:
         """``region`` and every region inside it (like :func:`chaingraph.project.local_regions`)."""
