@@ -209,7 +209,7 @@ def _gaps_overview(store, chains, scope, as_of, threshold, lang, fmt, explain, l
     graph_store = open_store(store, read_only=True)
     names = Names(graph_store, lang)
     chain_ids = [names.chain(c) for c in chains] or None
-    G = to_networkx(graph_store, None, lang=lang)
+    G = to_networkx(graph_store, None, lang=lang, evidence=False)  # counts need no sentences
     summaries = gaps_overview(
         G,
         level=level,
