@@ -26,6 +26,24 @@ def fresh_store():
     return open_store()
 
 
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A real Virtuoso Open Source server with an empty database, stopped after the session.
+
+    Skipped only when Virtuoso is not installed (`.ci/run` installs it).
+    """
+    from _servers import start_virtuoso, virtuoso_binaries
+
+    if virtuoso_binaries() is None:
+        pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource")
+    directory = tmp_path_factory.mktemp("virtuoso")
+    server = start_virtuoso(directory / "db", directory / "server.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--update-golden",

@@ -164,6 +164,10 @@ def test_credentials_come_from_the_environment(monkeypatch):
     seen = []
 
     class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # the service description: none here
+            seen.append(self.headers.get("Authorization"))
+            self.send_error(404)
+
         def do_POST(self):
             seen.append(self.headers.get("Authorization"))
             form = self.rfile.read(int(self.headers["Content-Length"]))
@@ -191,7 +195,8 @@ def test_credentials_come_from_the_environment(monkeypatch):
     finally:
         server.shutdown()
         server.server_close()
-    assert seen == ["Basic cGxhbm5lcjpzM2NyZXQ="] * 2 + [None] * 2
+    # Each: the service description, the named graphs (asked twice: none), the query.
+    assert seen == ["Basic cGxhbm5lcjpzM2NyZXQ="] * 4 + [None] * 4
 
 
 def test_credentials_in_the_url_are_refused_and_not_echoed():

@@ -54,6 +54,7 @@ from .store import (
     Triples,
     _collect,
     _Parsed,
+    _record_quads,
     _to_oxigraph,
     plain_value,
 )
@@ -64,6 +65,20 @@ UPDATE_URL_ENV = "CHAINGRAPH_UPDATE_URL"
 USER_ENV = "CHAINGRAPH_USER"
 PASSWORD_ENV = "CHAINGRAPH_PASSWORD"
 TIMEOUT_ENV = "CHAINGRAPH_TIMEOUT"
+
+# Graphs a new Virtuoso database holds for itself (its RDF views' schema, the LDP vocabulary,
+# its service description): not chaingraph's, so not in graphs(), len() or the default graph.
+SERVER_GRAPHS = frozenset(
+    {
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://www.w3.org/ns/ldp#",
+        "http://localuriqaserver/sparql",
+    }
+)
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_SD_FEATURE = ox.NamedNode(_SD + "feature")
+_SD_UNION = ox.NamedNode(_SD + "UnionDefaultGraph")
 
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -129,6 +144,54 @@ def update_url_for(query_url: str) -> str:
     return query_url
 
 
+def _triple(quad: ox.Quad) -> str:
+    return f"{quad.subject} {quad.predicate} {quad.object} ."
+
+
+def replace_update(parsed: list[_Parsed], when: str) -> str:
+    """One SPARQL update that replaces the graphs of ``parsed`` and their load records.
+
+    A graph without blank nodes is written with ``INSERT DATA``. A graph with blank nodes is
+    written as the template of ``INSERT { GRAPH <g> { ... } } WHERE { }``: the same triples
+    (each blank node label becomes one new blank node, as in ``INSERT DATA``), in a form that
+    Virtuoso also accepts (it refuses blank nodes in ``INSERT DATA``: "Blank node ... is not
+    allowed in a constant clause").
+
+    >>> quads = [ox.Quad(ox.BlankNode("b1"), ox.NamedNode("urn:p"), ox.Literal("v"))]
+    >>> print(replace_update([_Parsed("f.ttl", "urn:g", quads, "00", "text/turtle")], "T"))
+    ... # doctest: +ELLIPSIS
+    DROP SILENT GRAPH <urn:g> ;
+    DELETE WHERE { GRAPH <https://w3id.org/chaingraph/graph/loads> { <urn:g> ?p ?o } } ;
+    INSERT { GRAPH <urn:g> {
+    _:b1 <urn:p> "v" .
+    } } WHERE { } ;
+    INSERT DATA { GRAPH <https://w3id.org/chaingraph/graph/loads> {
+    <urn:g> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/prov#Entity> .
+    ...
+    } }
+    """
+    parts = []
+    for p in parsed:
+        parts.append(f"DROP SILENT GRAPH <{p.graph}> ;")
+        parts.append(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{p.graph}> ?p ?o }} }} ;")
+    for p in parsed:
+        quads = p.quads or []
+        blank = any(
+            isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads
+        )
+        if not quads:
+            continue
+        parts.append(
+            f"INSERT {{ GRAPH <{p.graph}> {{" if blank else f"INSERT DATA {{ GRAPH <{p.graph}> {{"
+        )
+        parts.extend(_triple(q) for q in quads)
+        parts.append("} } WHERE { } ;" if blank else "} } ;")
+    parts.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{")
+    parts.extend(_triple(q) for p in parsed for q in _record_quads(p, when))
+    parts.append("} }")
+    return "\n".join(parts)
+
+
 def _hint(status: int) -> str:
     if status in (401, 407):
         return f"set {USER_ENV} and {PASSWORD_ENV} for HTTP basic authentication"
@@ -168,6 +231,7 @@ class RemoteStore(Store):
                 f"{PASSWORD_ENV} instead"
             )
         self._inner = None
+        self._union_default: bool | None = None
         self.location = url
         self.url = url
         self.read_only = read_only
@@ -226,11 +290,16 @@ class RemoteStore(Store):
             raise StoreError(f"cannot reach SPARQL endpoint {url}: {error}") from None
 
     def _request(
-        self, query: str, *, dataset: bool = True, timeout: float | None = None
+        self,
+        query: str,
+        *,
+        dataset: bool = True,
+        timeout: float | None = None,
+        graphs: list[str] | None = None,
     ) -> Rows | bool | Triples:
         fields = [("query", sparql_prefixes() + query)]
-        if dataset:
-            for graph in self.graphs():
+        if dataset and (graphs is not None or not self.union_default_graph()):
+            for graph in self.graphs() if graphs is None else graphs:
                 fields.append(("default-graph-uri", graph))
                 fields.append(("named-graph-uri", graph))
         data, content_type = self._post(self.url, fields, _ANY_RESULT, timeout)
@@ -255,6 +324,31 @@ class RemoteStore(Store):
             raise StoreError(f"SPARQL endpoint {self.url} answered a SELECT query with no rows")
         return result
 
+    def union_default_graph(self) -> bool:
+        """Whether the endpoint's default graph is the union of its named graphs.
+
+        Read once from its SPARQL 1.1 Service Description (``GET`` on the query URL, Turtle):
+        ``sd:feature sd:UnionDefaultGraph``, which Virtuoso declares. Such a server gets no
+        ``default-graph-uri``/``named-graph-uri`` list; any other answer (none, an error, HTML)
+        means no.
+        """
+        if self._union_default is None:
+            request = urllib.request.Request(self.url, headers={"Accept": "text/turtle"})
+            request.add_header("User-Agent", "chaingraph")
+            if self._auth:
+                request.add_header("Authorization", self._auth)
+            try:
+                with urllib.request.urlopen(request, timeout=min(self.timeout, 10)) as response:
+                    media = response.headers.get("Content-Type", "").split(";")[0].strip()
+                    data = response.read(1_000_000)
+                quads = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=self.url)
+                self._union_default = media == "text/turtle" and any(
+                    q.predicate == _SD_FEATURE and q.object == _SD_UNION for q in quads
+                )
+            except (OSError, SyntaxError, ValueError):
+                self._union_default = False
+        return self._union_default
+
     # -- the Store interface ------------------------------------------------------------------
 
     def select_plain(self, query: str) -> list[dict[str, str | int | float]]:
@@ -269,21 +363,31 @@ class RemoteStore(Store):
         self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*", timeout)
 
     def graphs(self) -> list[str]:
-        rows = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        """The server's named graphs, without the ones Virtuoso keeps for itself."""
+        rows = [r for r in self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if "g" in r]
+        if not rows:  # Virtuoso binds no graph to an empty pattern: ask for their triples
+            rows = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(
-            str(row["g"]) for row in rows if "g" in row and not isinstance(row["g"], BNode)
+            str(row["g"])
+            for row in rows
+            if "g" in row and not isinstance(row["g"], BNode) and str(row["g"]) not in SERVER_GRAPHS
         )
 
     def __len__(self) -> int:
-        """The number of triples in the named graphs."""
-        rows = self._rows("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(rows[0]["n"]) if rows else 0
+        """The number of triples in the named graphs (those of :meth:`graphs`)."""
+        graphs = self.graphs()
+        if not graphs:
+            return 0
+        rows = self._request(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", graphs=graphs
+        )
+        return int(rows[0]["n"]) if isinstance(rows, Rows) and rows else 0
 
     def _write_parsed(
         self, parsed: list[_Parsed], replacing: bool, when: str, progress=None
     ) -> None:
         # One update request, which the server applies as one transaction.
-        self.update(Store._replace_update(parsed, when))
+        self.update(replace_update(parsed, when))
 
     def drop_graph(self, graph: str) -> LoadRecord | None:
         """Remove a named graph and its load record in one update; returns the record."""
