@@ -156,3 +156,11 @@ def test_load_replaces_the_graph_and_drop_graph_removes_its_record(remote):
 def test_sparql_errors_come_back_with_virtuosos_message(remote):
     with pytest.raises(StoreError, match=r"HTTP 400[\s\S]*Virtuoso 37000"):
         remote.select("SELECT * WHERE { ?s ?p }")
+
+
+def test_a_result_virtuoso_cuts_short_is_an_error_not_fewer_rows(remote):
+    """Virtuoso stops at ResultSetMaxRows (10,000 in Debian's virtuoso.ini) and says so only
+    in an HTTP header: chaingraph refuses the incomplete result instead of using it."""
+    assert len(remote.select("SELECT ?s WHERE { ?s a cg:Stage }")) > 80
+    with pytest.raises(StoreError, match=r"cut the result at 10000 rows[\s\S]*ResultSetMaxRows"):
+        remote.select("SELECT * WHERE { ?s ?p ?o VALUES ?x { 1 2 3 } }")

@@ -192,6 +192,25 @@ def replace_update(parsed: list[_Parsed], when: str) -> str:
     return "\n".join(parts)
 
 
+def _check_complete(url: str, headers) -> None:
+    """Refuse a result the server says it cut short (Virtuoso marks it in HTTP headers)."""
+    cut = headers.get("X-SPARQL-MaxRows")
+    if cut:
+        raise StoreError(
+            f"SPARQL endpoint {url} cut the result at {cut} rows (Virtuoso's ResultSetMaxRows), "
+            "so it is incomplete\nhint: raise ResultSetMaxRows in the [SPARQL] section of "
+            "virtuoso.ini (and restart Virtuoso), or narrow the query"
+        )
+    state = headers.get("X-SQL-State")
+    if state:  # an "anytime" query: the time limit ran out and the result is partial
+        detail = f"{state} {headers.get('X-SQL-Message', '')}".strip()
+        raise StoreError(
+            f"SPARQL endpoint {url} sent a partial result ({detail})\n"
+            "hint: raise MaxQueryExecutionTime in the [SPARQL] section of virtuoso.ini, or "
+            "narrow the query"
+        )
+
+
 def _hint(status: int) -> str:
     if status in (401, 407):
         return f"set {USER_ENV} and {PASSWORD_ENV} for HTTP basic authentication"
@@ -269,6 +288,7 @@ class RemoteStore(Store):
         )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
+                _check_complete(url, response.headers)
                 return response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             detail = error.read(2000).decode("utf-8", "replace").strip()
