@@ -102,7 +102,7 @@ TERMS = """\
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 ex:a ex:decimal 1.50 ; ex:integer 42 ; ex:year "2022"^^xsd:gYear ;
      ex:when "2026-11-28T10:00:00Z"^^xsd:dateTime ; ex:double 1.5e3 ;
-     ex:zh "光伏"@zh ; ex:en "PV"@en ; ex:plain "a \\"quoted\\" line\\nand a second" ;
+     ex:zh "光伏"@zh ; ex:en "PV"@en ; ex:hans "光伏"@zh-Hans ; ex:plain "a \\"quoted\\" line\\nand a second" ;
      ex:node [ ex:label "blank" ; ex:next [ ex:label "nested" ] ] .
 """
 
@@ -110,7 +110,7 @@ ex:a ex:decimal 1.50 ; ex:integer 42 ; ex:year "2022"^^xsd:gYear ;
 def test_typed_literals_language_tags_and_blank_nodes(remote):
     graph = "https://example.org/graph/terms"
     local = open_store(example=False)
-    assert remote.load_data(TERMS, graph, format=ox.RdfFormat.TURTLE) == 12
+    assert remote.load_data(TERMS, graph, format=ox.RdfFormat.TURTLE) == 13
     local.load_data(TERMS, graph, format=ox.RdfFormat.TURTLE)
     try:
         query = "SELECT ?g ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(!isBlank(?o)) } }"
