@@ -102,7 +102,8 @@ TERMS = """\
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 ex:a ex:decimal 1.50 ; ex:integer 42 ; ex:year "2022"^^xsd:gYear ;
      ex:when "2026-11-28T10:00:00Z"^^xsd:dateTime ; ex:double 1.5e3 ;
-     ex:zh "光伏"@zh ; ex:en "PV"@en ; ex:hans "光伏"@zh-Hans ; ex:plain "a \\"quoted\\" line\\nand a second" ;
+     ex:zh "光伏"@zh ; ex:en "PV"@en ; ex:hans "光伏"@zh-Hans ;
+     ex:plain "a \\"quoted\\" line\\nand a second" ;
      ex:node [ ex:label "blank" ; ex:next [ ex:label "nested" ] ] .
 """
 
@@ -164,3 +165,24 @@ def test_a_result_virtuoso_cuts_short_is_an_error_not_fewer_rows(remote):
     assert len(remote.select("SELECT ?s WHERE { ?s a cg:Stage }")) > 80
     with pytest.raises(StoreError, match=r"cut the result at 10000 rows[\s\S]*ResultSetMaxRows"):
         remote.select("SELECT * WHERE { ?s ?p ?o VALUES ?x { 1 2 3 } }")
+
+
+def test_a_load_virtuoso_refuses_changes_nothing(remote):
+    """Virtuoso refuses an ill-typed number that chaingraph's parser lets through (as RDF
+    allows): the whole request is refused, the graph and its load record stay as they were."""
+    graph = "https://example.org/graph/ill-typed"
+    good = "<https://example.org/a> <https://example.org/b> 1 ."
+    assert remote.load_data(good, graph, format=ox.RdfFormat.TURTLE) == 1
+    before = (len(remote), {r.graph: r.sha256 for r in remote.graph_records()})
+    bad = (
+        "@prefix ex: <https://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'ex:a ex:b 2 , "abc"^^xsd:integer .'
+    )
+    try:
+        with pytest.raises(StoreError, match=r"HTTP 400[\s\S]*SR341: Invalid integer value"):
+            remote.load_data(bad, graph, format=ox.RdfFormat.TURTLE, replace=True)
+        assert (len(remote), {r.graph: r.sha256 for r in remote.graph_records()}) == before
+        rows = remote.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)})
+        assert rows == [{"o": Literal(1)}]
+    finally:
+        remote.drop_graph(graph)
