@@ -68,8 +68,9 @@ def _as_set(rows):
     return {frozenset(row.items()) for row in rows}
 
 
-# Virtuoso 7.2 drops `FILTER NOT EXISTS { ?site cg:partOf* ?region }` (and the MINUS form) once
-# an OPTIONAL follows it: facts inside the region come back as producers outside it.
+# Virtuoso 7.2 drops `FILTER NOT EXISTS { ?site cg:partOf* ?region }` (and the MINUS form) when
+# a one-pattern OPTIONAL follows it: facts inside the region come back as producers outside it
+# (see chaingraph.remote). Strict: this fails once Virtuoso answers right.
 _VIRTUOSO_BUG = {
     "producers-of-stages": "Virtuoso 7.2 ignores FILTER NOT EXISTS with a path before OPTIONAL"
 }

@@ -6,21 +6,58 @@ with load records, dropping and updating work the same way). It speaks the SPARQ
 Protocol with the standard library only:
 
 * Queries are POSTed as a form to the query URL. Local stores query the *union of the named
-  graphs* as default graph; to get the same answers from any server without configuring it,
-  every query names the dataset explicitly: one ``default-graph-uri`` and one
-  ``named-graph-uri`` per named graph of the store (the protocol's own way to say what the
-  default graph is; Oxigraph, Fuseki and chaingraph's ``serve`` honour it). Triples in the
-  server's unnamed default graph are therefore not seen (chaingraph never writes there).
+  graphs* as default graph. A server whose SPARQL 1.1 Service Description (``GET`` on the query
+  URL) declares ``sd:feature sd:UnionDefaultGraph`` (Virtuoso does) is queried as it is. Any
+  other server gets the dataset named explicitly, to give the same answers without being
+  configured: one ``default-graph-uri`` and one ``named-graph-uri`` per named graph of the
+  store (the protocol's own way to say what the default graph is; Oxigraph, Fuseki and
+  chaingraph's ``serve`` honour it). Triples in the server's unnamed default graph are
+  therefore not seen (chaingraph never writes there).
 * Updates go to the update URL: ``$CHAINGRAPH_UPDATE_URL`` if set, else the query URL with a
   final ``/query`` replaced by ``/update`` (Oxigraph server), else the query URL itself
-  (Fuseki's ``/dataset``, chaingraph's ``/sparql``).
+  (Fuseki's ``/dataset``, Virtuoso's and chaingraph's ``/sparql``).
 * Loading files parses them locally first (a syntax error sends nothing), then replaces their
-  named graphs and load records in one update request (``DROP SILENT GRAPH`` + ``INSERT
-  DATA``), which the server applies as one transaction: all or nothing.
+  named graphs and load records in one update request (``DROP SILENT GRAPH``, then ``INSERT
+  DATA``, or ``INSERT { ... } WHERE { }`` for a graph with blank nodes), which the server
+  applies as one transaction: all or nothing.
 * Credentials come from ``$CHAINGRAPH_USER`` / ``$CHAINGRAPH_PASSWORD`` (HTTP basic), never
   from the command line. ``$CHAINGRAPH_TIMEOUT`` sets the HTTP timeout (seconds, default 60).
 * ``bindings`` become a ``VALUES`` block at the start of the query's WHERE group, so the
   bound variable is fixed before anything else is evaluated, as with local substitution.
+* A result the server says it cut short is an error, never fewer rows: Virtuoso stops at its
+  ``ResultSetMaxRows`` (10,000 in Debian's ``virtuoso.ini``) and at ``MaxQueryExecutionTime``
+  ("anytime" queries), and says so only in the ``X-SPARQL-MaxRows`` / ``X-SQL-State`` headers.
+
+Virtuoso (tested with Virtuoso Open Source 7.2.5, Debian's ``virtuoso-opensource``): use
+``--store http://HOST:8890/sparql``; updates go to the same URL, once an administrator lets
+the anonymous SPARQL user write (``isql-vt 1111 dba PASSWORD 'exec=GRANT SPARQL_UPDATE TO
+"SPARQL";'``; its ``/sparql-auth`` endpoint wants HTTP digest authentication, which chaingraph
+does not speak). ``load``, ``gaps`` (one region and ``--all``) and every named query give what
+the embedded store gives, with these differences:
+
+* Its own graphs (``virtrdf#``, ``ldp#``, its service description) are part of its default
+  graph; they use none of chaingraph's terms, and :meth:`RemoteStore.graphs` and ``len()``
+  leave them out (:data:`SERVER_GRAPHS`). With a ``default-graph-uri`` list instead, Virtuoso
+  follows ``cg:partOf*`` within one graph only (6 of Xining's 44 claims) and is 100 times
+  slower: hence the service-description check above. ``GRAPH ?g { }`` binds no graph on
+  Virtuoso, so the graphs are listed with ``GRAPH ?g { ?s ?p ?o }`` there.
+* It refuses blank nodes in ``INSERT DATA`` ("SP031: SPARQL compiler: Blank node '_:...' is
+  not allowed in a constant clause"): hence the ``INSERT ... WHERE { }`` form, the same
+  triples. It refuses ill-typed numbers that RDF allows (``"abc"^^xsd:integer``: "SR341:
+  Invalid integer value converting 'abc'"): such a load is refused whole, nothing changes. An
+  operation that fails while running (not while compiling) leaves the operations before it
+  in the same request done: Virtuoso runs them without a transaction around them.
+* Numbers and language tags come back canonical (``1.50`` as ``1.5``, ``@zh-Hans`` as
+  ``@zh-hans``), as rdflib gives them from the embedded store: the answers compare equal.
+* Wrong answers it gives, found by the tests: ``BIND(IF(EXISTS { ... }, ...))`` after a
+  ``cg:partOf*`` path with ``?region`` fixed bound ``0`` to other variables (the shipped
+  queries now say ``OPTIONAL { ?fact a ?project FILTER(...) }`` instead: the same answers
+  and speed on Oxigraph). And ``FILTER NOT EXISTS { ?site cg:partOf* ?region }`` (or
+  ``MINUS``) is ignored when an ``OPTIONAL`` of one triple pattern follows in the group
+  (also with a ``FILTER``, ``BIND`` or ``VALUES`` inside): ``producers-of-stages`` with ``?region`` bound, which ``chaingraph targets``
+  uses, lists producers inside the region as outside it (40 rows for Xining instead of 26).
+  No portable formulation that Virtuoso 7.2 answers right was found; use another server for
+  ``targets``.
 
 >>> from rdflib import URIRef
 >>> with_values("SELECT ?s WHERE { ?s a cg:Stage }", {"s": URIRef("https://example.org/a")})
