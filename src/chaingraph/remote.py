@@ -54,8 +54,9 @@ the embedded store gives, with these differences:
   queries now say ``OPTIONAL { ?fact a ?project FILTER(...) }`` instead: the same answers
   and speed on Oxigraph). And ``FILTER NOT EXISTS { ?site cg:partOf* ?region }`` (or
   ``MINUS``) is ignored when an ``OPTIONAL`` of one triple pattern follows in the group
-  (also with a ``FILTER``, ``BIND`` or ``VALUES`` inside): ``producers-of-stages`` with ``?region`` bound, which ``chaingraph targets``
-  uses, lists producers inside the region as outside it (40 rows for Xining instead of 26).
+  (also with a ``FILTER``, ``BIND`` or ``VALUES`` inside): ``producers-of-stages`` with
+  ``?region`` bound, which ``chaingraph targets`` uses, lists producers inside the region as
+  outside it (40 rows for Xining instead of 26).
   No portable formulation that Virtuoso 7.2 answers right was found; use another server for
   ``targets``.
 
