@@ -63,6 +63,17 @@ def test_gaps_on_virtuoso_prints_what_memory_prints(url, lang, fmt, every):
     assert len(local.output) > 500
 
 
+@pytest.mark.parametrize("lang, fmt", [("zh", "table"), ("en", "json")])
+def test_targets_on_virtuoso_prints_what_memory_prints(url, lang, fmt):
+    """Despite the wrong rows of producers-of-stages below: they are Xining's own facts."""
+    runner = CliRunner()
+    local = runner.invoke(main, ["targets", "--lang", lang, "--format", fmt])
+    remote = runner.invoke(main, ["targets", "--lang", lang, "--format", fmt, "--store", url])
+    assert local.exit_code == remote.exit_code == 0, remote.output
+    assert remote.output == local.output
+    assert len(local.output) > 500
+
+
 def _as_set(rows):
     assert not any(isinstance(v, BNode) for row in rows for v in row.values())
     return {frozenset(row.items()) for row in rows}
