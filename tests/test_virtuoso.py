@@ -198,3 +198,12 @@ def test_a_load_virtuoso_refuses_changes_nothing(remote):
         assert rows == [{"o": Literal(1)}]
     finally:
         remote.drop_graph(graph)
+
+
+def test_an_anytime_result_is_an_error_not_fewer_rows(remote):
+    """A query that runs out of time comes back from Virtuoso as a partial result (HTTP 200,
+    marked only in a header). The time limit here is Virtuoso's own ``timeout`` field."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    fields = [("query", query), ("timeout", "300")]
+    with pytest.raises(StoreError, match=r"partial result \(S1TAT [\s\S]*incomplete results"):
+        remote._post(remote.url, fields, "application/sparql-results+json")

@@ -242,7 +242,8 @@ def _check_complete(url: str, headers) -> None:
         )
     state = headers.get("X-SQL-State")
     if state:  # an "anytime" query: the time limit ran out and the result is partial
-        detail = f"{state} {headers.get('X-SQL-Message', '')}".strip()
+        message = headers.get("X-SQL-Message", "").split("Activity:")[0]
+        detail = f"{state} {message}".strip()
         raise StoreError(
             f"SPARQL endpoint {url} sent a partial result ({detail})\n"
             "hint: raise MaxQueryExecutionTime in the [SPARQL] section of virtuoso.ini, or "
