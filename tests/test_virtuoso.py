@@ -207,3 +207,25 @@ def test_an_anytime_result_is_an_error_not_fewer_rows(remote):
     fields = [("query", query), ("timeout", "300")]
     with pytest.raises(StoreError, match=r"partial result \(S1TAT [\s\S]*incomplete results"):
         remote._post(remote.url, fields, "application/sparql-results+json")
+
+
+def test_a_load_of_more_triples_than_virtuosos_parser_takes_in_one_operation(remote, store):
+    """Virtuoso's SPARQL parser fails at about 5,000 triples in one INSERT ("SP030: ...
+    memory exhausted"): the load goes in operations of INSERT_CHUNK triples, in one request,
+    and a blank node's triples stay in one operation."""
+    graph = "https://example.org/graph/large"
+    lines = ["@prefix ex: <https://example.org/> ."]
+    lines += [f"ex:s{i} ex:p {i} ; ex:q [ ex:r [ ex:n {i} ] ] ." for i in range(1500)]
+    lines += [f'ex:t{i} ex:label "t{i}"@zh .' for i in range(2000)]
+    text = "\n".join(lines)
+    local = open_store(example=False)
+    assert remote.load_data(text, graph, format=ox.RdfFormat.TURTLE) == 8000
+    local.load_data(text, graph, format=ox.RdfFormat.TURTLE)
+    try:
+        query = """SELECT ?g ?s ?n WHERE { GRAPH ?g { ?s ex:q/ex:r/ex:n ?n } }"""
+        query = "PREFIX ex: <https://example.org/> " + query
+        bound = {"g": URIRef(graph)}
+        assert len(remote.select(query, bound)) == 1500
+        assert _as_set(remote.select(query, bound)) == _as_set(local.select(query, bound))
+    finally:
+        remote.drop_graph(graph)

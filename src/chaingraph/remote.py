@@ -43,7 +43,11 @@ the embedded store gives, with these differences:
   Virtuoso, so the graphs are listed with ``GRAPH ?g { ?s ?p ?o }`` there.
 * It refuses blank nodes in ``INSERT DATA`` ("SP031: SPARQL compiler: Blank node '_:...' is
   not allowed in a constant clause"): hence the ``INSERT ... WHERE { }`` form, the same
-  triples. It refuses ill-typed numbers that RDF allows (``"abc"^^xsd:integer``: "SR341:
+  triples. Its SPARQL compiler takes about 5,000 triples in one ``INSERT DATA`` and 1,000 in
+  one template, so a load goes in operations of :data:`INSERT_CHUNK` / :data:`TEMPLATE_CHUNK`
+  triples; a request has at most 10 MB of text, though ("SR0??: The requested string session
+  is longer than 10Mb"), about 70,000 triples: split a larger file (each file is a graph of
+  its own). It refuses ill-typed numbers that RDF allows (``"abc"^^xsd:integer``: "SR341:
   Invalid integer value converting 'abc'"): such a load is refused whole, nothing changes. An
   operation that fails while running (not while compiling) leaves the operations before it
   in the same request done: Virtuoso runs them without a transaction around them.
@@ -183,18 +187,74 @@ def update_url_for(query_url: str) -> str:
     return query_url
 
 
+# Triples per INSERT operation: Virtuoso's SPARQL parser runs out of stack at about 5,000
+# triples in one operation ("SP030: SPARQL compiler, line 5021: memory exhausted"), and it
+# compiles a template with blank nodes to at most 10,000 lines of SQL, about 1,000 triples
+# ("SP031: SPARQL: Internal error: The length of generated SQL text has exceeded 10000 lines").
+INSERT_CHUNK = 2000
+TEMPLATE_CHUNK = 500
+
+
 def _triple(quad: ox.Quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object} ."
+
+
+def _blank_nodes(quad: ox.Quad) -> list[ox.BlankNode]:
+    return [t for t in (quad.subject, quad.object) if isinstance(t, ox.BlankNode)]
+
+
+def _runs(quads: list[ox.Quad], size: int, blank_size: int) -> list[list[ox.Quad]]:
+    """``quads`` in runs of at most ``size`` (``blank_size`` for runs with blank nodes).
+
+    A blank node label must not appear in two operations of one update request (it would
+    name two different nodes), so the triples linked by blank nodes stay in one run.
+
+    >>> b, p, v = ox.BlankNode("b"), ox.NamedNode("urn:p"), ox.Literal("v")
+    >>> q = [ox.Quad(ox.NamedNode(f"urn:s{i}"), p, v) for i in range(3)]
+    >>> chained = [ox.Quad(q[0].subject, p, b), ox.Quad(b, p, ox.BlankNode("c"))]
+    >>> [len(run) for run in _runs(q + chained, 2, 2)]
+    [2, 1, 2]
+    """
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    for quad in quads:
+        nodes = _blank_nodes(quad)
+        if len(nodes) == 2:
+            parent[root(nodes[0].value)] = root(nodes[1].value)
+    plain: list[ox.Quad] = []
+    linked: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        nodes = _blank_nodes(quad)
+        if nodes:
+            linked.setdefault(root(nodes[0].value), []).append(quad)
+        else:
+            plain.append(quad)
+    runs = [plain[i : i + size] for i in range(0, len(plain), size)]
+    blank: list[list[ox.Quad]] = []
+    for unit in linked.values():
+        if blank and len(blank[-1]) + len(unit) <= blank_size:
+            blank[-1].extend(unit)
+        else:
+            blank.append(list(unit))
+    return runs + blank
 
 
 def replace_update(parsed: list[_Parsed], when: str) -> str:
     """One SPARQL update that replaces the graphs of ``parsed`` and their load records.
 
-    A graph without blank nodes is written with ``INSERT DATA``. A graph with blank nodes is
-    written as the template of ``INSERT { GRAPH <g> { ... } } WHERE { }``: the same triples
-    (each blank node label becomes one new blank node, as in ``INSERT DATA``), in a form that
-    Virtuoso also accepts (it refuses blank nodes in ``INSERT DATA``: "Blank node ... is not
-    allowed in a constant clause").
+    The triples go in operations of at most :data:`INSERT_CHUNK` triples
+    (:data:`TEMPLATE_CHUNK` with blank nodes), all in the one request. Triples without blank
+    nodes are written with ``INSERT DATA``; those with blank nodes as the template of
+    ``INSERT { GRAPH <g> { ... } } WHERE { }``: the same triples (each blank node label
+    becomes one new blank node, as in ``INSERT DATA``), in a form that Virtuoso also accepts
+    (it refuses blank nodes in ``INSERT DATA``: "Blank node ... is not allowed in a constant
+    clause").
 
     >>> quads = [ox.Quad(ox.BlankNode("b1"), ox.NamedNode("urn:p"), ox.Literal("v"))]
     >>> print(replace_update([_Parsed("f.ttl", "urn:g", quads, "00", "text/turtle")], "T"))
@@ -213,21 +273,18 @@ def replace_update(parsed: list[_Parsed], when: str) -> str:
     for p in parsed:
         parts.append(f"DROP SILENT GRAPH <{p.graph}> ;")
         parts.append(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{p.graph}> ?p ?o }} }} ;")
-    for p in parsed:
-        quads = p.quads or []
-        blank = any(
-            isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads
-        )
-        if not quads:
-            continue
+    records = [q for p in parsed for q in _record_quads(p, when)]
+    sizes = INSERT_CHUNK, TEMPLATE_CHUNK
+    writes = [(p.graph, run) for p in parsed for run in _runs(p.quads or [], *sizes)]
+    writes += [(META_GRAPH, run) for run in _runs(records, *sizes)]
+    for graph, run in writes:
+        blank = any(_blank_nodes(q) for q in run)
         parts.append(
-            f"INSERT {{ GRAPH <{p.graph}> {{" if blank else f"INSERT DATA {{ GRAPH <{p.graph}> {{"
+            f"INSERT {{ GRAPH <{graph}> {{" if blank else f"INSERT DATA {{ GRAPH <{graph}> {{"
         )
-        parts.extend(_triple(q) for q in quads)
+        parts.extend(_triple(q) for q in run)
         parts.append("} } WHERE { } ;" if blank else "} } ;")
-    parts.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{")
-    parts.extend(_triple(q) for p in parsed for q in _record_quads(p, when))
-    parts.append("} }")
+    parts[-1] = parts[-1].removesuffix(" ;")
     return "\n".join(parts)
 
 
@@ -335,7 +392,14 @@ class RemoteStore(Store):
             message = f"SPARQL endpoint {url} answered HTTP {error.code} {error.reason}"
             if detail:
                 message += f": {detail}"
-            raise StoreError(f"{message}\nhint: {_hint(error.code)}") from None
+            hint = _hint(error.code)
+            if "longer than 10Mb" in detail:
+                hint = (
+                    "Virtuoso takes at most 10 MB of SPARQL text in one request (about 70,000 "
+                    "triples); nothing was loaded: split the file into smaller ones (each is "
+                    "loaded as a graph of its own)"
+                )
+            raise StoreError(f"{message}\nhint: {hint}") from None
         except TimeoutError:
             raise slow from None
         except urllib.error.URLError as error:
