@@ -953,12 +953,17 @@ def _collect(result) -> Rows | bool | Triples:
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         rows = Rows(vars=names)
+        # Rows repeat terms (a fact once per enclosing region, its stage, its sentence): one
+        # rdflib term per distinct value keeps big results fast and a third of the memory.
+        seen: dict[object, Node] = {}
         for solution in result:
             row = {}
-            for name in names:
-                value = solution[name]
+            for name, value in zip(names, solution, strict=True):
                 if value is not None:
-                    row[name] = to_rdflib(value)
+                    term = seen.get(value)
+                    if term is None:
+                        term = seen[value] = to_rdflib(value)
+                    row[name] = term
             rows.append(row)
         return rows
     return Triples(
