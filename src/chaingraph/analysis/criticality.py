@@ -154,6 +154,12 @@ def _company_graph(G: nx.MultiDiGraph, scope: set[str]) -> nx.Graph:
     return H
 
 
+_METHOD_NOTE = {
+    "zh": "精确介数：共 {nodes} 个节点、{classes} 个孪生类",
+    "en": "exact betweenness over {nodes} nodes, {classes} twin classes",
+}
+
+
 def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]:
     H = _company_graph(G, scope)
     n = H.number_of_nodes()
@@ -173,7 +179,9 @@ def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]
     method = {
         "nodes": n,
         "classes": classes,
-        "note": f"exact betweenness over {n} nodes, {classes} twin classes",
+        "note": _METHOD_NOTE["zh" if G.graph.get("lang") == "zh" else "en"].format(
+            nodes=n, classes=classes
+        ),
     }
     return rows, method
 
