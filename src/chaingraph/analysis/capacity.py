@@ -83,7 +83,7 @@ _RULES = {
         "need": "{from_unit}/{to_unit}",
         "no_convert": "产能（{have}）无法换算为折算系数的单位（{need}）",
         "zero": "{b}的产能为 0",
-        "ratio": "本地{a}（{supply_from}）按每 {to_unit} 需 {factor} {from_unit}（{iri}）"
+        "ratio": "本地{a}（{supply_from}）按每 {to_unit} {b}需 {factor} {from_unit} {a}（{iri}），"
         "可供{b} {supply} {unit}；本地需求 {demand} {unit}；供需比 {ratio} {op} 阈值 {threshold}",
         "not_stated_for": "{who}未说明产能",
         "not_stated": "未说明产能",
