@@ -231,3 +231,16 @@ def test_criticality_note_follows_the_language():
     for lang, start in (("zh", "精确介数：共 "), ("en", "exact betweenness over ")):
         G = graph_from(CELLS_MODULES, lang=lang)
         assert find_criticality(G)["betweenness_method"]["note"].startswith(start)
+
+
+def test_diff_names_a_chain_missing_from_a_report_in_the_language():
+    from chaingraph.analysis.timeline import diff
+
+    facts = production("cells", "a", "pv:cell", year=2022)
+    for lang, text in (("zh", "该产业链不在报告中"), ("en", "chain not in the report")):
+        change = diff(graph_from(facts, lang=lang), 2020, 2023)
+        opened = {g["stage"]: g for g in change["gaps_opened"]}
+        assert opened["pv:cell"]["before_rule"] == text
+        assert opened["pv:cell"]["rule"] == (
+            "本地仅有一家企业投产" if lang == "zh" else "present with a single local producer"
+        )

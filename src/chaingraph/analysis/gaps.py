@@ -256,7 +256,13 @@ _RULES = {
 
 
 def _classify(verdict, position, tiers, n_producers, chain_inputs, lang="en"):
-    """Gap class and the rule that produced it, in ``lang``."""
+    """Gap class and the rule that produced it, in ``lang``.
+
+    >>> _classify("missing", 3, (2, 5), 0, False, "zh")
+    ('cg:FillGap', '第 3 层级缺失，处在本地层级 2–5 之内')
+    >>> _classify("missing", 6, (2, 5), 0, False, "en")
+    ('cg:ExtendGap', 'missing at tier 6, after the last local tier (2–5)')
+    """
     rules = _RULES.get(lang, _RULES["en"])
     if verdict == "present":
         if n_producers == 1:
