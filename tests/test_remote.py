@@ -56,11 +56,12 @@ def test_loaded_through_chaingraph_like_the_memory_store(remote, store):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("fmt", ["table", "json"])
-def test_gaps_on_oxigraph_server_prints_what_memory_prints(oxigraph, lang, fmt):
+@pytest.mark.parametrize("every", [[], ["--all"]], ids=["one-region", "all-regions"])
+def test_gaps_on_oxigraph_server_prints_what_memory_prints(oxigraph, lang, fmt, every):
     runner = CliRunner()
-    local = runner.invoke(main, ["gaps", "--lang", lang, "--format", fmt])
+    local = runner.invoke(main, ["gaps", *every, "--lang", lang, "--format", fmt])
     url = f"{oxigraph.base}/query"
-    remote = runner.invoke(main, ["gaps", "--lang", lang, "--format", fmt, "--store", url])
+    remote = runner.invoke(main, ["gaps", *every, "--lang", lang, "--format", fmt, "--store", url])
     assert local.exit_code == remote.exit_code == 0, remote.output
     assert remote.output == local.output
     assert len(local.output) > 500

@@ -330,7 +330,7 @@ def test_example_graphs_and_drop(tmp_path, store_dir):
 
 def test_gaps_on_a_directory_store_equals_the_bundled_data(store_dir):
     assert cli("load", "--store", str(store_dir), "--example").exit_code == 0
-    for args in (["--format", "json"], ["--lang", "en", "--chain", "光伏"]):
+    for args in (["--format", "json"], ["--lang", "en", "--chain", "光伏"], ["--all"]):
         memory = cli("gaps", *args)
         directory = cli("gaps", "--store", str(store_dir), *args)
         assert memory.exit_code == directory.exit_code == 0

@@ -139,8 +139,21 @@ def _analysis_graph(graph_store, names, region, scope, lang):
     is_flag=True,
     help="Show the rule and the evidence (facts, source sentences) behind each verdict.",
 )
+@click.option(
+    "--all",
+    "all_regions",
+    is_flag=True,
+    help="One line per region of --level instead of one region's report: chains with a "
+    "local stage, stages present/asserted/missing, and gaps of each class.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["city", "province", "zone", "park"]),
+    default=None,
+    help="With --all: the level of the regions (default city).",
+)
 @handle_errors
-def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain):
+def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain, all_regions, level):
     """Find the missing and weak links of a region's industrial chains.
 
     Each stage gets a verdict: present (named local producers), asserted (a source says the
@@ -148,11 +161,17 @@ def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain):
     (extend), 强链 (strengthen: a single producer, or local supply under --threshold of the
     next stage's demand), 建链 (build). Also: capacity balance, data gaps, 延链 synergies
     across chains and criticality.
+
+    With --all: the gap picture of every region of --level at once, most present stages
+    first (the figures of each region's own report).
     """
     from .analysis import find_gaps
     from .analysis.capacity import conversion_factors
     from .render.gaps import render_gaps
 
+    if all_regions or level:
+        _gaps_overview(store, chains, scope, as_of, threshold, lang, fmt, explain, level)
+        return
     graph_store = open_store(store, read_only=True)
     names = Names(graph_store, lang)
     region_id, G = _analysis_graph(graph_store, names, region, scope, lang)
@@ -167,6 +186,49 @@ def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain):
         factors=conversion_factors(graph_store),
     )
     click.echo(render_gaps(report, fmt, explain=explain), nl=False)
+
+
+def _gaps_overview(store, chains, scope, as_of, threshold, lang, fmt, explain, level):
+    """``gaps --all``: check the options that do not go with it, then run the overview."""
+    from click.core import ParameterSource
+
+    from .analysis.capacity import conversion_factors
+    from .analysis.overview import gaps_overview
+    from .project import to_networkx
+    from .render.gaps import render_gaps_overview
+
+    context = click.get_current_context()
+    if not context.params["all_regions"]:
+        raise click.UsageError("--level goes with --all")
+    if context.get_parameter_source("region") not in (None, ParameterSource.DEFAULT):
+        raise click.UsageError("--all and --region do not go together: choose one")
+    for given, option in ((explain, "--explain"), (scope, "--scope")):
+        if given:
+            raise click.UsageError(f"{option} does not go with --all (it is for one region)")
+    level = level or "city"
+    graph_store = open_store(store, read_only=True)
+    names = Names(graph_store, lang)
+    chain_ids = [names.chain(c) for c in chains] or None
+    G = to_networkx(graph_store, None, lang=lang, evidence=False)  # counts need no sentences
+    summaries = gaps_overview(
+        G,
+        level=level,
+        chains=chain_ids,
+        threshold=threshold,
+        as_of=as_of,
+        factors=conversion_factors(graph_store),
+    )
+    text = render_gaps_overview(
+        summaries,
+        fmt,
+        lang=lang,
+        level=level,
+        threshold=threshold,
+        as_of=as_of,
+        chains=chain_ids,
+        chain_labels=[G.nodes[c]["label"] for c in chain_ids or []],
+    )
+    click.echo(text, nl=False)
 
 
 @main.command()

@@ -651,12 +651,13 @@ class Store:
         """
         self._writable()
         bulk = self._can_bulk_load()
-        parsed = [
-            _parse_file(
-                Path(p), format, graphs[i] if graphs else None, progress, self, options, bulk=bulk
-            )
-            for i, p in enumerate(paths)
-        ]
+        parsed: list[_Parsed] = []
+        for i, p in enumerate(paths):
+            # An importer (a company sheet) resolves names against the store and against the
+            # files of the batch before it, so one batch loads like the same files one by one.
+            view = _BatchView(self, parsed) if any(q.quads for q in parsed) else self
+            graph = graphs[i] if graphs else None
+            parsed.append(_parse_file(Path(p), format, graph, progress, view, options, bulk=bulk))
         if example:
             parsed += _bundled_parsed("example")
         if GRAPH_BASE + "ontology/chaingraph.ttl" not in self.graphs():
@@ -963,6 +964,27 @@ def _collect(result) -> Rows | bool | Triples:
     return Triples(
         (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result
     )
+
+
+class _BatchView:
+    """A store plus the files parsed so far in a batch, for importers to read (SELECT only).
+
+    Files checked for a bulk load (``quads is None``) are not part of it: their triples are
+    read only when written.
+    """
+
+    def __init__(self, store: Store, parsed: list[_Parsed]) -> None:
+        self._store = store
+        self._batch = Store(ox.Store(), None)
+        self._batch._inner.extend(q for p in parsed for q in p.quads or ())
+
+    def select(self, query: str, bindings=None, **options) -> Rows:
+        stored = self._store.select(query, bindings, **options)
+        batch = self._batch.select(query, bindings, **options)
+        return Rows([*stored, *batch], vars=stored.vars or batch.vars)
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
 
 
 def _bundled_parsed(which: str) -> list[_Parsed]:

@@ -81,13 +81,19 @@ def pint_unit(unit: str) -> str:
     return _pint_units().get(unit, unit)
 
 
+@cache
+def _parsed(expression: str):
+    """The parsed units of a pint expression (parsing is most of the cost of a quantity)."""
+    return registry().parse_units(expression)._units
+
+
 def quantity(value: float, unit: str) -> pint.Quantity:
     """``value`` in ``unit`` (a unit CURIE, a pint expression or a Chinese unit such as 万吨)."""
     import pint
 
     ureg = registry()
     try:
-        return ureg.Quantity(value, pint_unit(unit))
+        return ureg.Quantity(value, _parsed(pint_unit(unit)))
     except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError) as error:
         raise UnitError(
             f"unknown unit {unit!r}: give it a cg:pintUnit in units.ttl or use a pint unit"

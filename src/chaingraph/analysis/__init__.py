@@ -11,7 +11,10 @@ plain data:
 - :mod:`.timeline` — the chains as of a year, and what changed between two years;
 - :mod:`.criticality` — single-source stages, concentration, dominators, betweenness;
 - :mod:`.completeness` — share of each chain's stages the region has, plain and weighted;
-- :mod:`.scope` — what counts as local (region, or the province around it …).
+- :mod:`.scope` — what counts as local (region, or the province around it …);
+- :mod:`.overview` — the gap figures of every region of a level at once;
+- :mod:`.factindex` — the facts of a projection filed by site, so that each region's analysis
+  reads only its own facts.
 """
 
 from .capacity import capacity_balance, conversion_factors
@@ -19,6 +22,7 @@ from .completeness import completeness
 from .criticality import find_criticality
 from .gaps import GAP_CLASSES, ChainGaps, Evidence, GapReport, StageGap, find_gaps
 from .impact import impact
+from .overview import RegionSummary, gaps_overview
 from .synergy import find_synergies
 from .targets import find_targets, with_producers_elsewhere
 from .timeline import as_of, diff
@@ -28,6 +32,7 @@ __all__ = [
     "ChainGaps",
     "Evidence",
     "GapReport",
+    "RegionSummary",
     "StageGap",
     "as_of",
     "capacity_balance",
@@ -38,6 +43,7 @@ __all__ = [
     "find_gaps",
     "find_synergies",
     "find_targets",
+    "gaps_overview",
     "impact",
     "with_producers_elsewhere",
 ]

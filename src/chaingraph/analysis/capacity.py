@@ -49,8 +49,8 @@ from functools import cache
 
 import networkx as nx
 
-from ..project import local_regions
 from ..units import UnitError, quantity
+from .factindex import FactIndex, fact_index, facts_in
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -298,18 +298,30 @@ def _sum(items: list[tuple[float, str]]):
 
 def stage_capacity(G: nx.MultiDiGraph, stage: str, scope: set[str]) -> StageCapacity:
     """The local capacity of ``stage`` over the regions in ``scope`` (see the module rules)."""
+    facts = [
+        (subject, data)
+        for subject, _, data in G.in_edges(stage, data=True)
+        if (data["predicate"] == "cg:produces" and data.get("site") in scope)
+        or (data["predicate"] == "cg:claims" and subject in scope)
+    ]
+    return _stage_capacity(G, stage, facts)
+
+
+def _stage_capacity(G: nx.MultiDiGraph, stage: str, local_facts) -> StageCapacity:
+    """:func:`stage_capacity` from the stage's local facts, ``(subject, edge data)`` in the
+    order of the stage's in-edges (the order decides the unit of a sum)."""
     label = G.nodes[stage].get("label", stage)
     rules = _rules(G)
     by_company: dict[str, list[tuple[float, str, str]]] = {}
     regional, facts, claims = [], [], 0
-    for subject, _, data in G.in_edges(stage, data=True):
-        if data["predicate"] == "cg:produces" and data.get("site") in scope:
+    for subject, data in local_facts:
+        if data["predicate"] == "cg:produces":
             if data.get("status") not in _PRODUCING:
                 continue
             entries = by_company.setdefault(subject, [])
             if data.get("capacity") is not None and data.get("unit"):
                 entries.append((data["capacity"], data["unit"], data["fact"]))
-        elif data["predicate"] == "cg:claims" and subject in scope:
+        else:
             claims += 1
             if data.get("claim") == "cg:RegionalCapacity" and data.get("capacity") is not None:
                 regional.append((data["capacity"], data["unit"], data["fact"]))
@@ -528,16 +540,30 @@ def capacity_balance(
     'surplus'
     """
     region = region or G.graph["region"]
-    scope = local_regions(G, scope_region or region)
+    index, facts = facts_in(G, fact_index(G).local_regions(scope_region or region))
+    return _balance(G, index, facts, region, scope_region, chains, threshold, factors)
+
+
+def _balance(
+    G: nx.MultiDiGraph,
+    index: FactIndex,
+    facts: dict[str, list],
+    region: str,
+    scope_region: str | None,
+    chains: list[str] | None,
+    threshold: float,
+    factors: dict | None,
+) -> CapacityReport:
+    """:func:`capacity_balance` from the index of ``G`` and the local facts of the scope."""
     factors = bundled_conversion_factors() if factors is None else factors
     stages = {
-        n: stage_capacity(G, n, scope)
-        for n, d in G.nodes(data=True)
-        if d.get("kind") == "stage" and (chains is None or d.get("chain") in chains)
+        n: _stage_capacity(G, n, facts.get(n, ()))
+        for n in index.stages
+        if chains is None or G.nodes[n].get("chain") in chains
     }
     links = []
-    for a, b, data in G.edges(data=True):
-        if data["predicate"] != "cg:nextStage" or a not in stages or b not in stages:
+    for a, b in index.next_links:
+        if a not in stages or b not in stages:
             continue
         if not (stages[a].local or stages[b].local):
             continue

@@ -31,9 +31,9 @@ from collections import defaultdict
 
 import networkx as nx
 
-from ..project import local_regions
 from ..units import UnitError, quantity
 from ._betweenness import twin_betweenness
+from .factindex import fact_index, facts_in
 
 __all__ = ["MEANINGS", "MEANINGS_ZH", "find_criticality"]
 
@@ -57,22 +57,20 @@ MEANINGS = {
 }
 
 
-def _chain_stages(G: nx.MultiDiGraph, chains: list[str] | None) -> dict[str, list[str]]:
+def _chain_stages(G: nx.MultiDiGraph, stages, chains: list[str] | None) -> dict[str, list[str]]:
     found = defaultdict(list)
-    for node, data in G.nodes(data=True):
-        if data.get("kind") == "stage" and (chains is None or data["chain"] in chains):
-            found[data["chain"]].append(node)
+    for node in stages:
+        chain = G.nodes[node]["chain"]
+        if chains is None or chain in chains:
+            found[chain].append(node)
     return found
 
 
-def _producers(G: nx.MultiDiGraph, stage: str, scope: set[str]) -> dict[str, list]:
+def _producers(facts: list[tuple[str, dict]]) -> dict[str, list]:
+    """The producers in production among a stage's local facts, with their facts."""
     producers = defaultdict(list)
-    for company, _, data in G.in_edges(stage, data=True):
-        if (
-            data["predicate"] == "cg:produces"
-            and data.get("site") in scope
-            and data.get("status") in _PRODUCING
-        ):
+    for company, data in facts:
+        if data["predicate"] == "cg:produces" and data.get("status") in _PRODUCING:
             producers[company].append(data)
     return producers
 
@@ -140,17 +138,17 @@ def _articulation(G, chain, stages, local):
     ]
 
 
-def _company_graph(G: nx.MultiDiGraph, scope: set[str]) -> nx.Graph:
-    """The undirected graph of stages (``cg:nextStage``/``cg:inputTo``) and the companies
-    producing them in ``scope`` (in production)."""
+def _company_graph(index, facts: dict[str, list]) -> nx.Graph:
+    """The undirected graph of stages (``cg:nextStage``/``cg:inputTo``) and the local
+    companies producing them (in production). Betweenness is exact, so edge order is free."""
     H = nx.Graph()
-    for u, v, d in G.edges(data=True):
-        if d["predicate"] in ("cg:nextStage", "cg:inputTo") or (
-            d["predicate"] == "cg:produces"
-            and d.get("site") in scope
-            and d.get("status") in _PRODUCING
-        ):
-            H.add_edge(u, v)
+    H.add_edges_from((u, stage) for stage in index.stages for u in index.feeders[stage])
+    H.add_edges_from(
+        (company, stage)
+        for stage, found in facts.items()
+        for company, data in found
+        if data["predicate"] == "cg:produces" and data.get("status") in _PRODUCING
+    )
     return H
 
 
@@ -160,8 +158,7 @@ _METHOD_NOTE = {
 }
 
 
-def _betweenness(G: nx.MultiDiGraph, scope: set[str]) -> tuple[list[dict], dict]:
-    H = _company_graph(G, scope)
+def _betweenness(G: nx.MultiDiGraph, H: nx.Graph) -> tuple[list[dict], dict]:
     n = H.number_of_nodes()
     scores, classes = twin_betweenness(H)
     companies = [c for c in H if G.nodes[c].get("kind") == "company"]
@@ -214,17 +211,16 @@ def find_criticality(
         ``betweenness``, ``betweenness_method`` and the one-line ``meanings``.
     """
     region = region or G.graph["region"]
-    scope = local_regions(G, scope_region or region)
-    by_chain = _chain_stages(G, chains)
+    index = fact_index(G)
+    index, facts = facts_in(G, index.local_regions(scope_region or region), None, index)
+    by_chain = _chain_stages(G, index.stages, chains)
     single, concentration, dominators, articulation = [], [], [], []
     local = set()
     for chain, stages in sorted(by_chain.items()):
         for stage in sorted(stages, key=lambda s: (G.nodes[s]["position"], s)):
-            producers = _producers(G, stage, scope)
-            if producers or any(
-                d["predicate"] == "cg:claims" and u in scope
-                for u, _, d in G.in_edges(stage, data=True)
-            ):
+            found = facts.get(stage, ())
+            producers = _producers(found)
+            if producers or any(d["predicate"] == "cg:claims" for _, d in found):
                 local.add(stage)
             if len(producers) == 1:
                 (company,) = producers
@@ -252,7 +248,7 @@ def find_criticality(
     for chain, stages in sorted(by_chain.items()):
         dominators += _dominators(G, chain, stages, local)
         articulation += _articulation(G, chain, stages, local)
-    betweenness, method = _betweenness(G, scope)
+    betweenness, method = _betweenness(G, _company_graph(index, facts))
     single.sort(key=lambda r: r["stage"])
     return {
         "meanings": dict(MEANINGS_ZH if G.graph.get("lang") == "zh" else MEANINGS),

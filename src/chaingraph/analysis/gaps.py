@@ -48,11 +48,11 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
-from ..project import local_regions
-from .capacity import DEFAULT_THRESHOLD, ConversionFactor, capacity_balance
+from .capacity import DEFAULT_THRESHOLD, ConversionFactor, _balance
 from .completeness import share, weighted_share
+from .factindex import fact_index, facts_in
 from .scope import ensure_projected, scope_region
-from .synergy import find_synergies, input_paths
+from .synergy import _input_paths, _synergies
 
 __all__ = ["GAP_CLASSES", "ChainGaps", "Evidence", "GapReport", "StageGap", "find_gaps"]
 
@@ -206,13 +206,14 @@ def _evidence(G: nx.MultiDiGraph, subject: str, data: dict, kind: str) -> Eviden
     )
 
 
-def _local_facts(G: nx.MultiDiGraph, stage: str, scope: set[str]):
+def _local_facts(G: nx.MultiDiGraph, facts):
+    """Producers, pipeline and claims among a stage's local ``(subject, edge data)``."""
     producers, pipeline, claims = [], [], []
-    for subject, _, data in G.in_edges(stage, data=True):
-        if data["predicate"] == "cg:produces" and data.get("site") in scope:
+    for subject, data in facts:
+        if data["predicate"] == "cg:produces":
             evidence = _evidence(G, subject, data, data["kind"])
             (producers if data.get("status") in _PRODUCING else pipeline).append(evidence)
-        elif data["predicate"] == "cg:claims" and subject in scope:
+        else:
             kind = "capacity" if data.get("claim") == "cg:RegionalCapacity" else "claim"
             claims.append(_evidence(G, subject, data, kind))
     key = lambda e: (e.subject, e.fact)  # noqa: E731
@@ -281,22 +282,24 @@ def _classify(verdict, position, tiers, n_producers, chain_inputs, lang="en"):
     return "cg:ExtendGap", rules[side].format(position=position, first=first, last=last)
 
 
-def _chain_stages(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+def _chain_stages(G: nx.MultiDiGraph, stages: list[str]) -> dict[str, list[str]]:
     chains = defaultdict(list)
-    for node, data in G.nodes(data=True):
-        if data.get("kind") == "stage":
-            chains[data["chain"]].append(node)
-    for stages in chains.values():
-        stages.sort(key=lambda s: (G.nodes[s]["position"], G.nodes[s]["label"], s))
+    for node in stages:
+        chains[G.nodes[node]["chain"]].append(node)
+    for members in chains.values():
+        members.sort(key=lambda s: (G.nodes[s]["position"], G.nodes[s]["label"], s))
     return chains
 
 
-def _scope_facts(G, stage, own, wide):
-    """Producers (in production) and claims in the wider scope but outside the region."""
-    if wide == own:
-        return []
-    producers, _, claims = _local_facts(G, stage, wide - own)
-    return producers + claims
+def _link_dict(link) -> dict:
+    """``dataclasses.asdict`` of a capacity link, without its generic deep copy (a link holds
+    plain values and one list)."""
+    return {**vars(link), "facts": list(link.facts)}
+
+
+def _site(subject: str, data: dict) -> str | None:
+    """Where a fact is: a production's site, a claim's region."""
+    return data.get("site") if data["predicate"] == "cg:produces" else subject
 
 
 def _most_local_first(chain: ChainGaps) -> tuple:
@@ -352,27 +355,40 @@ def find_gaps(
     >>> preform.gap_class, preform.rule.split("; ")[-1]
     ('cg:StrengthenGap', 'ratio 1.08 < threshold 1.1')
     """
-    if as_of is not None:
+    year = None
+    if as_of is not None and criticality:
         from .timeline import as_of as _as_of
 
         G = _as_of(G, as_of)
+    elif as_of is not None:
+        year = as_of  # the same facts left out, read through the index: no copy of G
     region = region or G.graph["region"]
     lang = G.graph.get("lang", "zh")
     wide_region = scope_region(G, region, scope) if region in G else region
     ensure_projected(G, wide_region)
-    own = local_regions(G, region)
-    wide = local_regions(G, wide_region)
-    by_chain = _chain_stages(G)
+    index = fact_index(G)
+    own = index.local_regions(region)
+    wide = index.local_regions(wide_region)
+    index, own_facts = facts_in(G, own, year, index)
+    index, wide_facts = (index, own_facts) if wide == own else facts_in(G, wide, year, index)
+    by_chain = _chain_stages(G, index.stages)
 
-    facts = {s: _local_facts(G, s, own) for stages in by_chain.values() for s in stages}
-    scope_facts = {s: _scope_facts(G, s, own, wide) for stages in by_chain.values() for s in stages}
+    facts = {s: _local_facts(G, own_facts.get(s, ())) for ss in by_chain.values() for s in ss}
+    scope_facts = {}
+    for stages in by_chain.values():
+        for s in stages:
+            outside = [(u, d) for u, d in wide_facts.get(s, ()) if _site(u, d) not in own]
+            producers, _, claims = _local_facts(G, outside)
+            scope_facts[s] = producers + claims
     local = {s for s, (prod, _, claims) in facts.items() if prod or claims}
     filled = {s for s, found in scope_facts.items() if found and s not in local}
     local_wide = local | filled
-    balance = capacity_balance(
-        G, region, scope_region=wide_region, threshold=threshold, factors=factors
-    )
+    balance = _balance(G, index, wide_facts, region, wide_region, None, threshold, factors)
     weak = balance.weak()
+    shown = defaultdict(list)  # the links a stage's row shows, by supplying stage
+    for link in balance.links:
+        if link.status in _LINK_SHOWN:
+            shown[link.from_stage].append(link)
     scope_level = G.nodes[wide_region].get("level") if wide_region in G else None
     scope_word = _SCOPE_WORDS[lang].get(scope_level or "", scope_level or "")
     wide_label = G.nodes[wide_region].get("label", wide_region) if wide_region in G else ""
@@ -381,7 +397,9 @@ def find_gaps(
     for chain, stages in sorted(by_chain.items()):
         tiers_seen = [G.nodes[s]["position"] for s in stages if s in local_wide]
         tiers = (min(tiers_seen), max(tiers_seen)) if tiers_seen else None
-        chain_inputs = tiers is None and any(input_paths(G, s, local_wide) for s in stages)
+        chain_inputs = tiers is None and any(
+            _input_paths(G, s, local_wide, feeders=index.feeders) for s in stages
+        )
         if chains is None and tiers is None and not chain_inputs:
             continue
         if chains is not None and chain not in chains:
@@ -409,7 +427,7 @@ def find_gaps(
                 prefix = rule + then if verdict == "present" and n_producers == 1 else ""
                 rule = prefix + worst.rule
             inputs = (
-                input_paths(G, stage, local_wide)
+                _input_paths(G, stage, local_wide, feeders=index.feeders)
                 if verdict == "missing" and stage not in filled
                 else []
             )
@@ -435,18 +453,14 @@ def find_gaps(
                     capacity=cap.text if cap is not None and cap.local else None,
                     capacity_known=cap.known if cap is not None and cap.local else None,
                     weight=float(node.get("weight", 1.0)),
-                    balance=[
-                        asdict(k)
-                        for k in balance.links
-                        if k.from_stage == stage and k.status in _LINK_SHOWN
-                    ],
+                    balance=[_link_dict(k) for k in shown.get(stage, ())],
                 )
             )
         reports.append(ChainGaps(chain, G.nodes[chain]["label"], tiers, rows))
     reports.sort(key=_most_local_first)
     in_report = {s.stage for c in reports for s in c.stages}
     links = [
-        asdict(k)
+        _link_dict(k)
         for k in balance.links
         if k.status in _LINK_SHOWN and (k.from_stage in in_report or k.to_stage in in_report)
     ]
@@ -470,7 +484,7 @@ def find_gaps(
         capacity_links=links,
         data_gaps=data_gaps,
     )
-    report.synergies = [s.to_dict() for s in find_synergies(G, report)]
+    report.synergies = [s.to_dict() for s in _synergies(G, report, index.feeders)]
     if criticality:
         from .criticality import find_criticality
 

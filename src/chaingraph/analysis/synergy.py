@@ -25,9 +25,10 @@ from dataclasses import asdict, dataclass
 
 import networkx as nx
 
+from .factindex import FLOW, fact_index
+
 __all__ = ["FLOW", "Synergy", "find_synergies", "input_paths"]
 
-FLOW = ("cg:nextStage", "cg:inputTo")
 _INPUT_SEARCH_DEPTH = 2
 
 # The reason of a synergy, by the projection's language (``G.graph["lang"]``).
@@ -64,11 +65,19 @@ def input_paths(
     >>> input_paths(G, "c", {"a"})
     [['a', 'b', 'c']]
     """
+    return _input_paths(G, stage, local, depth)
+
+
+def _input_paths(G, stage, local, depth=_INPUT_SEARCH_DEPTH, feeders=None) -> list[list[str]]:
+    """:func:`input_paths`, with the feeders of the stages from ``feeders`` (a stage's sorted
+    feeders, :attr:`~.factindex.FactIndex.feeders`) where it has them."""
+    feeders = feeders or {}
     paths, frontier = [], [[stage]]
     for _ in range(depth):
         next_frontier = []
         for path in frontier:
-            for feeder in _feeders(G, path[0]):
+            found = feeders.get(path[0])
+            for feeder in _feeders(G, path[0]) if found is None else found:
                 if feeder in path:
                     continue
                 (paths if feeder in local else next_frontier).append([feeder, *path])
@@ -130,6 +139,11 @@ def find_synergies(G: nx.MultiDiGraph, report) -> list[Synergy]:
     list of Synergy
         Sorted by target chain, target stage, path length.
     """
+    return _synergies(G, report, fact_index(G).feeders)
+
+
+def _synergies(G: nx.MultiDiGraph, report, feeders: dict[str, list[str]]) -> list[Synergy]:
+    """:func:`find_synergies`, with the feeders of the stages from the fact index of ``G``."""
     local = {
         row.stage
         for chain in report.chains
@@ -145,7 +159,7 @@ def find_synergies(G: nx.MultiDiGraph, report) -> list[Synergy]:
             if state is None:
                 continue
             depth = _INPUT_SEARCH_DEPTH if state == "missing" else 1
-            for path in input_paths(G, row.stage, local - {row.stage}, depth):
+            for path in _input_paths(G, row.stage, local - {row.stage}, depth, feeders):
                 links = _links(G, path)
                 source_chain = G.nodes[path[0]]["chain"]
                 if "cg:inputTo" not in links or source_chain == chain.chain:

@@ -20,7 +20,7 @@ from rich.text import Text
 from ..analysis.gaps import GAP_CLASSES, Evidence, GapReport, StageGap
 from .tables import console_text, render_rows, rich_table
 
-__all__ = ["render_gaps"]
+__all__ = ["render_gaps", "render_gaps_overview"]
 
 _HEADERS = {
     "zh": ["层级", "环节", "判定", "缺口", "本地企业 / 依据", "产能", "本地可供投入"],
@@ -533,3 +533,147 @@ def render_gaps(report: GapReport, fmt: str = "table", *, explain: bool = False)
     if fmt == "markdown":
         return _markdown(report, explain)
     raise ValueError(f"unknown format {fmt!r}; choose table, json, csv or markdown")
+
+
+_OVERVIEW_HEADERS = {
+    "zh": [
+        "地区",
+        "代码",
+        "产业链数",
+        "有本地环节的产业链",
+        "有企业",
+        "仅有声明",
+        "缺失",
+        "补链",
+        "延链",
+        "强链",
+        "建链",
+    ],
+    "en": [
+        "region",
+        "id",
+        "chains",
+        "chains with a local stage",
+        "present",
+        "asserted",
+        "missing",
+        "补链 fill",
+        "延链 extend",
+        "强链 strengthen",
+        "建链 build",
+    ],
+}
+_OVERVIEW_CSV = [
+    "region",
+    "label",
+    "level",
+    "n_chains",
+    "chains",
+    "chain_labels",
+    "present",
+    "asserted",
+    "missing",
+    "fill",
+    "extend",
+    "strengthen",
+    "build",
+]
+_OVERVIEW_WORDS = {
+    "zh": {
+        "title": "各{level}产业链缺口概览",
+        "regions": "{n} 个地区；强链阈值 {threshold:g}",
+        "as_of": "；截至 {year} 年",
+        "chains": "；产业链：{chains}",
+        "sep": "、",
+    },
+    "en": {
+        "title": "Chain gaps by {level}",
+        "regions": "{n} regions; 强链 threshold {threshold:g}",
+        "as_of": "; as of {year}",
+        "chains": "; chains: {chains}",
+        "sep": ", ",
+    },
+}
+
+
+def _overview_rows(summaries, lang: str) -> list[list]:
+    sep = _OVERVIEW_WORDS[lang]["sep"]
+    return [
+        [
+            s.label,
+            s.region,
+            s.n_chains,
+            sep.join(s.chain_labels),
+            s.present,
+            s.asserted,
+            s.missing,
+            s.fill,
+            s.extend,
+            s.strengthen,
+            s.build,
+        ]
+        for s in summaries
+    ]
+
+
+def render_gaps_overview(
+    summaries,
+    fmt: str = "table",
+    *,
+    lang: str = "zh",
+    level: str = "city",
+    threshold: float = 0.5,
+    as_of: int | None = None,
+    chains: list[str] | None = None,
+    chain_labels: list[str] | None = None,
+) -> str:
+    """The overview of :func:`~chaingraph.analysis.overview.gaps_overview` (a list of
+    ``RegionSummary``) in ``table``, ``csv``, ``json`` or ``markdown``.
+
+    ``level``, ``threshold``, ``as_of`` and ``chains`` (CURIEs; ``chain_labels`` to show them)
+    are what the overview was made with; they go into the title line and the JSON.
+
+    >>> from chaingraph import open_store, to_networkx
+    >>> from chaingraph.analysis.overview import gaps_overview
+    >>> G = to_networkx(open_store(), lang="en")
+    >>> text = render_gaps_overview(gaps_overview(G, level="zone"), "markdown", lang="en",
+    ...                             level="zone")
+    >>> print(text.splitlines()[0])
+    # Chain gaps by zone
+    """
+    words = _OVERVIEW_WORDS[lang]
+    level_word = LEVEL_LABELS[lang].get(level, level)
+    if fmt == "json":
+        data = {
+            "schema": "chaingraph.gaps-overview/1",
+            "level": level,
+            "lang": lang,
+            "threshold": threshold,
+            "as_of": as_of,
+            "chains": list(chains) if chains else None,
+            "regions": [s.to_dict() for s in summaries],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(_OVERVIEW_CSV)
+        for s in summaries:
+            row = s.to_dict()
+            row["chains"] = " ".join(s.chains)
+            row["chain_labels"] = "; ".join(s.chain_labels)
+            writer.writerow([row[k] for k in _OVERVIEW_CSV])
+        return out.getvalue()
+    if fmt not in ("table", "markdown"):
+        raise ValueError(f"unknown format {fmt!r}; choose table, json, csv or markdown")
+    title = words["title"].format(level=level_word)
+    line = words["regions"].format(n=len(summaries), threshold=threshold)
+    if as_of is not None:
+        line += words["as_of"].format(year=as_of)
+    if chains:
+        line += words["chains"].format(chains=words["sep"].join(chain_labels or chains))
+    headers, rows = _OVERVIEW_HEADERS[lang], _overview_rows(summaries, lang)
+    if fmt == "markdown":
+        return "\n".join([f"# {title}", "", line, "", render_rows(headers, rows, "markdown"), ""])
+    parts = [Text(title, style="bold"), Text(line), rich_table(headers, rows)]
+    return console_text(Group(*parts), width=200)

@@ -111,7 +111,8 @@ _WORDS = {
         "next": "上下游（cg:nextStage）",
         "input": "跨链投入（cg:inputTo）",
         "recycled": "回收利用（cg:recycledInto）",
-        "produces": "生产（线宽 = 产能）",
+        "produces": "生产",
+        "produces_width": "生产（线宽 = 产能）",
         "project_edge": "项目（虚线）",
         "claims": "地区声明 / 地区产能",
         "id": "标识",
@@ -156,7 +157,8 @@ _WORDS = {
         "next": "next stage (cg:nextStage)",
         "input": "cross-chain input (cg:inputTo)",
         "recycled": "recycled into (cg:recycledInto)",
-        "produces": "produces (width = capacity)",
+        "produces": "produces",
+        "produces_width": "produces (width = capacity)",
         "project_edge": "project (dashed)",
         "claims": "regional claim / capacity",
         "id": "id",
@@ -591,11 +593,16 @@ class _Builder:
                 }
             )
         predicates = {e["predicate"] for e in self.edges}
+        # Widths follow capacity only where an edge states one (not in a query's own triples).
+        sized = any(
+            isinstance(e.get("capacity"), int | float) and e.get("unit") for e in self.edges
+        )
+        produces = w["produces_width"] if sized else w["produces"]
         edge_items = [
             ("cg:nextStage", "border-top-color:#8a8a8a", w["next"]),
             ("cg:inputTo", "border-top-style:dashed;border-top-color:#e377c2", w["input"]),
             ("cg:recycledInto", "border-top-style:dotted;border-top-color:#2ca02c", w["recycled"]),
-            ("cg:produces", "border-top-width:5px;border-top-color:#6b7785", w["produces"]),
+            ("cg:produces", "border-top-width:5px;border-top-color:#6b7785", produces),
             ("cg:producer", "border-top-style:dashed;border-top-color:#6b7785", w["project_edge"]),
             ("cg:claims", "border-top-style:dotted;border-top-color:#d4a017", w["claims"]),
         ]
