@@ -43,7 +43,7 @@ def lang_option(command):
         type=click.Choice(LANGUAGES),
         default=default_language,
         show_default="zh, or $CHAINGRAPH_LANG",
-        help="Language of labels.",
+        help="Language of the output.",
     )(command)
 
 

@@ -459,7 +459,7 @@ def _target_row(ctx: _Context, t: Target) -> dict:
         "sites": _SEP[ctx.lang].join(t.site_labels),
         "capacity": t.capacity or "",
         "score": f"{t.score:g}",
-        "reasons": "; ".join(t.reasons),
+        "reasons": ("；" if ctx.lang == "zh" else "; ").join(t.reasons),
         "state": ctx.state(t.state),
     }
 
@@ -504,13 +504,14 @@ def _data_gap_rows(
             )
     for k in ctx.report.capacity_links:
         if k["from_stage"] in ids and k["status"] == "data gap":
-            if k["rule"].startswith("capacity unknown"):
-                continue  # said above, per stage
+            ends = (capacities.stages.get(k["from_stage"]), capacities.stages.get(k["to_stage"]))
+            if any(end is not None and not end.known for end in ends):
+                continue  # a capacity unknown: said above, per stage
             rows.append(
                 {
                     "kind": words["not_comparable"],
                     "stages": [k["from_label"], k["to_label"]],
-                    "what": f"{k['from_label']} → {k['to_label']}: {k['rule']}",
+                    "what": f"{k['from_label']} → {k['to_label']}{words['colon']}{k['rule']}",
                     "evidence": [],
                     "targets": [],
                 }
