@@ -407,6 +407,11 @@ def _company_rows(ctx: _Context, stages: list[StageGap]) -> list[dict]:
                 capacity=data.get("capacity"),
                 unit=data.get("unit"),
                 stated_as=data.get("statedAs"),
+                quote=data.get("quote"),
+                text=data.get("evidence"),
+                source=data.get("source"),
+                char_start=data.get("char_start"),
+                char_end=data.get("char_end"),
             )
             row = ctx.evidence(e)
             row.update(
@@ -653,6 +658,13 @@ def _md_table(headers: list[str], rows: list[list]) -> list[str]:
     return [*lines, ""]
 
 
+def _md_source(e: dict) -> str:
+    """A fact's sentence and where it is, for a table cell."""
+    sentence = f"“{e['text']}”" if e["text"] else ""
+    where = f"{e['source_label']} {e['span']}".strip()
+    return " — ".join(part for part in (sentence, where) if part)
+
+
 def _md_evidence(e: dict, words: dict) -> str:
     who = f"{e['subject_label']} ({e['kind']}"
     if e["status"]:
@@ -738,6 +750,7 @@ def render_markdown(report: PlanningReport) -> str:
                     w["year"],
                     w["assertion"],
                     w["fact"],
+                    w["evidence"],
                 ],
                 [
                     [
@@ -750,6 +763,7 @@ def render_markdown(report: PlanningReport) -> str:
                         r["year"],
                         f"{r['assertion']} {r['confidence']}".strip(),
                         r["fact"],
+                        _md_source(r),
                     ]
                     for r in c.companies
                 ],
