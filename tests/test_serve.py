@@ -55,6 +55,8 @@ def servers(tmp_path_factory):
         str(TIMEOUT),
         "--max-request-bytes",
         "20000",
+        "--workers",
+        "2",
     )
     try:
         started = time.monotonic()
@@ -392,23 +394,139 @@ def test_query_page_in_headless_chromium_escapes_values(writable, tmp_path):
     assert "<b " not in dom and "<img" not in dom  # the markup stayed text, no element
 
 
+def on_every_worker(server, query, workers=2):
+    """(answers, worker names) of repeated ``query``, until every worker has answered it."""
+    answers, seen = [], set()
+    for _ in range(6 * workers):
+        status, headers, body = get(server, query)
+        assert status == 200, body
+        answers.append(json.loads(body)["boolean"])
+        seen.add(headers["Chaingraph-Worker"])
+        if len(seen) == workers:
+            break
+    return answers, seen
+
+
+def slow_and_quick(server, timeout):
+    """Send a runaway query, then a quick one on another connection; their timings."""
+    slow = {}
+
+    def runaway():
+        started = time.monotonic()
+        slow["reply"] = get(server, RUNAWAY)
+        slow["elapsed"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)  # the runaway query is on a worker by now
+    started = time.monotonic()
+    quick = get(server, LABELS)
+    quick_elapsed = time.monotonic() - started
+    slow_running = thread.is_alive()
+    thread.join(timeout + 60)
+    print(f"quick query {quick_elapsed:.3f} s while the slow one ran {slow['elapsed']:.2f} s")
+    return quick, quick_elapsed, slow_running, slow["reply"], slow["elapsed"]
+
+
+def test_slow_query_does_not_delay_a_quick_one_in_memory(writable):
+    quick, quick_elapsed, slow_running, slow, slow_elapsed = slow_and_quick(writable, TIMEOUT)
+    assert quick[0] == 200 and "Silicon wafer" in quick[2]
+    assert slow_running  # answered while the slow query still ran
+    assert quick_elapsed < TIMEOUT / 2
+    assert slow[0] == 503 and slow_elapsed >= TIMEOUT
+    assert quick[1]["Chaingraph-Worker"] != slow[1]["Chaingraph-Worker"]
+
+
+def test_in_memory_update_is_seen_by_every_worker(writable):
+    insert = 'INSERT DATA { GRAPH <urn:every> { <urn:every> <urn:is> "there" } }'
+    ask = "ASK { <urn:every> <urn:is> 'there' }"
+    try:
+        for round in range(2):  # the update runs on one worker; the others replay it
+            assert http(f"{writable.base}/sparql", data={"update": insert})[0] == 204
+            answers, seen = on_every_worker(writable, ask)
+            assert seen == {"1", "2"}
+            assert all(answers), (round, answers)
+            assert (
+                http(f"{writable.base}/sparql", data={"update": "DROP GRAPH <urn:every>"})[0] == 204
+            )
+            answers, seen = on_every_worker(writable, ask)
+            assert seen == {"1", "2"}
+            assert not any(answers), (round, answers)
+    finally:
+        http(f"{writable.base}/sparql", data={"update": "DROP SILENT GRAPH <urn:every>"})
+
+
+def test_workers_option_must_be_positive():
+    result = CliRunner().invoke(main, ["serve", "--workers", "0"])
+    assert result.exit_code == 2
+    assert "--workers" in result.output
+
+
 def test_directory_store_is_served_and_updates_persist(tmp_path):
     location = tmp_path / "store"
     server = start_chaingraph(
-        tmp_path / "dir.log", "--store", str(location), "--allow-update", "--timeout", "4"
+        tmp_path / "dir.log",
+        "--store",
+        str(location),
+        "--allow-update",
+        "--timeout",
+        "4",
+        "--workers",
+        "2",
     )
     try:
         wait_chaingraph(server)
         assert f"triples from store {location}" in server.output()
+        assert "read-write, timeout 4 s, 2 query workers" in server.output()
+        ask = "ASK { <urn:a> <urn:b> 'kept' }"
+        assert on_every_worker(server, ask) == ([False, False], {"1", "2"})
         update = 'INSERT DATA { GRAPH <urn:kept> { <urn:a> <urn:b> "kept" } }'
         assert http(f"{server.base}/sparql", data={"update": update})[0] == 204
-        assert get(server, RUNAWAY)[0] == 503  # the worker is killed and reopens the store
-        assert json.loads(get(server, "ASK { <urn:a> <urn:b> 'kept' }")[2])["boolean"] is True
+        answers, seen = on_every_worker(server, ask)  # the read-only workers reopened
+        assert seen == {"1", "2"} and all(answers)
+        with pytest.raises(StoreError, match="locked"):  # the update worker holds the lock
+            open_store(location)
+
+        quick, quick_elapsed, slow_running, slow, _ = slow_and_quick(server, 4)
+        assert quick[0] == 200 and "Silicon wafer" in quick[2]
+        assert slow_running and quick_elapsed < 2
+        assert slow[0] == 503  # the worker was killed and reopens the store
+        answers, seen = on_every_worker(server, ask)
+        assert seen == {"1", "2"} and all(answers)
     finally:
         server.stop()
     reopened = open_store(location)
     assert reopened.ask("ASK { <urn:a> <urn:b> 'kept' }")
     assert "urn:kept" in reopened.graphs()
+
+
+def test_read_only_directory_server_keeps_other_writers_out(tmp_path):
+    """The server holds the store's lock (reading while another process writes is undefined
+    in Oxigraph): `chaingraph load` is told so and changes nothing. With one worker, a query
+    waits for the busy worker instead of failing."""
+    location = tmp_path / "store"
+    server = start_chaingraph(
+        tmp_path / "ro.log", "--store", str(location), "--timeout", "3", "--workers", "1"
+    )
+    try:
+        wait_chaingraph(server)
+        assert "read-only, timeout 3 s, 1 query worker)" in server.output()
+        data = tmp_path / "extra.ttl"
+        data.write_text('<https://example.org/a> <https://example.org/b> "loaded" .\n')
+        result = CliRunner().invoke(main, ["load", str(data), "--store", str(location)])
+        assert result.exit_code == 2
+        assert "is locked by another process" in result.output
+        assert open_store(location, read_only=True).ask("ASK { ?s ?p 'loaded' }") is False
+
+        # One worker, busy with a runaway query: the quick query waits for it, then answers.
+        quick, quick_elapsed, slow_running, slow, _ = slow_and_quick(server, 3)
+        assert slow[0] == 503
+        assert quick[0] == 200 and "Silicon wafer" in quick[2]
+        assert not slow_running and quick_elapsed >= 3 - 0.5 - 0.2
+    finally:
+        server.stop()
+    result = CliRunner().invoke(main, ["load", str(data), "--store", str(location)])
+    assert result.exit_code == 0, result.output  # the lock went with the server
 
 
 def test_remote_store_loads_through_serve_only_when_writable(server, writable):

@@ -215,57 +215,28 @@ def execute(store, request: dict) -> Reply:
     return Reply(200, content_type, body)
 
 
-def _fingerprint(location: str) -> tuple:
-    """Names, sizes and times of a directory store's files: any write changes it (~50 µs).
-
-    Oxigraph appends every commit to a write-ahead log and a flush or compaction adds and
-    removes table files, so a changed fingerprint means "reopen to see the store as it is now".
-    RocksDB's info ``LOG`` files are left out: they change without the data changing.
-    """
-    entries = []
-    for entry in os.scandir(location):
-        if entry.name.startswith("LOG"):
-            continue
-        try:
-            stat = entry.stat()
-        except FileNotFoundError:  # removed by a compaction while we looked
-            continue
-        entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(entries))
-
-
-def _open_reader(location: str, attempts: int = 20):
-    """The store opened read-only (no lock), retried while a writer's compaction races it."""
-    from .store import open_store
-
-    for attempt in range(attempts):
-        try:
-            return open_store(location, read_only=True)
-        except RuntimeError:  # a table file listed in the manifest was just compacted away
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.05)
-    raise AssertionError("unreachable")
+def _close(store) -> None:
+    """Really close an embedded store now: Oxigraph closes when its last reference goes."""
+    store.close()
+    gc.collect()
 
 
 def _worker_main(conn, location, role, replay) -> None:
-    """One worker process. ``role`` is ``memory`` (its own in-memory copy), ``reader`` (a
-    directory store opened read-only, reopened when it changed) or ``writer`` (the one process
-    holding a directory store's lock, for updates)."""
+    """One worker process. ``role`` is ``memory`` (its own in-memory copy of the store),
+    ``reader`` (a directory store opened read-only, reopened when the request's generation says
+    it changed) or ``writer`` (opens a directory store for writing for each update only)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's business
     from .namespaces import PREFIXES
     from .store import open_store
 
-    stamp = None
     try:
-        if role == "reader":
-            stamp = _fingerprint(location)
-            store = _open_reader(location)
-        else:
-            store = open_store(location)
+        store = open_store(location, read_only=role == "reader")
         for update in replay:
             store._inner.update(update, prefixes=PREFIXES)
-    except (StoreError, OSError, SyntaxError, RuntimeError) as error:
+        triples = len(store)
+        if role == "writer":  # created or recovered; reopened for each update
+            _close(store)
+    except (StoreError, OSError, SyntaxError) as error:
         conn.send(("error", str(error)))
         return
     # Import and warm up rdflib's SPARQL parser now, not in the first request's time budget.
@@ -273,7 +244,7 @@ def _worker_main(conn, location, role, replay) -> None:
 
     check_outbound("ASK { ?s ?p ?o }")
     check_outbound("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    conn.send(("ready", len(store)))
+    conn.send(("ready", triples))
     generation = 0
     while True:
         try:
@@ -282,15 +253,22 @@ def _worker_main(conn, location, role, replay) -> None:
             return
         started = time.monotonic()
         try:
-            for update in request.get("catch_up", ()):  # updates another worker ran first
-                store._inner.update(update, prefixes=PREFIXES)
-            if role == "reader":
-                wanted = request.get("generation", generation)
-                now = _fingerprint(location)
-                if wanted != generation or now != stamp:
-                    store.close()
-                    store, stamp, generation = _open_reader(location), now, wanted
-            reply = execute(store, request)
+            if role == "writer":
+                store = open_store(location)
+                try:
+                    reply = execute(store, request)
+                finally:
+                    _close(store)  # waits for Oxigraph's background work: readers may open
+            else:
+                for update in request.get("catch_up", ()):  # updates another worker ran first
+                    store._inner.update(update, prefixes=PREFIXES)
+                if role == "reader" and request.get("generation", generation) != generation:
+                    _close(store)
+                    store = open_store(location, read_only=True)
+                    generation = request["generation"]
+                reply = execute(store, request)
+        except StoreError as error:
+            reply = Reply.error(503 if "locked" in str(error) else 500, str(error))
         except Exception as error:  # keep the worker alive whatever a request does
             reply = Reply.error(500, f"the request failed: {type(error).__name__}: {error}")
         elapsed = time.monotonic() - started
@@ -321,16 +299,47 @@ class _Worker:
         return self.process is not None and self.process.is_alive()
 
 
+class _StoreLock:
+    """Oxigraph's own lock on a directory store (a POSIX lock on its ``LOCK`` file), held by
+    the server while no update runs, so no other process writes under the read-only workers
+    (pyoxigraph: reading while another process writes is undefined behaviour)."""
+
+    def __init__(self, location: str):
+        self.path = os.path.join(location, "LOCK")
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise StoreError(
+                f"store {os.path.dirname(self.path)} is locked by another process (a "
+                "`chaingraph load` or another server writing to it); wait for it to finish "
+                "and try again"
+            ) from None
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor drops the lock
+            self.fd = None
+
+
 class Endpoint:
     """The store behind the server: a pool of worker processes.
 
     ``workers`` query workers answer queries, one at a time each; a query goes to an idle one
     and waits (at most ``timeout`` seconds) when all are busy. A directory store is opened
-    read-only by the query workers and, only if ``writable``, for writing by one more worker
-    that runs the updates; a query worker reopens the store before its next query once an
-    update went through (a generation counter sent with each request) or the store's files
-    changed (another process loaded data). An in-memory store lives in every query worker;
-    an update runs on one and the others replay it before their next query.
+    read-only by the query workers, and the server holds the store's lock so no other process
+    writes to it meanwhile. With ``writable``, one more worker runs the updates: it waits until
+    no query runs, opens the store for writing, updates and closes it; then the generation
+    number sent with each query goes up, and each query worker reopens the store before its
+    next query. An in-memory store lives in every query worker; an update runs on one and the
+    others replay it before their next query.
     """
 
     def __init__(
@@ -361,17 +370,18 @@ class Endpoint:
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
+        self._lock = _StoreLock(location) if location else None
         self.restarts = 0
         role = "reader" if location else "memory"
         self._workers = [_Worker(str(n + 1), role) for n in range(workers)]
         self._writer = _Worker("writer", "writer") if location and writable else None
         try:
-            if self._writer is not None:  # creates a new store, drops an interrupted load
-                self.triples = self._start(self._writer)
-            elif location:  # create a new store (briefly locked) before the readers open it
-                from .store import open_store
-
-                open_store(location, read_only=True).close()
+            if location:  # create (or recover) the store, then lock it before the readers open
+                opener = self._writer or _Worker("opener", "writer")
+                self.triples = self._start(opener)
+                if opener is not self._writer:
+                    self._stop(opener)
+                self._lock.acquire()
             pending = [(w, self._spawn(w)) for w in self._workers]  # they open in parallel
             for worker, started in pending:
                 self.triples = self._await(worker, *started)
@@ -430,6 +440,8 @@ class Endpoint:
         self._closed = True
         for worker in (*self._workers, *([self._writer] if self._writer else [])):
             self._stop(worker)
+        if self._lock is not None:
+            self._lock.release()
 
     # requests
 
@@ -484,19 +496,47 @@ class Endpoint:
             "simplify it (LIMIT, fewer OPTIONALs) or restart the server with a larger --timeout",
         )
 
+    def _busy(self) -> Reply:
+        return Reply.error(
+            503,
+            f"all {self.workers} workers stayed busy for {self.timeout:g} s; try again, or "
+            "restart the server with more --workers",
+        )
+
     def _on_idle_worker(self, request: dict) -> Reply:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            return Reply.error(
-                503,
-                f"all {self.workers} workers stayed busy for {self.timeout:g} s; try again, or "
-                "restart the server with more --workers",
-            )
+            return self._busy()
         try:
             return self._call(worker, request)
         finally:
             self._idle.put(worker)
+
+    def _write(self, request: dict) -> Reply:
+        """Run an update on the writer while no query runs and nobody else holds the lock."""
+        deadline = time.monotonic() + self.timeout
+        held = []
+        try:
+            for _ in self._workers:  # wait for the running queries; new ones wait for us
+                try:
+                    held.append(self._idle.get(timeout=max(0.0, deadline - time.monotonic())))
+                except queue.Empty:
+                    return self._busy()
+            self._lock.release()
+            try:
+                reply = self._call(self._writer, request)
+            finally:
+                try:
+                    self._lock.acquire()
+                except StoreError as error:  # another process took it in between
+                    sys.stderr.write(f"chaingraph serve: {error}\n")
+            if reply.status < 300:
+                self.generation += 1  # every query worker reopens before its next query
+            return reply
+        finally:
+            for worker in held:
+                self._idle.put(worker)
 
     def run(self, request: dict) -> Reply:
         """Answer one request on a worker; a request exceeding the timeout gets a 503."""
@@ -507,10 +547,7 @@ class Endpoint:
                 return self._on_idle_worker(request)
             if self._writer is None:
                 return Reply.error(403, _READ_ONLY)
-            reply = self._call(self._writer, request)
-            if reply.status < 300:
-                self.generation += 1
-            return reply
+            return self._write(request)
 
 
 # -- HTTP ---------------------------------------------------------------------------------------
