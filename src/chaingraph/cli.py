@@ -774,10 +774,10 @@ def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, wor
     requests). Listens on 127.0.0.1 only, unless --host says otherwise.
 
     Queries run in --workers processes, so a slow query does not hold up the others; a
-    query that finds every worker busy waits for one (at most --timeout). With a directory
-    --store the query workers read without the lock: a `chaingraph load` from another
-    process is seen from the next query on. With --allow-update one more process holds the
-    lock and runs the updates, which every worker sees from its next query on.
+    query that finds every worker busy waits for one (at most --timeout). A directory
+    --store stays locked while the server runs: to add data meanwhile, use --allow-update
+    and `chaingraph load FILE --store http://HOST:PORT/sparql`. An update waits for the
+    running queries; every query answered after it sees it.
     """
     from .serve import ServeOptions
     from .serve import serve as run_server
