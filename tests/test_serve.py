@@ -488,8 +488,34 @@ def test_directory_store_is_served_and_updates_persist(tmp_path):
         assert http(f"{server.base}/sparql", data={"update": update})[0] == 204
         answers, seen = on_every_worker(server, ask)  # the read-only workers reopened
         assert seen == {"1", "2"} and all(answers)
-        with pytest.raises(StoreError, match="locked"):  # the update worker holds the lock
+        with pytest.raises(StoreError, match="locked"):  # the server holds the lock
             open_store(location)
+
+        # Updates wait for the running queries; a query sent after an update answers sees it.
+        count = "SELECT (COUNT(*) AS ?n) WHERE { <urn:c> <urn:d> ?o }"
+        failures, stop = [], threading.Event()
+
+        def reader():
+            while not stop.is_set():
+                status, _, body = get(server, count)
+                if status != 200:
+                    failures.append((status, body))
+
+        readers = [threading.Thread(target=reader) for _ in range(2)]
+        for thread in readers:
+            thread.start()
+        try:
+            for n in range(1, 9):
+                insert = f"INSERT DATA {{ GRAPH <urn:count> {{ <urn:c> <urn:d> {n} }} }}"
+                assert http(f"{server.base}/sparql", data={"update": insert})[0] == 204
+                status, _, body = get(server, count)
+                assert status == 200
+                assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(n)
+        finally:
+            stop.set()
+            for thread in readers:
+                thread.join(30)
+        assert failures == []
 
         quick, quick_elapsed, slow_running, slow, _ = slow_and_quick(server, 4)
         assert quick[0] == 200 and "Silicon wafer" in quick[2]
