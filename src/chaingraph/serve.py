@@ -16,15 +16,15 @@
   request that exceeds ``--timeout`` is stopped by killing its worker, which restarts, so the
   server stays up. The answer names its worker in a ``Chaingraph-Worker`` header.
 * Directory store: the query workers open it read-only, and the server holds the store's
-  lock all the time it runs, so no other process writes to it: Oxigraph calls reading while
-  another process writes undefined (queries were seen to hang). A ``chaingraph load`` into the
-  directory is refused ("locked") while the server runs; start it with ``--allow-update`` and
-  load through the endpoint (``chaingraph load FILE --store http://HOST:PORT/sparql``).
-  With ``--allow-update`` one more worker runs the updates, one at a time: an update waits
-  until no query runs (new queries wait for it), then that worker opens the store for writing,
-  updates, and closes it. Each update bumps a generation number sent with every query; a query
-  worker whose store is older reopens it first, so every query answered after an update
-  sees it.
+  lock while it runs (lending it to its own update worker), so no other process writes to
+  it: Oxigraph calls reading while another process writes undefined (queries were seen to
+  hang). A ``chaingraph load`` into the directory is refused ("locked") while the server
+  runs; start it with ``--allow-update`` and load through the endpoint
+  (``chaingraph load FILE --store http://HOST:PORT/sparql``). With ``--allow-update`` one
+  more worker runs the updates, one at a time: an update waits until no query runs (new
+  queries wait for it), then that worker opens the store for writing, updates, and closes it.
+  Each update bumps a generation number sent with every query; a query worker whose store is
+  older reopens it first, so every query answered after an update sees it.
 * In-memory store: every query worker holds its own copy. An update runs on one idle worker;
   the others replay it before their next query, and a restarted worker replays them all, so
   every worker answers the same. (Updates calling ``NOW()``, ``RAND()``, ``UUID()``,
