@@ -846,12 +846,25 @@ def export(store, region, fmt, output, lang, excel):
     metavar="N",
     help="Largest request body accepted.",
 )
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes answering queries at once. Default: 2, or 1 on a 1-CPU machine.",
+)
 @handle_errors
-def serve(store, host, port, cors, allow_update, timeout, max_request_bytes):
+def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, workers):
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     Read-only unless --allow-update; SERVICE, LOAD and FROM are refused (no outbound
     requests). Listens on 127.0.0.1 only, unless --host says otherwise.
+
+    Queries run in --workers processes, so a slow query does not hold up the others; a
+    query that finds every worker busy waits for one (at most --timeout). A directory
+    --store stays locked while the server runs: to add data meanwhile, use --allow-update
+    and `chaingraph load FILE --store http://HOST:PORT/sparql`. An update waits for the
+    running queries; every query answered after it sees it.
     """
     from .serve import ServeOptions
     from .serve import serve as run_server
@@ -863,6 +876,7 @@ def serve(store, host, port, cors, allow_update, timeout, max_request_bytes):
         allow_update=allow_update,
         timeout=timeout,
         max_request_bytes=max_request_bytes,
+        workers=workers,
     )
     run_server(store, options, echo=click.echo)
 
