@@ -1015,8 +1015,9 @@ def _open_inner(path: Path, read_only: bool) -> ox.Store:
     except OSError as error:
         if "lock" in str(error).lower():
             raise StoreError(
-                f"store {path} is locked by another process (a `chaingraph load` or an update is "
-                "writing to it); wait for it to finish and try again"
+                f"store {path} is locked by another process (a `chaingraph load` or an update "
+                "writing to it, or a `chaingraph serve` of it); wait for it to finish (load "
+                "through the server's endpoint while it runs) and try again"
             ) from None
         raise StoreError(f"cannot open store {path}: {error}") from None
 
@@ -1034,8 +1035,10 @@ def open_store(
     applies to the in-memory store, whose Xining facts can be left out with ``example=False``.
 
     A directory store opened for writing takes Oxigraph's lock, so a second writer gets a
-    "locked" error. ``read_only=True`` takes no lock: readers never block each other or a
-    writer, and see the store as it was when they opened it.
+    "locked" error. ``read_only=True`` takes no lock: readers never block each other, and see
+    the store as it was when they opened it. Oxigraph leaves reading while another process
+    writes undefined: open readers when no load or update runs (``chaingraph serve`` holds the
+    lock while it runs for that reason).
     """
     if location is None:
         location = os.environ.get(STORE_ENV) or None
