@@ -461,3 +461,29 @@ def test_a_credit_code_on_any_row_keys_the_company_on_every_row(tmp_path):
         f"SELECT DISTINCT ?c WHERE {{ GRAPH <{GRAPH}> {{ ?f cg:producer ?c }} }}"
     )
     assert [str(r["c"]) for r in producers] == [expand(f"co:uscc-{CODE}")]
+
+
+def test_sheets_of_one_batch_resolve_each_others_companies(tmp_path):
+    first = write_csv(
+        tmp_path / "a.csv",
+        [["嘉川多晶硅股份有限公司", "多晶硅", "四川省/嘉川市", "", "", "", "", "", "", CODE]],
+        "utf-8",
+    )
+    second = write_csv(
+        tmp_path / "b.csv",
+        [["嘉川多晶硅股份有限公司", "多晶硅", "四川省/嘉川市", "", "", "", "", "", "", ""]],
+        "utf-8",
+    )
+
+    def companies(store):
+        rows = store.select("SELECT DISTINCT ?c WHERE { ?f cg:producer ?c }")
+        return {str(r["c"]) for r in rows}
+
+    one_by_one = open_store(example=False)
+    for path in (first, second):
+        one_by_one.load_files([path])
+    batch = open_store(example=False)
+    records = batch.load_files([first, second])
+    assert [r.name for r in records] == ["a.csv", "b.csv"]
+    assert companies(batch) == companies(one_by_one)
+    assert len(companies(batch)) == 1

@@ -134,6 +134,28 @@ def test_named_queries_list_and_run(tmp_path):
     assert both.exit_code == 2 and "exactly one of" in both.output
 
 
+def test_region_binds_a_scoped_named_query():
+    every = cli("query", "--name", "local-claims", "--format", "json")
+    xining = cli("query", "--name", "local-claims", "--region", "西宁", "--format", "json")
+    zone = cli("query", "--name", "local-claims", "--region", "开发区", "--format", "json")
+    assert every.exit_code == xining.exit_code == zone.exit_code == 0
+
+    def facts(result, region=None):
+        rows = json.loads(result.output)["results"]["bindings"]
+        return {r["fact"]["value"] for r in rows if region in (None, r["region"]["value"])}
+
+    city = "https://w3id.org/chaingraph/region/CN-630100"
+    assert facts(xining) == facts(every, city) and facts(xining)
+    assert facts(zone) < facts(xining)
+    unscoped = cli("query", "--name", "stages", "--region", "西宁")
+    assert unscoped.exit_code == 2 and "has no ?region; these do: " in unscoped.output
+    assert "local-production" in unscoped.output and "regions," not in unscoped.output
+    free = cli("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--region", "西宁")
+    assert free.exit_code == 2 and "--region goes with --name" in free.output
+    unknown = cli("query", "--name", "local-claims", "--region", "西安")
+    assert unknown.exit_code == 2 and "unknown region '西安'" in unknown.output
+
+
 def test_syntax_errors_say_where():
     result = cli("query", "SELECT ?s WHERE {\n  ?s ?p \n}")
     assert result.exit_code == 2

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 import pytest
@@ -55,6 +56,8 @@ def servers(tmp_path_factory):
         str(TIMEOUT),
         "--max-request-bytes",
         "20000",
+        "--workers",
+        "2",
     )
     try:
         started = time.monotonic()
@@ -305,7 +308,7 @@ def test_query_page_is_offline(server):
     assert "textContent" in page and "innerHTML" not in page
 
 
-def test_update_then_runaway_query_is_stopped_and_server_stays_up(writable):
+def test_update_then_runaway_query_is_stopped_and_the_others_go_on(writable):
     update = 'INSERT DATA { GRAPH <urn:test> { <urn:a> <urn:b> "<b>x</b>" } }'
     status, _, _ = http(
         f"{writable.base}/sparql",
@@ -328,15 +331,23 @@ def test_update_then_runaway_query_is_stopped_and_server_stays_up(writable):
     started = time.monotonic()
     assert http(writable.base + "/")[0] == 200  # the server answers while the query runs
     page_time = time.monotonic() - started
+    started = time.monotonic()  # and so does another worker, a query sent after the slow one
+    quick_status, quick_headers, quick_body = get(writable, LABELS)
+    quick_time = time.monotonic() - started
+    slow_running = thread.is_alive()
     thread.join(60)
     status, _, body = answer["reply"]
     elapsed = answer["elapsed"]
     print(f"query page served in {page_time:.3f} s while the runaway query ran")
     assert page_time < 2
+    print(f"quick query answered in {quick_time:.3f} s while the runaway query ran")
+    assert quick_status == 200 and "Silicon wafer" in quick_body
+    assert slow_running and quick_time < TIMEOUT / 2
     print(f"runaway query answered 503 after {elapsed:.2f} s (timeout {TIMEOUT} s)")
     assert status == 503
     assert "timeout" in body
     assert TIMEOUT <= elapsed < TIMEOUT + 30
+    assert answer["reply"][1]["Chaingraph-Worker"] != quick_headers["Chaingraph-Worker"]
 
     # The worker was replaced; the in-memory update was replayed into it.
     status, _, body = get(writable, "SELECT ?o WHERE { <urn:a> <urn:b> ?o }")
@@ -392,23 +403,162 @@ def test_query_page_in_headless_chromium_escapes_values(writable, tmp_path):
     assert "<b " not in dom and "<img" not in dom  # the markup stayed text, no element
 
 
+def on_every_worker(server, query, workers=2):
+    """(answers, worker names) of ``query`` sent by ``workers`` clients at once, repeated
+    until every worker has answered it (an idle worker is reused first, so one client at a
+    time would keep meeting the same one)."""
+    answers, seen = [], set()
+    with ThreadPoolExecutor(workers) as pool:
+        for _ in range(50):
+            for status, headers, body in pool.map(lambda _: get(server, query), range(workers)):
+                assert status == 200, body
+                answers.append(json.loads(body)["boolean"])
+                seen.add(headers["Chaingraph-Worker"])
+            if len(seen) == workers:
+                break
+    return answers, seen
+
+
+def slow_and_quick(server, timeout):
+    """Send a runaway query, then (0.5 s later) a quick one on another connection.
+
+    Returns both replies and, in seconds from when the runaway query was sent, when the quick
+    one was answered and when the runaway one was.
+    """
+    slow = {}
+    began = time.monotonic()
+
+    def runaway():
+        slow["reply"] = get(server, RUNAWAY)
+        slow["done"] = time.monotonic() - began
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)  # the runaway query is on a worker by now
+    quick = get(server, LABELS)
+    quick_done = time.monotonic() - began
+    thread.join(timeout + 60)
+    print(f"quick query answered at {quick_done:.2f} s, the slow one at {slow['done']:.2f} s")
+    return quick, quick_done, slow["reply"], slow["done"]
+
+
+def test_in_memory_update_is_seen_by_every_worker(writable):
+    insert = 'INSERT DATA { GRAPH <urn:every> { <urn:every> <urn:is> "there" } }'
+    ask = "ASK { <urn:every> <urn:is> 'there' }"
+    try:
+        for round in range(2):  # the update runs on one worker; the others replay it
+            assert http(f"{writable.base}/sparql", data={"update": insert})[0] == 204
+            answers, seen = on_every_worker(writable, ask)
+            assert seen == {"1", "2"}
+            assert all(answers), (round, answers)
+            assert (
+                http(f"{writable.base}/sparql", data={"update": "DROP GRAPH <urn:every>"})[0] == 204
+            )
+            answers, seen = on_every_worker(writable, ask)
+            assert seen == {"1", "2"}
+            assert not any(answers), (round, answers)
+    finally:
+        http(f"{writable.base}/sparql", data={"update": "DROP SILENT GRAPH <urn:every>"})
+
+
+def test_workers_option_must_be_positive():
+    result = CliRunner().invoke(main, ["serve", "--workers", "0"])
+    assert result.exit_code == 2
+    assert "--workers" in result.output
+
+
 def test_directory_store_is_served_and_updates_persist(tmp_path):
     location = tmp_path / "store"
     server = start_chaingraph(
-        tmp_path / "dir.log", "--store", str(location), "--allow-update", "--timeout", "4"
+        tmp_path / "dir.log",
+        "--store",
+        str(location),
+        "--allow-update",
+        "--timeout",
+        "4",
+        "--workers",
+        "2",
     )
     try:
         wait_chaingraph(server)
         assert f"triples from store {location}" in server.output()
+        assert "read-write, timeout 4 s, 2 query workers" in server.output()
+        ask = "ASK { <urn:a> <urn:b> 'kept' }"
+        answers, seen = on_every_worker(server, ask)
+        assert seen == {"1", "2"} and not any(answers)
         update = 'INSERT DATA { GRAPH <urn:kept> { <urn:a> <urn:b> "kept" } }'
         assert http(f"{server.base}/sparql", data={"update": update})[0] == 204
-        assert get(server, RUNAWAY)[0] == 503  # the worker is killed and reopens the store
-        assert json.loads(get(server, "ASK { <urn:a> <urn:b> 'kept' }")[2])["boolean"] is True
+        answers, seen = on_every_worker(server, ask)  # the read-only workers reopened
+        assert seen == {"1", "2"} and all(answers)
+        with pytest.raises(StoreError, match="locked"):  # the server holds the lock
+            open_store(location)
+
+        # Updates wait for the running queries; a query sent after an update answers sees it.
+        count = "SELECT (COUNT(*) AS ?n) WHERE { <urn:c> <urn:d> ?o }"
+        failures, stop = [], threading.Event()
+
+        def reader():
+            while not stop.is_set():
+                status, _, body = get(server, count)
+                if status != 200:
+                    failures.append((status, body))
+
+        readers = [threading.Thread(target=reader) for _ in range(2)]
+        for thread in readers:
+            thread.start()
+        try:
+            for n in range(1, 9):
+                insert = f"INSERT DATA {{ GRAPH <urn:count> {{ <urn:c> <urn:d> {n} }} }}"
+                assert http(f"{server.base}/sparql", data={"update": insert})[0] == 204
+                status, _, body = get(server, count)
+                assert status == 200
+                assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(n)
+        finally:
+            stop.set()
+            for thread in readers:
+                thread.join(30)
+        assert failures == []
+
+        quick, quick_done, slow, slow_done = slow_and_quick(server, 4)
+        assert quick[0] == 200 and "Silicon wafer" in quick[2]
+        assert quick_done < 2.5 and quick_done < slow_done - 1  # did not wait for the slow one
+        assert slow[0] == 503  # the worker was killed and reopens the store
+        answers, seen = on_every_worker(server, ask)
+        assert seen == {"1", "2"} and all(answers)
     finally:
         server.stop()
     reopened = open_store(location)
     assert reopened.ask("ASK { <urn:a> <urn:b> 'kept' }")
     assert "urn:kept" in reopened.graphs()
+
+
+def test_read_only_directory_server_keeps_other_writers_out(tmp_path):
+    """The server holds the store's lock (reading while another process writes is undefined
+    in Oxigraph): `chaingraph load` is told so and changes nothing. With one worker, a query
+    waits for the busy worker instead of failing."""
+    location = tmp_path / "store"
+    server = start_chaingraph(
+        tmp_path / "ro.log", "--store", str(location), "--timeout", "3", "--workers", "1"
+    )
+    try:
+        wait_chaingraph(server)
+        assert "read-only, timeout 3 s, 1 query worker)" in server.output()
+        data = tmp_path / "extra.ttl"
+        data.write_text('<https://example.org/a> <https://example.org/b> "loaded" .\n')
+        result = CliRunner().invoke(main, ["load", str(data), "--store", str(location)])
+        assert result.exit_code == 2
+        assert "is locked by another process" in result.output
+        assert open_store(location, read_only=True).ask("ASK { ?s ?p 'loaded' }") is False
+
+        # One worker, busy with a runaway query: the quick query waits for it, then answers.
+        quick, quick_done, slow, slow_done = slow_and_quick(server, 3)
+        assert slow[0] == 503 and slow_done >= 3
+        assert quick[0] == 200 and "Silicon wafer" in quick[2]
+        assert quick_done >= 3  # it waited until the worker was free again
+    finally:
+        server.stop()
+    result = CliRunner().invoke(main, ["load", str(data), "--store", str(location)])
+    assert result.exit_code == 0, result.output  # the lock went with the server
 
 
 def test_remote_store_loads_through_serve_only_when_writable(server, writable):

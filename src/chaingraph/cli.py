@@ -43,7 +43,7 @@ def lang_option(command):
         type=click.Choice(LANGUAGES),
         default=default_language,
         show_default="zh, or $CHAINGRAPH_LANG",
-        help="Language of labels.",
+        help="Language of the output.",
     )(command)
 
 
@@ -550,14 +550,21 @@ def _drop(target, graph_or_file: str) -> None:
     metavar="HOST",
     help="Allow SERVICE/LOAD requests to this host (repeatable). Default: no outbound requests.",
 )
+@click.option(
+    "--region",
+    default=None,
+    help="With --name: bind the query's ?region to this region (name, alias or id), e.g. "
+    "--name local-production --region 西宁. Unbound, such a query covers every region.",
+)
 @handle_errors
-def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts):
+def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts, region):
     """Run a SPARQL query (or, with --update, an update) on the store.
 
     SELECT prints a table (with a <var>_label column beside IRI columns) or W3C CSV, TSV or
     JSON results; CONSTRUCT/DESCRIBE print Turtle or JSON-LD; ASK prints true or false and
     exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
     """
+    from .namespaces import expand
     from .queries import named_queries, named_query
     from .render.tables import render_rows
     from .sparql import check_outbound, render_ask, render_graph, render_select, run_query
@@ -572,11 +579,21 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     given = [x for x in (text, file, name) if x]
     if len(given) != 1:
         raise UserError("give exactly one of: a QUERY, -f FILE or --name NAME (--list shows names)")
+    if region and not name:
+        raise UserError("--region goes with --name (a named query that uses ?region)")
     if name:
         try:
-            text = named_query(name).text
+            named = named_query(name)
         except KeyError as error:
             raise UserError(error.args[0]) from None
+        text = named.text
+        if region:
+            if not named.uses_region:
+                scoped = ", ".join(q.name for q in named_queries().values() if q.uses_region)
+                raise UserError(f"the query {name!r} has no ?region; these do: {scoped}")
+            with open_store(store, read_only=True) as source:
+                region_id = Names(source, lang).region(region)
+            text = named.for_region(expand(region_id))
     elif file:
         text = file.read()
     info = check_outbound(text, allow_hosts)
@@ -602,11 +619,19 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
             if fmt in ("table", "markdown"):
                 from .labels import LabelIndex
 
-                labels = LabelIndex.from_store(source)
+                labels = LabelIndex.from_store(source, nodes=_iris(result), preferred=True)
             output = render_select(result, fmt, labels=labels, lang=lang)
     click.echo(output, nl=False)
     if result is False:
         sys.exit(1)
+
+
+def _iris(rows) -> list[str] | None:
+    """The IRIs of a result, to fetch only their labels (all labels past 20,000 of them)."""
+    from rdflib import URIRef
+
+    iris = {str(v) for row in rows for v in row.values() if isinstance(v, URIRef)}
+    return sorted(iris) if len(iris) <= 20_000 else None
 
 
 @main.command()
@@ -821,12 +846,25 @@ def export(store, region, fmt, output, lang, excel):
     metavar="N",
     help="Largest request body accepted.",
 )
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes answering queries at once. Default: 2, or 1 on a 1-CPU machine.",
+)
 @handle_errors
-def serve(store, host, port, cors, allow_update, timeout, max_request_bytes):
+def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, workers):
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     Read-only unless --allow-update; SERVICE, LOAD and FROM are refused (no outbound
     requests). Listens on 127.0.0.1 only, unless --host says otherwise.
+
+    Queries run in --workers processes, so a slow query does not hold up the others; a
+    query that finds every worker busy waits for one (at most --timeout). A directory
+    --store stays locked while the server runs: to add data meanwhile, use --allow-update
+    and `chaingraph load FILE --store http://HOST:PORT/sparql`. An update waits for the
+    running queries; every query answered after it sees it.
     """
     from .serve import ServeOptions
     from .serve import serve as run_server
@@ -838,6 +876,7 @@ def serve(store, host, port, cors, allow_update, timeout, max_request_bytes):
         allow_update=allow_update,
         timeout=timeout,
         max_request_bytes=max_request_bytes,
+        workers=workers,
     )
     run_server(store, options, echo=click.echo)
 

@@ -49,18 +49,12 @@ _FACT_FIELDS = ("status", "year", "confidence", "assertion", "value", "unit", "s
 
 
 def _rows(store: Store, name: str, region: str | None = None) -> list[dict]:
-    query = named_query(name).text
+    named = named_query(name)
     if region:
-        # ?region fixed by a VALUES block, not by Store.select's bindings: pyoxigraph 0.5
-        # applies substitutions after evaluating `?site cg:partOf* ?region` for every region,
-        # which is ten times slower at 100k triples (see benchmarks/README.md).
-        values = f"WHERE {{ VALUES ?region {{ <{expand(region)}> }}"
-        query = query.replace("WHERE {", values, 1)
-    else:
-        # Every region: without the `cg:partOf*` line, which with ?region unbound repeats each
-        # fact once per enclosing region (4x the rows; 6.3 s instead of 1.3 s at 100k triples).
-        query = _ANY_REGION.sub("", query)
-    return store.select_plain(query)
+        return store.select_plain(named.for_region(expand(region)))
+    # Every region: without the `cg:partOf*` line, which with ?region unbound repeats each
+    # fact once per enclosing region (4x the rows; 6.3 s instead of 1.3 s at 100k triples).
+    return store.select_plain(_ANY_REGION.sub("", named.text))
 
 
 def _add_labels(G: nx.MultiDiGraph, labels: LabelIndex, lang: str) -> None:

@@ -9,9 +9,27 @@
   (default), N-Triples, JSON-LD or RDF/XML, chosen by the ``Accept`` header (406 otherwise).
   The chaingraph prefixes (``cg:``, ``pv:``, ``skos:`` ...) are predefined.
 * Nothing reaches out: SERVICE, LOAD, FROM and USING are refused (:mod:`chaingraph.safety`).
-* Queries run in a worker process, one at a time; one that exceeds ``--timeout`` is stopped by
-  killing the worker, which restarts (an in-memory store replays the updates it had received),
-  so the server stays up.
+* Requests run in a pool of worker processes (:class:`Endpoint`), ``--workers`` of them for
+  queries (default :func:`default_workers`: 2, or the CPU count if smaller), each answering one
+  query at a time, so a slow query holds up only its own worker. A query goes to an idle
+  worker; when all are busy it waits for one, at most ``--timeout`` seconds (then 503). A
+  request that exceeds ``--timeout`` is stopped by killing its worker, which restarts, so the
+  server stays up. The answer names its worker in a ``Chaingraph-Worker`` header.
+* Directory store: the query workers open it read-only, and the server holds the store's
+  lock while it runs (lending it to its own update worker), so no other process writes to
+  it: Oxigraph calls reading while another process writes undefined (queries were seen to
+  hang). A ``chaingraph load`` into the directory is refused ("locked") while the server
+  runs; start it with ``--allow-update`` and load through the endpoint
+  (``chaingraph load FILE --store http://HOST:PORT/sparql``). With ``--allow-update`` one
+  more worker runs the updates, one at a time: an update waits until no query runs (new
+  queries wait for it), then that worker opens the store for writing, updates, and closes it.
+  Each update bumps a generation number sent with every query; a query worker whose store is
+  older reopens it first, so every query answered after an update sees it.
+* In-memory store: every query worker holds its own copy. An update runs on one idle worker;
+  the others replay it before their next query, and a restarted worker replays them all, so
+  every worker answers the same. (Updates calling ``NOW()``, ``RAND()``, ``UUID()``,
+  ``BNODE()`` or inserting blank nodes are re-evaluated in each worker, so such values can
+  differ from worker to worker.)
 * ``/`` is an offline HTML page (inline script, no external resource) to type queries.
 
 >>> negotiate("application/sparql-results+xml;q=0.9, text/csv", SOLUTION_TYPES)
@@ -31,6 +49,8 @@ import html
 import ipaddress
 import json
 import multiprocessing
+import os
+import queue
 import signal
 import sys
 import threading
@@ -42,7 +62,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .queries import named_queries
 from .store import StoreError
 
-__all__ = ["GRAPH_TYPES", "SOLUTION_TYPES", "Endpoint", "ServeOptions", "negotiate", "serve"]
+__all__ = [
+    "GRAPH_TYPES",
+    "SOLUTION_TYPES",
+    "Endpoint",
+    "ServeOptions",
+    "default_workers",
+    "negotiate",
+    "serve",
+]
 
 # Media type -> pyoxigraph format name, in order of preference (the first is the default).
 SOLUTION_TYPES = {
@@ -115,6 +143,7 @@ class Reply:
     status: int
     content_type: str
     body: bytes
+    worker: str | None = None  # which worker answered (the Chaingraph-Worker header)
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:
@@ -167,6 +196,10 @@ def execute(store, request: dict) -> Reply:
         if default_graphs or named_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        elif store._hidden:  # a bulk load in progress (or killed): its graphs stay out of sight
+            visible = [ox.NamedNode(g) for g in store.graphs()]
+            options["default_graph"] = [ox.DefaultGraph(), *visible]
+            options["named_graphs"] = visible
         else:
             options["use_default_graph_as_union"] = True
     except ValueError as error:
@@ -185,15 +218,27 @@ def execute(store, request: dict) -> Reply:
     return Reply(200, content_type, body)
 
 
-def _worker_main(conn, location, replay) -> None:
+def _close(store) -> None:
+    """Really close an embedded store now: Oxigraph closes when its last reference goes."""
+    store.close()
+    gc.collect()
+
+
+def _worker_main(conn, location, role, replay) -> None:
+    """One worker process. ``role`` is ``memory`` (its own in-memory copy of the store),
+    ``reader`` (a directory store opened read-only, reopened when the request's generation says
+    it changed) or ``writer`` (opens a directory store for writing for each update only)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's business
     from .namespaces import PREFIXES
     from .store import open_store
 
     try:
-        store = open_store(location)
+        store = open_store(location, read_only=role == "reader")
         for update in replay:
             store._inner.update(update, prefixes=PREFIXES)
+        triples = len(store)
+        if role == "writer":  # created or recovered; reopened for each update
+            _close(store)
     except (StoreError, OSError, SyntaxError) as error:
         conn.send(("error", str(error)))
         return
@@ -202,7 +247,8 @@ def _worker_main(conn, location, replay) -> None:
 
     check_outbound("ASK { ?s ?p ?o }")
     check_outbound("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    conn.send(("ready", len(store)))
+    conn.send(("ready", triples))
+    generation = 0
     while True:
         try:
             request = conn.recv()
@@ -210,7 +256,22 @@ def _worker_main(conn, location, replay) -> None:
             return
         started = time.monotonic()
         try:
-            reply = execute(store, request)
+            if role == "writer":
+                store = open_store(location)
+                try:
+                    reply = execute(store, request)
+                finally:
+                    _close(store)  # waits for Oxigraph's background work: readers may open
+            else:
+                for update in request.get("catch_up", ()):  # updates another worker ran first
+                    store._inner.update(update, prefixes=PREFIXES)
+                if role == "reader" and request.get("generation", generation) != generation:
+                    _close(store)
+                    store = open_store(location, read_only=True)
+                    generation = request["generation"]
+                reply = execute(store, request)
+        except StoreError as error:
+            reply = Reply.error(503 if "locked" in str(error) else 500, str(error))
         except Exception as error:  # keep the worker alive whatever a request does
             reply = Reply.error(500, f"the request failed: {type(error).__name__}: {error}")
         elapsed = time.monotonic() - started
@@ -219,36 +280,144 @@ def _worker_main(conn, location, replay) -> None:
         conn.send(reply)
 
 
-class Endpoint:
-    """The store behind the server: a worker process that runs one request at a time."""
+_READ_ONLY = "this endpoint is read-only; restart `chaingraph serve` with --allow-update"
 
-    def __init__(self, location, *, timeout: float, start_timeout: float = 300):
+
+def default_workers() -> int:
+    """Query workers when ``--workers`` is not given: 2, or the number of CPUs if smaller."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass(eq=False)
+class _Worker:
+    """The server's handle on one worker process."""
+
+    name: str
+    role: str
+    process: multiprocessing.process.BaseProcess | None = None
+    conn: object = None
+    applied: int = 0  # in-memory store: how many updates of the log this worker holds
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.is_alive()
+
+
+class _StoreLock:
+    """Oxigraph's own lock on a directory store (a POSIX lock on its ``LOCK`` file), held by
+    the server while no update runs, so no other process writes under the read-only workers
+    (pyoxigraph: reading while another process writes is undefined behaviour)."""
+
+    def __init__(self, location: str):
+        self.path = os.path.join(location, "LOCK")
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no POSIX locks; Oxigraph locks differently there
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise StoreError(
+                f"store {os.path.dirname(self.path)} is locked by another process (a "
+                "`chaingraph load` or another server writing to it); wait for it to finish "
+                "and try again"
+            ) from None
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor drops the lock
+            self.fd = None
+
+
+class Endpoint:
+    """The store behind the server: a pool of worker processes.
+
+    ``workers`` query workers answer queries, one at a time each; a query goes to an idle one
+    and waits (at most ``timeout`` seconds) when all are busy. A directory store is opened
+    read-only by the query workers, and the server holds the store's lock so no other process
+    writes to it meanwhile. With ``writable``, one more worker runs the updates: it waits until
+    no query runs, opens the store for writing, updates and closes it; then the generation
+    number sent with each query goes up, and each query worker reopens the store before its
+    next query. An in-memory store lives in every query worker; an update runs on one and the
+    others replay it before their next query.
+    """
+
+    def __init__(
+        self,
+        location,
+        *,
+        timeout: float,
+        workers: int | None = None,
+        writable: bool = False,
+        start_timeout: float = 300,
+    ):
         location = str(location) if location is not None else None
         if location and location.startswith(("http://", "https://")):
             raise StoreError(
                 f"serve needs a local store (a directory or nothing), not {location}; "
                 "that endpoint already is a SPARQL server"
             )
+        workers = default_workers() if workers is None else workers
+        if workers < 1:
+            raise StoreError(f"--workers must be at least 1, not {workers}")
         self.location = location
         self.timeout = timeout
         self.start_timeout = start_timeout
-        self._updates: list[str] = []  # replayed into a fresh in-memory worker
-        self._lock = threading.Lock()
+        self.writable = writable
+        self.generation = 0  # directory store: successful updates so far
+        self._updates: list[str] = []  # in-memory store: replayed into the other workers
+        self._update_lock = threading.Lock()
         self._context = multiprocessing.get_context("spawn")
-        self._process = None
-        self._conn = None
+        # Last in, first out: a lone client keeps one warm worker (30 % faster than taking turns).
+        self._idle: queue.Queue[_Worker] = queue.LifoQueue()
+        self._closed = False
+        self._lock = _StoreLock(location) if location else None
         self.restarts = 0
-        with self._lock:
-            self.triples = self._start()
+        role = "reader" if location else "memory"
+        self._workers = [_Worker(str(n + 1), role) for n in range(workers)]
+        self._writer = _Worker("writer", "writer") if location and writable else None
+        try:
+            if location:  # create (or recover) the store, then lock it before the readers open
+                opener = self._writer or _Worker("opener", "writer")
+                self.triples = self._start(opener)
+                if opener is not self._writer:
+                    self._stop(opener)
+                self._lock.acquire()
+            pending = [(w, self._spawn(w)) for w in self._workers]  # they open in parallel
+            for worker, started in pending:
+                self.triples = self._await(worker, *started)
+        except BaseException:
+            self.close()
+            raise
+        for worker in self._workers:
+            self._idle.put(worker)
 
-    def _start(self) -> int:
+    @property
+    def workers(self) -> int:
+        return len(self._workers)
+
+    # worker processes
+
+    def _spawn(self, worker: _Worker):
         parent, child = self._context.Pipe()
-        replay = [] if self.location else list(self._updates)
+        applied = len(self._updates)
+        replay = self._updates[:applied] if worker.role == "memory" else []
         process = self._context.Process(
-            target=_worker_main, args=(child, self.location, replay), daemon=True
+            target=_worker_main,
+            args=(child, self.location, worker.role, replay),
+            daemon=True,
+            name=f"chaingraph-serve-{worker.name}",
         )
         process.start()
         child.close()
+        return process, parent, applied
+
+    def _await(self, worker: _Worker, process, parent, applied) -> int:
         if not parent.poll(self.start_timeout):
             process.kill()
             raise StoreError(f"the store did not open within {self.start_timeout:g} s")
@@ -259,62 +428,132 @@ class Endpoint:
         if status == "error":
             process.join()
             raise StoreError(value)
-        self._process, self._conn = process, parent
+        worker.process, worker.conn, worker.applied = process, parent, applied
         return value
 
-    def _stop(self) -> None:
-        if self._process is not None:
-            self._process.kill()
-            self._process.join()
-            self._conn.close()
-        self._process = self._conn = None
+    def _start(self, worker: _Worker) -> int:
+        return self._await(worker, *self._spawn(worker))
+
+    @staticmethod
+    def _stop(worker: _Worker) -> None:
+        if worker.process is not None:
+            worker.process.kill()
+            worker.process.join()
+            worker.conn.close()
+        worker.process = worker.conn = None
 
     def close(self) -> None:
-        with self._lock:
-            self._stop()
+        self._closed = True
+        for worker in (*self._workers, *([self._writer] if self._writer else [])):
+            self._stop(worker)
+        if self._lock is not None:
+            self._lock.release()
 
-    def run(self, request: dict) -> Reply:
-        """Send one request to the worker; a request exceeding the timeout gets a 503."""
-        with self._lock:
+    # requests
+
+    def _call(self, worker: _Worker, request: dict) -> Reply:
+        """Send one request to ``worker``; kill and restart it when it exceeds the timeout."""
+        try:
+            if not worker.alive():
+                self._stop(worker)
+                if self._closed:
+                    return Reply.error(503, "the server is shutting down")
+                self._start(worker)
+        except StoreError as error:
+            return Reply.error(500, f"cannot reopen the store: {error}")
+        if worker.role == "memory":
+            applied = len(self._updates)
+            request = {**request, "catch_up": self._updates[worker.applied : applied]}
+            worker.applied = applied
+        try:
+            worker.conn.send(request)
+            answered = worker.conn.poll(self.timeout)
+        except OSError:
+            answered = None
+        if answered:
             try:
-                if self._process is None or not self._process.is_alive():
-                    self._stop()
-                    self._start()
-            except StoreError as error:
-                return Reply.error(500, f"cannot reopen the store: {error}")
-            try:
-                self._conn.send(request)
-                answered = self._conn.poll(self.timeout)
-            except OSError:
+                reply = worker.conn.recv()
+            except EOFError:
                 answered = None
-            if answered is None:
-                self._stop()
-                return Reply.error(500, "the store worker died; it restarts on the next query")
-            if answered:
-                try:
-                    reply = self._conn.recv()
-                except EOFError:
-                    self._stop()
-                    return Reply.error(500, "the store worker died; it restarts on the next query")
-                if request["op"] == "update" and reply.status < 300:
-                    self._updates.append(request["text"])
+            else:
+                reply.worker = worker.name
+                if worker.role == "memory" and request["op"] == "update" and reply.status < 300:
+                    self._updates.append(request["text"])  # under the update lock
+                    worker.applied = len(self._updates)
                 return reply
-            self._stop()
-            self.restarts += 1
-            started = time.monotonic()
+        if answered is None:
+            self._stop(worker)
+            return Reply.error(500, "the store worker died; it restarts on the next query")
+        self._stop(worker)
+        self.restarts += 1
+        started = time.monotonic()
+        if not self._closed:
             try:
-                self._start()
+                self._start(worker)
             except StoreError as error:
                 sys.stderr.write(f"chaingraph serve: cannot reopen the store: {error}\n")
             sys.stderr.write(
                 f"chaingraph serve: a request exceeded {self.timeout:g} s and was stopped; "
-                f"store worker restarted in {time.monotonic() - started:.2f} s\n"
+                f"worker {worker.name} restarted in {time.monotonic() - started:.2f} s\n"
             )
         return Reply.error(
             503,
             f"the request ran longer than the {self.timeout:g} s timeout and was stopped; "
             "simplify it (LIMIT, fewer OPTIONALs) or restart the server with a larger --timeout",
         )
+
+    def _busy(self) -> Reply:
+        return Reply.error(
+            503,
+            f"all {self.workers} workers stayed busy for {self.timeout:g} s; try again, or "
+            "restart the server with more --workers",
+        )
+
+    def _on_idle_worker(self, request: dict) -> Reply:
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            return self._busy()
+        try:
+            return self._call(worker, request)
+        finally:
+            self._idle.put(worker)
+
+    def _write(self, request: dict) -> Reply:
+        """Run an update on the writer while no query runs and nobody else holds the lock."""
+        deadline = time.monotonic() + self.timeout
+        held = []
+        try:
+            for _ in self._workers:  # wait for the running queries; new ones wait for us
+                try:
+                    held.append(self._idle.get(timeout=max(0.0, deadline - time.monotonic())))
+                except queue.Empty:
+                    return self._busy()
+            self._lock.release()
+            try:
+                reply = self._call(self._writer, request)
+            finally:
+                try:
+                    self._lock.acquire()
+                except StoreError as error:  # another process took it in between
+                    sys.stderr.write(f"chaingraph serve: {error}\n")
+            if reply.status < 300:
+                self.generation += 1  # every query worker reopens before its next query
+            return reply
+        finally:
+            for worker in held:
+                self._idle.put(worker)
+
+    def run(self, request: dict) -> Reply:
+        """Answer one request on a worker; a request exceeding the timeout gets a 503."""
+        if request["op"] != "update":
+            return self._on_idle_worker({**request, "generation": self.generation})
+        with self._update_lock:  # one update at a time, in the order they arrive
+            if self.location is None:  # any worker; the others replay it (see _call)
+                return self._on_idle_worker(request)
+            if self._writer is None:
+                return Reply.error(403, _READ_ONLY)
+            return self._write(request)
 
 
 # -- HTTP ---------------------------------------------------------------------------------------
@@ -328,6 +567,7 @@ class ServeOptions:
     allow_update: bool = False
     timeout: float = 30.0
     max_request_bytes: int = 10_000_000
+    workers: int | None = None  # None: default_workers()
     extra_headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -359,6 +599,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("Vary", "Accept")
+        if reply.worker:
+            self.send_header("Chaingraph-Worker", reply.worker)
         cors = self.server.options.cors
         if cors:
             self.send_header("Access-Control-Allow-Origin", cors)
@@ -477,9 +719,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _update(self, updates: list[str]) -> None:
         if not self.server.options.allow_update:
-            self._error(
-                403, "this endpoint is read-only; restart `chaingraph serve` with --allow-update"
-            )
+            self._error(403, _READ_ONLY)
             return
         if len(updates) != 1 or not updates[0].strip():
             self._error(400, "give exactly one SPARQL update in the update parameter")
@@ -636,7 +876,9 @@ def _interrupt(signum, frame):
 
 def serve(location: str | None, options: ServeOptions, *, echo=print) -> None:
     """Open the store, bind ``options.host:options.port`` and answer requests until Ctrl-C."""
-    endpoint = Endpoint(location, timeout=options.timeout)
+    endpoint = Endpoint(
+        location, timeout=options.timeout, workers=options.workers, writable=options.allow_update
+    )
     try:
         try:
             server = _Server((options.host, options.port), endpoint, options)
@@ -650,7 +892,9 @@ def serve(location: str | None, options: ServeOptions, *, echo=print) -> None:
         echo(f"chaingraph serve: {endpoint.triples} triples from {where}")
         mode = "read-write" if options.allow_update else "read-only"
         echo(
-            f"SPARQL endpoint: http://{shown}:{port}/sparql ({mode}, timeout {options.timeout:g} s)"
+            f"SPARQL endpoint: http://{shown}:{port}/sparql ({mode}, timeout "
+            f"{options.timeout:g} s, {endpoint.workers} query worker"
+            f"{'s' if endpoint.workers > 1 else ''})"
         )
         echo(f"query page:      http://{shown}:{port}/   (Ctrl-C to stop)")
         if not ipaddress.ip_address(host).is_loopback:

@@ -651,12 +651,13 @@ class Store:
         """
         self._writable()
         bulk = self._can_bulk_load()
-        parsed = [
-            _parse_file(
-                Path(p), format, graphs[i] if graphs else None, progress, self, options, bulk=bulk
-            )
-            for i, p in enumerate(paths)
-        ]
+        parsed: list[_Parsed] = []
+        for i, p in enumerate(paths):
+            # An importer (a company sheet) resolves names against the store and against the
+            # files of the batch before it, so one batch loads like the same files one by one.
+            view = _BatchView(self, parsed) if any(q.quads for q in parsed) else self
+            graph = graphs[i] if graphs else None
+            parsed.append(_parse_file(Path(p), format, graph, progress, view, options, bulk=bulk))
         if example:
             parsed += _bundled_parsed("example")
         if GRAPH_BASE + "ontology/chaingraph.ttl" not in self.graphs():
@@ -952,17 +953,43 @@ def _collect(result) -> Rows | bool | Triples:
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         rows = Rows(vars=names)
+        # Rows repeat terms (a fact once per enclosing region, its stage, its sentence): one
+        # rdflib term per distinct value keeps big results fast and a third of the memory.
+        seen: dict[object, Node] = {}
         for solution in result:
             row = {}
-            for name in names:
-                value = solution[name]
+            for name, value in zip(names, solution, strict=True):
                 if value is not None:
-                    row[name] = to_rdflib(value)
+                    term = seen.get(value)
+                    if term is None:
+                        term = seen[value] = to_rdflib(value)
+                    row[name] = term
             rows.append(row)
         return rows
     return Triples(
         (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result
     )
+
+
+class _BatchView:
+    """A store plus the files parsed so far in a batch, for importers to read (SELECT only).
+
+    Files checked for a bulk load (``quads is None``) are not part of it: their triples are
+    read only when written.
+    """
+
+    def __init__(self, store: Store, parsed: list[_Parsed]) -> None:
+        self._store = store
+        self._batch = Store(ox.Store(), None)
+        self._batch._inner.extend(q for p in parsed for q in p.quads or ())
+
+    def select(self, query: str, bindings=None, **options) -> Rows:
+        stored = self._store.select(query, bindings, **options)
+        batch = self._batch.select(query, bindings, **options)
+        return Rows([*stored, *batch], vars=stored.vars or batch.vars)
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
 
 
 def _bundled_parsed(which: str) -> list[_Parsed]:
@@ -988,8 +1015,9 @@ def _open_inner(path: Path, read_only: bool) -> ox.Store:
     except OSError as error:
         if "lock" in str(error).lower():
             raise StoreError(
-                f"store {path} is locked by another process (a `chaingraph load` or an update is "
-                "writing to it); wait for it to finish and try again"
+                f"store {path} is locked by another process (a `chaingraph load` or an update "
+                "writing to it, or a `chaingraph serve` of it); wait for it to finish (load "
+                "through the server's endpoint while it runs) and try again"
             ) from None
         raise StoreError(f"cannot open store {path}: {error}") from None
 
@@ -1007,8 +1035,10 @@ def open_store(
     applies to the in-memory store, whose Xining facts can be left out with ``example=False``.
 
     A directory store opened for writing takes Oxigraph's lock, so a second writer gets a
-    "locked" error. ``read_only=True`` takes no lock: readers never block each other or a
-    writer, and see the store as it was when they opened it.
+    "locked" error. ``read_only=True`` takes no lock: readers never block each other, and see
+    the store as it was when they opened it. Oxigraph leaves reading while another process
+    writes undefined: open readers when no load or update runs (``chaingraph serve`` holds the
+    lock while it runs for that reason).
     """
     if location is None:
         location = os.environ.get(STORE_ENV) or None

@@ -68,6 +68,55 @@ DEFAULT_THRESHOLD = 0.5
 _PRODUCING = (None, "cg:InProduction")
 _BUNDLED_GRAPH = "https://w3id.org/chaingraph/graph/"
 
+# The rule texts of a link and the notes of a stage whose capacity is unknown, by language
+# (the projection's ``G.graph["lang"]``); numbers and units are the same in both.
+_RULES = {
+    "zh": {
+        "no_demand": "本地没有{b}环节，{a}没有本地需求",
+        "no_supply": "本地没有{a}可供{b}使用（缺失环节）",
+        "unknown": "产能未知 — {why}",
+        "unknown_one": "{stage}：{note}",
+        "unknown_sep": "；",
+        "unknown_note": "产能未知",
+        "no_factor": "没有从{a}到{b}的折算系数",
+        "have": "{a}以 {a_unit} 计，{b}以 {b_unit} 计",
+        "need": "{from_unit}/{to_unit}",
+        "no_convert": "产能（{have}）无法换算为折算系数的单位（{need}）",
+        "zero": "{b}的产能为 0",
+        "ratio": "本地{a}（{supply_from}）按每 {to_unit} {b}需 {factor} {from_unit} {a}（{iri}），"
+        "可供{b} {supply} {unit}；本地需求 {demand} {unit}；供需比 {ratio} {op} 阈值 {threshold}",
+        "not_stated_for": "{who}未说明产能",
+        "not_stated": "未说明产能",
+        "no_mix": "产能单位不同，无法相加",
+        "who_sep": "、",
+    },
+    "en": {
+        "no_demand": "nothing local uses {a} in {b}",
+        "no_supply": "{b} has no local {a} to draw on (a missing stage)",
+        "unknown": "capacity unknown — {why}",
+        "unknown_one": "{stage}: {note}",
+        "unknown_sep": "; ",
+        "unknown_note": "capacity unknown",
+        "no_factor": "no conversion factor from {a} to {b}",
+        "have": "{a} in {a_unit}, {b} in {b_unit}",
+        "need": "{from_unit} per {to_unit}",
+        "no_convert": "capacities ({have}) do not convert to the factor's units ({need})",
+        "zero": "{b} has a capacity of 0",
+        "ratio": "local {a} ({supply_from}) supplies {supply} {unit} of {b} at {factor} "
+        "{from_unit} per {to_unit} ({iri}); local demand {demand} {unit}; "
+        "ratio {ratio} {op} threshold {threshold}",
+        "not_stated_for": "no capacity stated for {who}",
+        "not_stated": "no capacity stated",
+        "no_mix": "capacities in units that cannot be added",
+        "who_sep": ", ",
+    },
+}
+
+
+def _rules(G: nx.MultiDiGraph) -> dict[str, str]:
+    """The rule texts in the language of the projection ``G`` (Chinese by default)."""
+    return _RULES.get(G.graph.get("lang", "zh"), _RULES["en"])
+
 
 @dataclass(frozen=True)
 class ConversionFactor:
@@ -262,6 +311,7 @@ def _stage_capacity(G: nx.MultiDiGraph, stage: str, local_facts) -> StageCapacit
     """:func:`stage_capacity` from the stage's local facts, ``(subject, edge data)`` in the
     order of the stage's in-edges (the order decides the unit of a sum)."""
     label = G.nodes[stage].get("label", stage)
+    rules = _rules(G)
     by_company: dict[str, list[tuple[float, str, str]]] = {}
     regional, facts, claims = [], [], 0
     for subject, data in local_facts:
@@ -299,7 +349,7 @@ def _stage_capacity(G: nx.MultiDiGraph, stage: str, local_facts) -> StageCapacit
             "units do not mix",
             facts,
             missing,
-            "capacities in units that cannot be added",
+            rules["no_mix"],
         )
     if regional_total is not None:
         total, basis = regional_total, "regional capacity"
@@ -321,8 +371,8 @@ def _stage_capacity(G: nx.MultiDiGraph, stage: str, local_facts) -> StageCapacit
             missing,
         )
     if missing or producers_total is None:
-        who = ", ".join(G.nodes[c].get("label", c) for c in missing)
-        note = f"no capacity stated for {who}" if who else "no capacity stated"
+        who = rules["who_sep"].join(G.nodes[c].get("label", c) for c in missing)
+        note = rules["not_stated_for"].format(who=who) if who else rules["not_stated"]
         return StageCapacity(stage, label, None, None, False, True, "unknown", facts, missing, note)
     return StageCapacity(
         stage,
@@ -341,7 +391,13 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
 
 
-def _link(a: StageCapacity, b: StageCapacity, factor: ConversionFactor | None, threshold):
+def _link(
+    a: StageCapacity,
+    b: StageCapacity,
+    factor: ConversionFactor | None,
+    threshold,
+    rules: dict[str, str],
+):
     base = dict(
         from_stage=a.stage,
         from_label=a.label,
@@ -364,54 +420,71 @@ def _link(a: StageCapacity, b: StageCapacity, factor: ConversionFactor | None, t
             **base,
             **empty,
             status="no local demand",
-            rule=f"nothing local uses {a.label} in {b.label}",
+            rule=rules["no_demand"].format(a=a.label, b=b.label),
         )
     if not a.local:
         return Link(
             **base,
             **empty,
             status="no local supply",
-            rule=f"{b.label} has no local {a.label} to draw on (a missing stage)",
+            rule=rules["no_supply"].format(a=a.label, b=b.label),
         )
     unknown = [s for s in (a, b) if not s.known]
     if unknown:
-        why = "; ".join(f"{s.label}: {s.note or 'capacity unknown'}" for s in unknown)
-        return Link(**base, **empty, status="data gap", rule=f"capacity unknown — {why}")
+        why = rules["unknown_sep"].join(
+            rules["unknown_one"].format(stage=s.label, note=s.note or rules["unknown_note"])
+            for s in unknown
+        )
+        return Link(**base, **empty, status="data gap", rule=rules["unknown"].format(why=why))
     if factor is None:
         return Link(
             **base,
             **empty,
             status="data gap",
-            rule=f"no conversion factor from {a.label} to {b.label}",
+            rule=rules["no_factor"].format(a=a.label, b=b.label),
         )
     fdata = dict(factor=factor.iri, factor_value=factor.factor, factor_source=factor.source)
     try:
         supply_from = quantity(a.value, a.unit).to(quantity(1, factor.from_unit).units)
         demand = quantity(b.value, b.unit).to(quantity(1, factor.to_unit).units)
     except Exception:  # pint.DimensionalityError and friends
-        have = f"{a.label} in {a.unit}, {b.label} in {b.unit}"
-        need = f"{factor.from_unit.split(':')[-1]} per {factor.to_unit.split(':')[-1]}"
+        have = rules["have"].format(a=a.label, a_unit=a.unit, b=b.label, b_unit=b.unit)
+        need = rules["need"].format(
+            from_unit=factor.from_unit.split(":")[-1], to_unit=factor.to_unit.split(":")[-1]
+        )
         return Link(
             **base,
             **{**empty, **fdata},
             status="data gap",
-            rule=f"capacities ({have}) do not convert to the factor's units ({need})",
+            rule=rules["no_convert"].format(have=have, need=need),
         )
     supply = supply_from.magnitude / factor.factor
     unit = f"{demand.units:~}"
     if demand.magnitude == 0:
         return Link(
-            **base, **{**empty, **fdata}, status="data gap", rule=f"{b.label} has a capacity of 0"
+            **base,
+            **{**empty, **fdata},
+            status="data gap",
+            rule=rules["zero"].format(b=b.label),
         )
     ratio = round(supply / demand.magnitude, 3)
     status = "shortfall" if ratio < 1 else "surplus" if ratio > 1 else "balanced"
     weak = ratio < threshold
     from_unit, to_unit = factor.from_unit.split(":")[-1], factor.to_unit.split(":")[-1]
-    rule = (
-        f"local {a.label} ({_fmt(supply_from.magnitude)} {supply_from.units:~}) supplies "
-        f"{_fmt(supply)} {unit} of {b.label} at {factor.factor:g} {from_unit}"
-        f" per {to_unit} ({factor.iri}); local demand {_fmt(demand.magnitude)}"
-        f" {unit}; ratio {ratio:.2f} {'<' if weak else '≥'} threshold {threshold:g}"
+    rule = rules["ratio"].format(
+        a=a.label,
+        supply_from=f"{_fmt(supply_from.magnitude)} {supply_from.units:~}",
+        supply=_fmt(supply),
+        unit=unit,
+        b=b.label,
+        factor=f"{factor.factor:g}",
+        from_unit=from_unit,
+        to_unit=to_unit,
+        iri=factor.iri,
+        demand=_fmt(demand.magnitude),
+        ratio=f"{ratio:.2f}",
+        op="<" if weak else "≥",
+        threshold=f"{threshold:g}",
     )
     return Link(
         **base,
@@ -494,7 +567,7 @@ def _balance(
             continue
         if not (stages[a].local or stages[b].local):
             continue
-        links.append(_link(stages[a], stages[b], factors.get((a, b)), threshold))
+        links.append(_link(stages[a], stages[b], factors.get((a, b)), threshold, _rules(G)))
     links.sort(
         key=lambda k: (
             G.nodes[k.from_stage]["chain"],

@@ -152,6 +152,12 @@ def _company_graph(index, facts: dict[str, list]) -> nx.Graph:
     return H
 
 
+_METHOD_NOTE = {
+    "zh": "精确介数：共 {nodes} 个节点、{classes} 个孪生类",
+    "en": "exact betweenness over {nodes} nodes, {classes} twin classes",
+}
+
+
 def _betweenness(G: nx.MultiDiGraph, H: nx.Graph) -> tuple[list[dict], dict]:
     n = H.number_of_nodes()
     scores, classes = twin_betweenness(H)
@@ -170,7 +176,9 @@ def _betweenness(G: nx.MultiDiGraph, H: nx.Graph) -> tuple[list[dict], dict]:
     method = {
         "nodes": n,
         "classes": classes,
-        "note": f"exact betweenness over {n} nodes, {classes} twin classes",
+        "note": _METHOD_NOTE["zh" if G.graph.get("lang") == "zh" else "en"].format(
+            nodes=n, classes=classes
+        ),
     }
     return rows, method
 

@@ -226,23 +226,60 @@ def _verdict(producers, claims) -> str:
     return "asserted" if claims else "missing"
 
 
-def _classify(verdict, position, tiers, n_producers, chain_inputs):
-    """Gap class and the rule that produced it."""
+_RULES = {
+    "zh": {
+        "single": "本地仅有一家企业投产",
+        "several": "本地有 {n} 家企业投产",
+        "asserted": "来源称本地有该环节，但未点名企业",
+        "build": "本链没有本地环节，但有本地环节可为其供料",
+        "none": "本链没有本地环节，也没有本地环节为其供料",
+        "fill": "第 {position} 层级缺失，处在本地层级 {first}–{last} 之内",
+        "before": "第 {position} 层级缺失，位于本地层级 {first}–{last} 上游",
+        "after": "第 {position} 层级缺失，位于本地层级 {first}–{last} 下游",
+        "filled": "本地缺失，但{scope}有：{names}",
+        "sep": "、",
+        "then": "；",
+    },
+    "en": {
+        "single": "present with a single local producer",
+        "several": "present with {n} local producers",
+        "asserted": "a source says the region has it; no producer is named",
+        "build": "no stage of this chain is local, but local stages feed it",
+        "none": "no stage of this chain is local and nothing local feeds it",
+        "fill": "missing at tier {position}, within the local tiers {first}–{last}",
+        "before": "missing at tier {position}, before the first local tier ({first}–{last})",
+        "after": "missing at tier {position}, after the last local tier ({first}–{last})",
+        "filled": "missing in the region, but {scope} has it: {names}",
+        "sep": ", ",
+        "then": "; ",
+    },
+}
+
+
+def _classify(verdict, position, tiers, n_producers, chain_inputs, lang="en"):
+    """Gap class and the rule that produced it, in ``lang``.
+
+    >>> _classify("missing", 3, (2, 5), 0, False, "zh")
+    ('cg:FillGap', '第 3 层级缺失，处在本地层级 2–5 之内')
+    >>> _classify("missing", 6, (2, 5), 0, False, "en")
+    ('cg:ExtendGap', 'missing at tier 6, after the last local tier (2–5)')
+    """
+    rules = _RULES.get(lang, _RULES["en"])
     if verdict == "present":
         if n_producers == 1:
-            return "cg:StrengthenGap", "present with a single local producer"
-        return None, f"present with {n_producers} local producers"
+            return "cg:StrengthenGap", rules["single"]
+        return None, rules["several"].format(n=n_producers)
     if verdict == "asserted":
-        return None, "a source says the region has it; no producer is named"
+        return None, rules["asserted"]
     if tiers is None:
         if chain_inputs:
-            return "cg:BuildGap", "no stage of this chain is local, but local stages feed it"
-        return None, "no stage of this chain is local and nothing local feeds it"
+            return "cg:BuildGap", rules["build"]
+        return None, rules["none"]
     first, last = tiers
     if first <= position <= last:
-        return "cg:FillGap", f"missing at tier {position}, within the local tiers {first}–{last}"
-    side = "before the first" if position < first else "after the last"
-    return "cg:ExtendGap", f"missing at tier {position}, {side} local tier ({first}–{last})"
+        return "cg:FillGap", rules["fill"].format(position=position, first=first, last=last)
+    side = "before" if position < first else "after"
+    return "cg:ExtendGap", rules[side].format(position=position, first=first, last=last)
 
 
 def _chain_stages(G: nx.MultiDiGraph, stages: list[str]) -> dict[str, list[str]]:
@@ -373,17 +410,21 @@ def find_gaps(
             verdict = _verdict(producers, claims)
             n_producers = len({p.subject for p in producers})
             node = G.nodes[stage]
-            gap_class, rule = _classify(verdict, node["position"], tiers, n_producers, chain_inputs)
+            gap_class, rule = _classify(
+                verdict, node["position"], tiers, n_producers, chain_inputs, lang
+            )
             detail = None
             if stage in filled:
                 detail = _FILLED[lang].format(scope=scope_word)
                 names = sorted({e.subject_label for e in scope_facts[stage]})
                 gap_class = None
-                rule = f"missing in the region, but {wide_label} has it: " + ", ".join(names)
+                rules = _RULES.get(lang, _RULES["en"])
+                rule = rules["filled"].format(scope=wide_label, names=rules["sep"].join(names))
             if stage in weak:
                 worst = min(weak[stage], key=lambda k: k.ratio)
                 gap_class = "cg:StrengthenGap"
-                prefix = f"{rule}; " if verdict == "present" and n_producers == 1 else ""
+                then = _RULES.get(lang, _RULES["en"])["then"]
+                prefix = rule + then if verdict == "present" and n_producers == 1 else ""
                 rule = prefix + worst.rule
             inputs = (
                 _input_paths(G, stage, local_wide, feeders=index.feeders)

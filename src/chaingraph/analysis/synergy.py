@@ -31,6 +31,22 @@ __all__ = ["FLOW", "Synergy", "find_synergies", "input_paths"]
 
 _INPUT_SEARCH_DEPTH = 2
 
+# The reason of a synergy, by the projection's language (``G.graph["lang"]``).
+_REASONS = {
+    "zh": {
+        "reason": "本地{source}可作{target}的投入{via}（{chain}产业链的{state}）",
+        "via": "，经{stages}",
+        "sep": "、",
+        "states": {"missing": "空白环节", "weak": "薄弱环节", "asserted only": "仅有声明的环节"},
+    },
+    "en": {
+        "reason": "local {source} is an input to {target}{via} ({state} in {chain})",
+        "via": " via {stages}",
+        "sep": ", ",
+        "states": {},
+    },
+}
+
 
 def _feeders(G: nx.MultiDiGraph, stage: str) -> list[str]:
     return sorted({u for u, _, d in G.in_edges(stage, data=True) if d["predicate"] in FLOW})
@@ -135,6 +151,7 @@ def _synergies(G: nx.MultiDiGraph, report, feeders: dict[str, list[str]]) -> lis
         if row.verdict != "missing" or getattr(row, "verdict_detail", None)
     }
     local |= set(getattr(report, "local_stages", []) or [])
+    words = _REASONS.get(G.graph.get("lang", "zh"), _REASONS["en"])
     found = []
     for chain in report.chains:
         for row in chain.stages:
@@ -148,7 +165,11 @@ def _synergies(G: nx.MultiDiGraph, report, feeders: dict[str, list[str]]) -> lis
                 if "cg:inputTo" not in links or source_chain == chain.chain:
                     continue
                 labels = [G.nodes[s]["label"] for s in path]
-                via = f" via {', '.join(labels[1:-1])}" if len(path) > 2 else ""
+                via = (
+                    words["via"].format(stages=words["sep"].join(labels[1:-1]))
+                    if len(path) > 2
+                    else ""
+                )
                 found.append(
                     Synergy(
                         source=path[0],
@@ -161,8 +182,13 @@ def _synergies(G: nx.MultiDiGraph, report, feeders: dict[str, list[str]]) -> lis
                         path=path,
                         path_labels=labels,
                         links=links,
-                        reason=f"local {labels[0]} is an input to {row.label}{via} "
-                        f"({state} in {chain.label})",
+                        reason=words["reason"].format(
+                            source=labels[0],
+                            target=row.label,
+                            via=via,
+                            state=words["states"].get(state, state),
+                            chain=chain.label,
+                        ),
                     )
                 )
     found.sort(key=lambda s: (s.target_chain, s.target, len(s.path), s.source))

@@ -45,6 +45,42 @@ WEIGHTS = {"capacity": 1.0, "already here": 2.0, "group": 2.0, "supply": 1.5, "p
 _PRODUCING = (None, "cg:InProduction")
 _TIES = ("cg:parentOrganization", "cg:supplies", "cg:locatedIn")
 
+# The reasons of a target, by the projection's language (``G.graph["lang"]``).
+_REASONS = {
+    "zh": {
+        "capacity": "产能 {capacity}（为最大候选的 {share}）",
+        "here": "已在本地：{stages}",
+        "pipeline": "（规划或在建）",
+        "sep": "、",
+        "group": "同属集团：{tie}",
+        "same_group": "与{other}同属{group}",
+        "supply": "供应关系：{tie}",
+        "via": "（{label}所属集团）",
+        "supplies": "供货给{party}{via}",
+        "customer": "采购{party}{via}的产品",
+        "province": "已在{province}生产",
+        "elsewhere": "在区外生产该环节",
+    },
+    "en": {
+        "capacity": "capacity {capacity} ({share} of the largest candidate)",
+        "here": "already in the region: {stages}",
+        "pipeline": " (planned or building)",
+        "sep": ", ",
+        "group": "group tie: {tie}",
+        "same_group": "same group as {other} ({group})",
+        "supply": "supply tie: {tie}",
+        "via": " (the group of {label})",
+        "supplies": "supplies {party}{via}",
+        "customer": "customer of {party}{via}",
+        "province": "already in {province}",
+        "elsewhere": "produces the stage elsewhere",
+    },
+}
+
+
+def _reasons(G: nx.MultiDiGraph) -> dict[str, str]:
+    return _REASONS.get(G.graph.get("lang", "zh"), _REASONS["en"])
+
 
 def with_producers_elsewhere(G: nx.MultiDiGraph, store, region: str | None = None):
     """A copy of ``G`` with the producers outside ``region`` and the ties between companies.
@@ -126,21 +162,23 @@ def _group_tie(G, company, local_companies):
         common = mine & theirs
         if common:
             group = G.nodes[sorted(common)[0]].get("label", sorted(common)[0])
-            return f"same group as {G.nodes[other].get('label', other)} ({group})"
+            other_label = G.nodes[other].get("label", other)
+            return _reasons(G)["same_group"].format(other=other_label, group=group)
     return None
 
 
 def _supply_tie(G, company, local_companies):
     """A supplier–customer tie with a local company or with its group (parent)."""
+    words = _reasons(G)
     for other in sorted(local_companies):
         label = G.nodes[other].get("label", other)
         for party in [other, *sorted(_parents(G, other))]:
-            via = "" if party == other else f" (the group of {label})"
+            via = "" if party == other else words["via"].format(label=label)
             party_label = G.nodes[party].get("label", party)
             if party in _tie_edges(G, company, "cg:supplies"):
-                return f"supplies {party_label}{via}"
+                return words["supplies"].format(party=party_label, via=via)
             if company in _tie_edges(G, party, "cg:supplies"):
-                return f"customer of {party_label}{via}"
+                return words["customer"].format(party=party_label, via=via)
     return None
 
 
@@ -218,6 +256,7 @@ def find_targets(
         for c, _, d in G.edges(data=True)
         if d["predicate"] == "cg:produces" and d.get("site") in inside
     }
+    words = _reasons(G)
     found = []
     for chain, row, state in _states(report):
         candidates = defaultdict(list)
@@ -243,8 +282,9 @@ def find_targets(
                 share = round(float(cap.to(biggest.units).magnitude / biggest.magnitude), 3)
                 score += WEIGHTS["capacity"] * share
                 reasons.append(
-                    f"capacity {cap.magnitude:g} {cap.units:~} "
-                    f"({share:.2f} of the largest candidate)"
+                    words["capacity"].format(
+                        capacity=f"{cap.magnitude:g} {cap.units:~}", share=f"{share:.2f}"
+                    )
                 )
             here = {}
             for _, s, d in G.out_edges(company, data=True):
@@ -255,22 +295,23 @@ def find_targets(
                 score += WEIGHTS["already here"]
                 order = sorted(here, key=lambda s: (G.nodes[s].get("position", 0), s))
                 names = [
-                    G.nodes[s].get("label", s) + ("" if here[s] else " (planned or building)")
+                    G.nodes[s].get("label", s) + ("" if here[s] else words["pipeline"])
                     for s in order
                 ]
-                reasons.append("already in the region: " + ", ".join(names))
+                reasons.append(words["here"].format(stages=words["sep"].join(names)))
             group = _group_tie(G, company, local_companies)
             if group:
                 score += WEIGHTS["group"]
-                reasons.append(f"group tie: {group}")
+                reasons.append(words["group"].format(tie=group))
             supply = _supply_tie(G, company, local_companies)
             if supply:
                 score += WEIGHTS["supply"]
-                reasons.append(f"supply tie: {supply}")
+                reasons.append(words["supply"].format(tie=supply))
             sites = sorted({d["site"] for d in facts})
             if province != region and any(s in in_province for s in sites):
                 score += WEIGHTS["province"]
-                reasons.append(f"already in {G.nodes[province].get('label', province)}")
+                province_label = G.nodes[province].get("label", province)
+                reasons.append(words["province"].format(province=province_label))
             rows.append(
                 Target(
                     stage=row.stage,
@@ -285,7 +326,7 @@ def find_targets(
                     site_labels=[G.nodes[s].get("label", s) for s in sites],
                     capacity=f"{cap.magnitude:g} {cap.units:~}" if cap is not None else None,
                     score=round(score, 3),
-                    reasons=reasons or ["produces the stage elsewhere"],
+                    reasons=reasons or [words["elsewhere"]],
                     facts=sorted({d["fact"] for d in facts}),
                 )
             )

@@ -36,6 +36,7 @@ from ..units import UnitError, quantity
 __all__ = ["as_of", "diff", "fact_year"]
 
 _FACTS = ("cg:produces", "cg:claims")
+_NOT_IN_REPORT = {"zh": "该产业链不在报告中", "en": "chain not in the report"}
 
 
 def fact_year(data: dict) -> int | None:
@@ -138,9 +139,10 @@ def diff(
     old, new = _states(before), _states(after)
     closed, opened, changed, reclassified = [], [], [], []
     missing = {"verdict": "missing", "gap_class": None, "gap_class_label": None, "rule": ""}
+    missing["rule"] = _NOT_IN_REPORT["zh" if G.graph.get("lang", "zh") == "zh" else "en"]
     for stage in sorted(set(old) | set(new)):
-        a = old.get(stage) or {**new[stage], **missing, "rule": "chain not in the report"}
-        b = new.get(stage) or {**old[stage], **missing, "rule": "chain not in the report"}
+        a = old.get(stage) or {**new[stage], **missing}
+        b = new.get(stage) or {**old[stage], **missing}
         if a["gap_class"] != b["gap_class"]:
             if a["gap_class"] and b["gap_class"]:
                 reclassified.append({**b, "before": a["gap_class"], "before_rule": a["rule"]})

@@ -70,6 +70,36 @@ STATE_LABELS = {
     },
     "en": {},
 }
+# Evidence kinds and assertion modes in the --explain lines (English as the data spells them).
+_EVIDENCE_TERMS = {
+    "zh": {
+        "production": "生产",
+        "project": "项目",
+        "claim": "地区声明",
+        "capacity": "地区产能",
+        "Stated": "明确陈述",
+        "Implied": "隐含",
+        "GeneralKnowledge": "行业常识",
+    },
+    "en": {},
+}
+# The per-stage criticality notes of the CSV.
+_NOTES = {
+    "zh": {
+        "single": "单一来源：{company}",
+        "hhi": "HHI {hhi}",
+        "dominates": "支配 {n} 个环节",
+        "articulation": "关节点",
+        "sep": "；",
+    },
+    "en": {
+        "single": "single source: {company}",
+        "hhi": "HHI {hhi}",
+        "dominates": "dominates {n} stages",
+        "articulation": "articulation point",
+        "sep": "; ",
+    },
+}
 _WORDS = {
     "zh": {
         "title": "{region}：产业链缺口",
@@ -195,7 +225,7 @@ def _inputs(row: StageGap) -> str:
 
 
 def _evidence_lines(row: StageGap, lang: str, scope: list[str]) -> list[str]:
-    words = _WORDS[lang]
+    words, terms, states = _WORDS[lang], _EVIDENCE_TERMS[lang], STATE_LABELS[lang]
     lines = [f"    {words['rule']}: {row.rule}"]
     if row.verdict == "missing":
         where = ", ".join(scope)
@@ -203,7 +233,8 @@ def _evidence_lines(row: StageGap, lang: str, scope: list[str]) -> list[str]:
     for link in row.balance:
         facts = " ".join(link.get("facts") or [])
         source = f" {link['factor_source']}" if link.get("factor_source") else ""
-        lines.append(f"    {words['balance']}: {link['status']}: {link['rule']}{source}")
+        status = states.get(link["status"], link["status"])
+        lines.append(f"    {words['balance']}: {status}: {link['rule']}{source}")
         if facts:
             lines.append(f"      {words['evidence']}: {facts}")
     for e in row.scope_producers:
@@ -211,10 +242,12 @@ def _evidence_lines(row: StageGap, lang: str, scope: list[str]) -> list[str]:
         lines.append(f"{where} {e.source or ''}".rstrip())
     for e in (*row.producers, *row.pipeline, *row.claims):
         mode = (e.assertion or "").split(":")[-1]
+        mode = terms.get(mode, mode)
+        kind = terms.get(e.kind, e.kind)
         confidence = f" {e.confidence:g}" if e.confidence is not None else ""
         where = f" [{e.char_start}:{e.char_end}]" if e.char_start is not None else ""
         lines.append(
-            f"    {words['evidence']}: {e.fact} ({e.kind}, {mode}{confidence}) {e.source}{where}"
+            f"    {words['evidence']}: {e.fact} ({kind}, {mode}{confidence}) {e.source}{where}"
         )
         if e.text:
             lines.append(f"      “{e.text}”")
@@ -344,10 +377,9 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
             for r in crit["betweenness"]
             if r["betweenness"] > 0
         ]
-        title = (
-            f"{words['betweenness']}: {meanings['betweenness']} "
-            f"({crit['betweenness_method']['note']})"
-        )
+        note = crit["betweenness_method"]["note"]
+        note = f"（{note}）" if lang == "zh" else f" ({note})"
+        title = f"{words['betweenness']}: {meanings['betweenness']}{note}"
         if not rows:
             rows = [[words["no_hub"], "0", ""]]
         sections.append((title, heads["betweenness"], rows))
@@ -392,16 +424,17 @@ def _table(report: GapReport, explain: bool) -> str:
 def _critical_notes(report: GapReport) -> dict[str, str]:
     """One short note per stage: single source, HHI, what it dominates, articulation point."""
     crit = report.criticality or {}
+    words = _NOTES.get(report.lang, _NOTES["en"])
     notes: dict[str, list[str]] = {}
     for r in crit.get("single_source", []):
-        notes.setdefault(r["stage"], []).append(f"single source: {r['company']}")
+        notes.setdefault(r["stage"], []).append(words["single"].format(company=r["company"]))
     for r in crit.get("concentration", []):
-        notes.setdefault(r["stage"], []).append(f"HHI {r['hhi']:.2f}")
+        notes.setdefault(r["stage"], []).append(words["hhi"].format(hhi=f"{r['hhi']:.2f}"))
     for r in crit.get("dominators", []):
-        notes.setdefault(r["stage"], []).append(f"dominates {len(r['dominates'])} stages")
+        notes.setdefault(r["stage"], []).append(words["dominates"].format(n=len(r["dominates"])))
     for r in crit.get("articulation", []):
-        notes.setdefault(r["stage"], []).append("articulation point")
-    return {stage: "; ".join(items) for stage, items in notes.items()}
+        notes.setdefault(r["stage"], []).append(words["articulation"])
+    return {stage: words["sep"].join(items) for stage, items in notes.items()}
 
 
 def _csv(report: GapReport) -> str:

@@ -11,7 +11,8 @@ import json
 from rich.console import Group
 from rich.text import Text
 
-from ..analysis.gaps import GAP_CLASSES
+from ..analysis.gaps import GAP_CLASSES, VERDICT_LABELS
+from .gaps import STATE_LABELS
 from .tables import console_text, render_rows, rich_table
 
 __all__ = ["render_diff", "render_impact", "render_targets"]
@@ -77,6 +78,40 @@ _WORDS = {
 }
 
 
+# Column headers and values of the impact and diff sections in Chinese (English as written).
+_COLUMNS_ZH = {
+    "stage": "环节",
+    "now": "现在",
+    "gap": "缺口",
+    "rule": "规则",
+    "loses": "失去的上游",
+    "link": "联系",
+    "capacity": "产能",
+    "before": "之前",
+    "rule now": "现在的规则",
+    "chain": "产业链",
+    "after": "之后",
+    "weighted before": "加权（之前）",
+    "weighted after": "加权（之后）",
+    "year": "年份",
+    "project": "项目",
+    "company": "企业",
+    "facts": "事实",
+    "from": "原判定",
+    "to": "现判定",
+}
+_LINKS_ZH = {"cg:nextStage": "上下游", "cg:inputTo": "跨链投入"}
+_REASON_SEP = {"zh": "；", "en": "; "}
+
+
+def _columns(headers: list[str], lang: str) -> list[str]:
+    return [_COLUMNS_ZH.get(h, h) for h in headers] if lang == "zh" else headers
+
+
+def _verdict(verdict: str, lang: str) -> str:
+    return VERDICT_LABELS[verdict][lang] if verdict in VERDICT_LABELS else verdict
+
+
 def _gap(gap_class: str | None) -> str:
     return GAP_CLASSES[gap_class]["zh"] if gap_class else ""
 
@@ -129,13 +164,13 @@ def render_targets(targets, fmt: str = "table", *, lang: str = "en", region_labe
     rows = [
         [
             f"{d['stage_label']} {_gap(d['gap_class'])}".strip(),
-            d["state"],
+            STATE_LABELS[lang].get(d["state"], d["state"]),
             d["rank"],
             d["company_label"],
             ", ".join(d["site_labels"]),
             d["capacity"] or "",
             f"{d['score']:g}",
-            "; ".join(d["reasons"]),
+            _REASON_SEP[lang].join(d["reasons"]),
         ]
         for d in data
     ]
@@ -156,9 +191,9 @@ def _impact_sections(result: dict, lang: str):
         sections.append(
             (
                 words["lost"],
-                ["stage", "now", "gap", "rule"],
+                _columns(["stage", "now", "gap", "rule"], lang),
                 [
-                    [r["label"], r["verdict"], _gap(r["gap_class"]), r["rule"]]
+                    [r["label"], _verdict(r["verdict"], lang), _gap(r["gap_class"]), r["rule"]]
                     for r in result["stages_lost"]
                 ],
             )
@@ -166,9 +201,13 @@ def _impact_sections(result: dict, lang: str):
         sections.append(
             (
                 words["downstream"],
-                ["stage", "loses", "link"],
+                _columns(["stage", "loses", "link"], lang),
                 [
-                    [r["label"], r["loses_label"], r["link"]]
+                    [
+                        r["label"],
+                        r["loses_label"],
+                        _LINKS_ZH.get(r["link"], r["link"]) if lang == "zh" else r["link"],
+                    ]
                     for r in result["downstream_lost_supply"]
                 ],
             )
@@ -176,7 +215,7 @@ def _impact_sections(result: dict, lang: str):
         sections.append(
             (
                 words["capacity"],
-                ["stage", "capacity"],
+                _columns(["stage", "capacity"], lang),
                 [[r["label"], r["text"]] for r in result["capacity_lost"].values()],
             )
         )
@@ -184,9 +223,9 @@ def _impact_sections(result: dict, lang: str):
         sections.append(
             (
                 words["gained"],
-                ["stage", "before", "gap", "rule"],
+                _columns(["stage", "before", "gap", "rule"], lang),
                 [
-                    [r["label"], r["before"], _gap(r["gap_class"]), r["rule"]]
+                    [r["label"], _verdict(r["before"], lang), _gap(r["gap_class"]), r["rule"]]
                     for r in result["stages_gained"]
                 ],
             )
@@ -194,7 +233,7 @@ def _impact_sections(result: dict, lang: str):
     sections.append(
         (
             words["closed"],
-            ["stage", "gap", "now", "rule now"],
+            _columns(["stage", "gap", "now", "rule now"], lang),
             [
                 [r["label"], _gap(r["gap_class"]), _gap(r["now"]), r["now_rule"]]
                 for r in result["gaps_closed"]
@@ -204,7 +243,7 @@ def _impact_sections(result: dict, lang: str):
     sections.append(
         (
             words["opened"],
-            ["stage", "gap", "before", "rule"],
+            _columns(["stage", "gap", "before", "rule"], lang),
             [
                 [r["label"], _gap(r["gap_class"]), _gap(r["before"]), r["rule"]]
                 for r in result["gaps_opened"]
@@ -214,7 +253,7 @@ def _impact_sections(result: dict, lang: str):
     sections.append(
         (
             words["reclassified"],
-            ["stage", "before", "now", "rule"],
+            _columns(["stage", "before", "now", "rule"], lang),
             [
                 [r["label"], _gap(r["before"]), _gap(r["gap_class"]), r["rule"]]
                 for r in result["gaps_reclassified"]
@@ -224,7 +263,7 @@ def _impact_sections(result: dict, lang: str):
     sections.append(
         (
             words["completeness"],
-            ["chain", "before", "after", "weighted before", "weighted after"],
+            _columns(["chain", "before", "after", "weighted before", "weighted after"], lang),
             [
                 [
                     c["label"],
@@ -264,7 +303,7 @@ def _diff_sections(result: dict, lang: str):
     return [
         (
             words["projects"],
-            ["year", "project", "company", "stage", "capacity"],
+            _columns(["year", "project", "company", "stage", "capacity"], lang),
             [
                 [p["year"], p["fact"], p["company_label"], p["stage_label"], p["capacity"] or ""]
                 for p in result["projects_completed"]
@@ -272,7 +311,7 @@ def _diff_sections(result: dict, lang: str):
         ),
         (
             words["added"],
-            ["stage", "capacity", "facts"],
+            _columns(["stage", "capacity", "facts"], lang),
             [
                 [c["label"], c["text"], " ".join(c["facts"])]
                 for c in result["capacity_added"].values()
@@ -280,7 +319,7 @@ def _diff_sections(result: dict, lang: str):
         ),
         (
             words["closed"],
-            ["stage", "gap", "now", "rule now"],
+            _columns(["stage", "gap", "now", "rule now"], lang),
             [
                 [r["label"], _gap(r["gap_class"]), _gap(r["now"]), r["now_rule"]]
                 for r in result["gaps_closed"]
@@ -288,7 +327,7 @@ def _diff_sections(result: dict, lang: str):
         ),
         (
             words["opened"],
-            ["stage", "gap", "before", "rule"],
+            _columns(["stage", "gap", "before", "rule"], lang),
             [
                 [r["label"], _gap(r["gap_class"]), _gap(r["before"]), r["rule"]]
                 for r in result["gaps_opened"]
@@ -296,7 +335,7 @@ def _diff_sections(result: dict, lang: str):
         ),
         (
             words["reclassified"],
-            ["stage", "before", "now", "rule"],
+            _columns(["stage", "before", "now", "rule"], lang),
             [
                 [r["label"], _gap(r["before"]), _gap(r["gap_class"]), r["rule"]]
                 for r in result["gaps_reclassified"]
@@ -304,12 +343,15 @@ def _diff_sections(result: dict, lang: str):
         ),
         (
             words["verdicts"],
-            ["stage", "from", "to"],
-            [[r["label"], r["from"], r["to"]] for r in result["verdict_changes"]],
+            _columns(["stage", "from", "to"], lang),
+            [
+                [r["label"], _verdict(r["from"], lang), _verdict(r["to"], lang)]
+                for r in result["verdict_changes"]
+            ],
         ),
         (
             words["completeness"],
-            ["chain", str(result["from"]), str(result["to"])],
+            _columns(["chain", str(result["from"]), str(result["to"])], lang),
             [
                 [c["label"], f"{c['from']:.0%}", f"{c['to']:.0%}"]
                 for c in result["completeness"].values()

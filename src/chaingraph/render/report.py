@@ -407,6 +407,11 @@ def _company_rows(ctx: _Context, stages: list[StageGap]) -> list[dict]:
                 capacity=data.get("capacity"),
                 unit=data.get("unit"),
                 stated_as=data.get("statedAs"),
+                quote=data.get("quote"),
+                text=data.get("evidence"),
+                source=data.get("source"),
+                char_start=data.get("char_start"),
+                char_end=data.get("char_end"),
             )
             row = ctx.evidence(e)
             row.update(
@@ -459,7 +464,7 @@ def _target_row(ctx: _Context, t: Target) -> dict:
         "sites": _SEP[ctx.lang].join(t.site_labels),
         "capacity": t.capacity or "",
         "score": f"{t.score:g}",
-        "reasons": "; ".join(t.reasons),
+        "reasons": ("；" if ctx.lang == "zh" else "; ").join(t.reasons),
         "state": ctx.state(t.state),
     }
 
@@ -504,13 +509,14 @@ def _data_gap_rows(
             )
     for k in ctx.report.capacity_links:
         if k["from_stage"] in ids and k["status"] == "data gap":
-            if k["rule"].startswith("capacity unknown"):
-                continue  # said above, per stage
+            ends = (capacities.stages.get(k["from_stage"]), capacities.stages.get(k["to_stage"]))
+            if any(end is not None and not end.known for end in ends):
+                continue  # a capacity unknown: said above, per stage
             rows.append(
                 {
                     "kind": words["not_comparable"],
                     "stages": [k["from_label"], k["to_label"]],
-                    "what": f"{k['from_label']} → {k['to_label']}: {k['rule']}",
+                    "what": f"{k['from_label']} → {k['to_label']}{words['colon']}{k['rule']}",
                     "evidence": [],
                     "targets": [],
                 }
@@ -652,6 +658,13 @@ def _md_table(headers: list[str], rows: list[list]) -> list[str]:
     return [*lines, ""]
 
 
+def _md_source(e: dict) -> str:
+    """A fact's sentence and where it is, for a table cell."""
+    sentence = f"“{e['text']}”" if e["text"] else ""
+    where = f"{e['source_label']} {e['span']}".strip()
+    return " — ".join(part for part in (sentence, where) if part)
+
+
 def _md_evidence(e: dict, words: dict) -> str:
     who = f"{e['subject_label']} ({e['kind']}"
     if e["status"]:
@@ -737,6 +750,7 @@ def render_markdown(report: PlanningReport) -> str:
                     w["year"],
                     w["assertion"],
                     w["fact"],
+                    w["evidence"],
                 ],
                 [
                     [
@@ -749,6 +763,7 @@ def render_markdown(report: PlanningReport) -> str:
                         r["year"],
                         f"{r['assertion']} {r['confidence']}".strip(),
                         r["fact"],
+                        _md_source(r),
                     ]
                     for r in c.companies
                 ],
