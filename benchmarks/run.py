@@ -614,7 +614,8 @@ def run_backend(
                 deadline = time.monotonic() + (load_limit if current == "load" else limit)
             else:
                 results[event["op"]] = event
-                log(f"  {backend:10} {event['op']:45} {event['seconds']:9.3f} s")
+                took = f"{event['seconds']:9.3f} s" if "seconds" in event else "  not run"
+                log(f"  {backend:10} {event['op']:45} {took}")
                 if event["op"] in todo:
                     todo.remove(event["op"])
                 current, deadline = None, None

@@ -98,6 +98,14 @@ def test_run_backend_measures_every_operation_and_reports(bench, data):
     assert "| gaps warm |" in table and "| load, triples/s |" in table
 
 
+def test_an_operation_a_backend_does_not_have_is_reported_as_not_run(bench, data):
+    logged = []
+    results = bench.run_backend("rdflib", data, 60, logged.append)
+    assert results["load in memory"]["not run"] is True
+    assert any("load in memory" in line and "not run" in line for line in logged)
+    assert results["gaps warm"]["seconds"] >= 0
+
+
 def test_an_operation_over_the_limit_is_killed_and_reported(bench, data):
     results = bench.run_backend("rdflib", data, 60, lambda _: None, load_limit=0.001)
     assert results["load"] == {"timeout": 0.001}
