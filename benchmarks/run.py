@@ -109,7 +109,8 @@ def timed(fn, *args, **kwargs):
 
 
 def inline_region(query: str, region: str) -> str:
-    """The query with ``?region`` fixed by a ``VALUES`` block at the start of its WHERE clause."""
+    """The query with ``?region`` fixed by a ``VALUES`` block at the start of its WHERE clause,
+    as ``chaingraph query --name NAME --region R`` and the projection run it."""
     head, brace, rest = query.partition("WHERE {")
     return f"{head}{brace} VALUES ?region {{ <{region}> }}{rest}"
 
@@ -469,8 +470,6 @@ class Backend:
         return {"seconds": seconds, "regions": len(result)}
 
     def query(self, name: str) -> dict:
-        from rdflib import URIRef
-
         from chaingraph.queries import named_query
 
         unbound = name.endswith("(every region)")
@@ -478,20 +477,18 @@ class Backend:
         text = named_query(base_name).text
         if name == NOT_EXISTS:
             text = not_exists_form(text)
-        bind = base_name in REGION_QUERIES and not unbound
+        if base_name in REGION_QUERIES and not unbound:
+            text = inline_region(text, self.region)
         if self.name == "pyoxigraph":
             from chaingraph.namespaces import sparql_prefixes
 
-            if bind:
-                text = inline_region(text, self.region)
             seconds, rows = timed(
                 lambda: list(
                     self.store.query(sparql_prefixes() + text, use_default_graph_as_union=True)
                 )
             )
         else:
-            bindings = {"region": URIRef(self.region)} if bind else None
-            seconds, rows = timed(self.store.select, text, bindings)
+            seconds, rows = timed(self.store.select, text)
         return {"seconds": seconds, "rows": len(rows)}
 
     def do(self, op: str) -> dict:

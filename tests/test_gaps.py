@@ -141,7 +141,7 @@ def test_a_projection_without_evidence_gives_the_same_verdicts(region):
     full = to_networkx(store, region, lang="en")
     brief = to_networkx(store, region, lang="en", evidence=False)
     assert sorted(full.edges(keys=True)) == sorted(brief.edges(keys=True))
-    dropped = {"quote", "evidence", "source", "char_start", "char_end", "confidence", "assertion"}
+    dropped = {"quote", "evidence", "source", "char_start", "char_end"}
     assert any(dropped & set(d) for *_, d in full.edges(data=True))
     for u, v, key, data in brief.edges(keys=True, data=True):
         assert not dropped & set(data)
@@ -153,3 +153,20 @@ def test_a_projection_without_evidence_gives_the_same_verdicts(region):
         return [(s.stage, s.verdict, s.gap_class, s.rule) for c in report.chains for s in c.stages]
 
     assert verdicts(brief) == verdicts(full)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--lang", "en"], ["--scope", "province"], ["--chain", "锂电池", "--as-of", "2021"]],
+)
+def test_the_table_is_the_same_without_the_evidence_it_does_not_show(args, monkeypatch):
+    """`gaps` prints its table from a projection without sentences: the same table."""
+    from click.testing import CliRunner
+
+    from chaingraph import project
+    from chaingraph.cli import main
+
+    table = CliRunner().invoke(main, ["gaps", *args]).output
+    full = project.to_networkx
+    monkeypatch.setattr(project, "to_networkx", lambda *a, **k: full(*a, **{**k, "evidence": True}))
+    assert CliRunner().invoke(main, ["gaps", *args]).output == table

@@ -27,6 +27,7 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ._gc import without_collector
 from .labels import LANGUAGES, LabelIndex, default_language
 from .namespaces import curie, expand
 from .queries import named_query
@@ -124,6 +125,7 @@ def local_regions(G: nx.MultiDiGraph, region: str) -> set[str]:
     return found
 
 
+@without_collector
 def to_networkx(
     store: Store, region: str | None = None, *, lang: str | None = None, evidence: bool = True
 ) -> nx.MultiDiGraph:

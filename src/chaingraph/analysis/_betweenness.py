@@ -60,8 +60,9 @@ def twin_classes(H: nx.Graph) -> list[list[Hashable]]:
     [[1, 4], [2, 3]]
     """
     groups: dict[frozenset, list] = {}
-    for v in H:
-        groups.setdefault(frozenset(u for u in H[v] if u != v), []).append(v)
+    for v, nbrs in H._adj.items():  # the plain dicts: a view per node costs more than this
+        key = frozenset(nbrs)
+        groups.setdefault(key - {v} if v in key else key, []).append(v)
     return list(groups.values())
 
 
@@ -84,8 +85,9 @@ def twin_betweenness(H: nx.Graph) -> tuple[dict[Hashable, float], int]:
         return dict.fromkeys(H, 0.0), m
     class_of = {v: i for i, members in enumerate(classes) for v in members}
     w = np.array([len(members) for members in classes], dtype=np.float64)
+    adj = H._adj
     neighbours = [
-        sorted({class_of[u] for u in H[members[0]] if u != members[0]}) for members in classes
+        sorted({class_of[u] for u in adj[members[0]] if u != members[0]}) for members in classes
     ]
     degree = np.array([len(nb) for nb in neighbours], dtype=np.int64)
     indptr = np.zeros(m + 1, dtype=np.int64)

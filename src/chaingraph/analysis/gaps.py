@@ -48,6 +48,7 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
+from .._gc import without_collector
 from .capacity import DEFAULT_THRESHOLD, ConversionFactor, _balance
 from .completeness import share, weighted_share
 from .factindex import fact_index, facts_in
@@ -307,6 +308,7 @@ def _most_local_first(chain: ChainGaps) -> tuple:
     return (-verdicts.count("present"), -verdicts.count("asserted"), chain.chain)
 
 
+@without_collector
 def find_gaps(
     G: nx.MultiDiGraph,
     region: str | None = None,

@@ -69,10 +69,13 @@ def ensure_projected(G: nx.MultiDiGraph, region: str) -> None:
         )
 
 
-def project_for_scope(store, region: str, level: str | None = None, *, lang: str | None = None):
-    """The projection holding the local facts of the scope of ``region`` (see the module)."""
+def project_for_scope(
+    store, region: str, level: str | None = None, *, lang: str | None = None, evidence=True
+):
+    """The projection holding the local facts of the scope of ``region`` (see the module);
+    ``evidence`` as in :func:`~chaingraph.project.to_networkx`."""
     from ..project import to_networkx
 
-    G = to_networkx(store, region, lang=lang)
+    G = to_networkx(store, region, lang=lang, evidence=evidence)
     wide = scope_region(G, region, level)
-    return G if wide == region else to_networkx(store, wide, lang=lang)
+    return G if wide == region else to_networkx(store, wide, lang=lang, evidence=evidence)
