@@ -17,7 +17,8 @@ does not finish in ``--limit`` seconds per operation is killed and reported as `
   the gap verdicts directly (the practical ceiling).
 
 Operations: ``load`` (into a directory store) and ``load in memory``; ``gaps`` for the densest
-city, cold (first call after opening the store) and warm (median of three); ``gaps`` for every
+city, cold (first call after opening the store) and warm (median of three), as ``chaingraph
+gaps`` prints its table, and warm with every fact's evidence (``--format json``); ``gaps`` for every
 city (one projection of all facts without their evidence, then the verdicts and gap classes of
 ``find_gaps`` per city); and every shipped named query, region-scoped ones bound to the city.
 """
@@ -71,6 +72,7 @@ OPS = (
     "load",
     "gaps cold",
     "gaps warm",
+    "gaps warm, with evidence",
     *(f"query {q}" for q in REGION_QUERIES),
     *(f"query {q}" for q in OTHER_QUERIES),
     "query local-production (every region)",
@@ -218,13 +220,17 @@ class HttpStore(_PlainRows):
         return rows
 
 
-def chaingraph_gaps(store, region: str):
-    """One region's gap report the chaingraph way: projection, then ``find_gaps``."""
+def chaingraph_gaps(store, region: str, evidence: bool = False):
+    """One region's gap report the chaingraph way: projection, then ``find_gaps``.
+
+    Without ``evidence`` as ``chaingraph gaps`` prints its table; with it as for ``--format
+    json`` or ``--explain`` (every fact's sentence, source and offsets).
+    """
     from chaingraph import to_networkx
     from chaingraph.analysis.gaps import find_gaps
     from chaingraph.namespaces import curie
 
-    return find_gaps(to_networkx(store, curie(region), lang="en"))
+    return find_gaps(to_networkx(store, curie(region), lang="en", evidence=evidence))
 
 
 def chaingraph_gaps_all(store, cities: list[str]) -> dict[str, dict[str, int]]:
@@ -456,11 +462,11 @@ class Backend:
         return own
 
     # -- operations
-    def gaps(self) -> dict:
-        if self.name == "pyoxigraph":
+    def gaps(self, evidence: bool = False) -> dict:
+        if self.name == "pyoxigraph":  # the hand-written queries fetch each producer's sentence
             seconds, counts = timed(hand_gaps, self.store, [self.region])
             return {"seconds": seconds, "verdicts": counts[self.region]}
-        seconds, report = timed(chaingraph_gaps, self.store, self.region)
+        seconds, report = timed(chaingraph_gaps, self.store, self.region, evidence)
         return {"seconds": seconds, "verdicts": verdict_counts(report)}
 
     def gaps_all(self) -> dict:
@@ -494,8 +500,9 @@ class Backend:
     def do(self, op: str) -> dict:
         if op == "gaps cold":
             return self.gaps()
-        if op == "gaps warm":
-            runs = [self.gaps() for _ in range(WARM_REPEATS)]
+        if op.startswith("gaps warm"):
+            evidence = op.endswith("with evidence")
+            runs = [self.gaps(evidence) for _ in range(WARM_REPEATS)]
             return {**runs[-1], "seconds": statistics.median(r["seconds"] for r in runs)}
         if op == "gaps all cities":
             return self.gaps_all()
