@@ -133,8 +133,9 @@ def to_networkx(
 
     ``region`` is a CURIE or IRI; ``None`` projects the facts of every region. Labels follow
     ``lang`` (``zh`` or ``en``; default from ``CHAINGRAPH_LANG``). ``evidence=False`` leaves
-    out each fact's sentence, source, confidence and assertion (the ``-brief`` queries): the
-    verdicts and gap classes stay the same, and every region's facts project in half the time.
+    out each fact's sentence, source and offsets (the ``-brief`` queries): the verdicts, gap
+    classes and the ``gaps`` table stay the same, and every region's facts project in half the
+    time.
     """
     lang = lang or default_language()
     region = curie(expand(region)) if region else None

@@ -77,7 +77,7 @@ PENDING_GRAPH = GRAPH_BASE + "loads/pending"
 
 # Files above this size get a progress bar (when stderr is a terminal).
 PROGRESS_MIN_BYTES = 2_000_000
-# RDF files from this size on are bulk-loaded into a directory store (see the module docstring).
+# RDF files from this size on are bulk-loaded into an embedded store (see the module docstring).
 BULK_MIN_BYTES = 2_000_000
 _BULK_SLICE_BYTES = 32_000_000  # about 250,000 N-Triples lines
 _BULK_SLICE_QUADS = 250_000
@@ -271,7 +271,7 @@ class _Parsed:
     summary: str | None = None
     source: Path | None = None
     syntax: RdfSyntax | None = None
-    count: int = 0
+    count: int = 0  # statements read (a file that repeats one counts it twice)
     sliced: bool = False  # bulk-load in slices of lines: N-Triples without blank nodes
 
     @property
@@ -435,7 +435,7 @@ class Store:
     ``timeout=``) and ``graphs``. A store is a context manager that closes (and unlocks) on exit.
     """
 
-    _hidden: set[str] = frozenset()
+    _hidden: frozenset[str] | set[str] = frozenset()
 
     def __init__(self, inner: ox.Store, location: str | None, *, read_only: bool = False) -> None:
         self._inner = inner
