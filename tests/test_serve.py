@@ -492,6 +492,8 @@ def test_directory_store_is_served_and_updates_persist(tmp_path):
         assert seen == {"1", "2"} and all(answers)
         with pytest.raises(StoreError, match="locked"):  # the server holds the lock
             open_store(location)
+        with pytest.raises(StoreError, match="being written"):  # it may write at any time
+            open_store(location, read_only=True)
 
         # Updates wait for the running queries; a query sent after an update answers sees it.
         count = "SELECT (COUNT(*) AS ?n) WHERE { <urn:c> <urn:d> ?o }"

@@ -20,9 +20,12 @@
   it: Oxigraph calls reading while another process writes undefined (queries were seen to
   hang). A ``chaingraph load`` into the directory is refused ("locked") while the server
   runs; start it with ``--allow-update`` and load through the endpoint
-  (``chaingraph load FILE --store http://HOST:PORT/sparql``). With ``--allow-update`` one
-  more worker runs the updates, one at a time: an update waits until no query runs (new
-  queries wait for it), then that worker opens the store for writing, updates, and closes it.
+  (``chaingraph load FILE --store http://HOST:PORT/sparql``). Other commands may read the
+  store while a read-only server runs; with ``--allow-update`` the server holds the store as
+  its writer, and they get a "being written" error (query the endpoint instead). With
+  ``--allow-update`` one more worker runs the updates, one at a time: an update waits until
+  no query runs (new queries wait for it), then that worker opens the store for writing,
+  updates, and closes it.
   Each update bumps a generation number sent with every query; a query worker whose store is
   older reopens it first, so every query answered after an update sees it.
 * In-memory store: every query worker holds its own copy. An update runs on one idle worker;
@@ -58,9 +61,10 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from .queries import named_queries
-from .store import StoreError
+from .store import StoreError, _Access
 
 __all__ = [
     "GRAPH_TYPES",
@@ -233,7 +237,8 @@ def _worker_main(conn, location, role, replay) -> None:
     from .store import open_store
 
     try:
-        store = open_store(location, read_only=role == "reader")
+        # lock=False: the server holds the store's access lock for its workers.
+        store = open_store(location, read_only=role == "reader", lock=False)
         for update in replay:
             store._inner.update(update, prefixes=PREFIXES)
         triples = len(store)
@@ -257,7 +262,7 @@ def _worker_main(conn, location, role, replay) -> None:
         started = time.monotonic()
         try:
             if role == "writer":
-                store = open_store(location)
+                store = open_store(location, lock=False)
                 try:
                     reply = execute(store, request)
                 finally:
@@ -267,7 +272,7 @@ def _worker_main(conn, location, role, replay) -> None:
                     store._inner.update(update, prefixes=PREFIXES)
                 if role == "reader" and request.get("generation", generation) != generation:
                     _close(store)
-                    store = open_store(location, read_only=True)
+                    store = open_store(location, read_only=True, lock=False)
                     generation = request["generation"]
                 reply = execute(store, request)
         except StoreError as error:
@@ -377,12 +382,16 @@ class Endpoint:
         self._idle: queue.Queue[_Worker] = queue.LifoQueue()
         self._closed = False
         self._lock = _StoreLock(location) if location else None
+        self._access = None
         self.restarts = 0
         role = "reader" if location else "memory"
         self._workers = [_Worker(str(n + 1), role) for n in range(workers)]
         self._writer = _Worker("writer", "writer") if location and writable else None
         try:
             if location:  # create (or recover) the store, then lock it before the readers open
+                # Other processes may read the store while this server only reads it, and
+                # neither read nor write it while the server may write.
+                self._access = _Access(Path(location), write=writable)
                 opener = self._writer or _Worker("opener", "writer")
                 self.triples = self._start(opener)
                 if opener is not self._writer:
@@ -448,6 +457,8 @@ class Endpoint:
             self._stop(worker)
         if self._lock is not None:
             self._lock.release()
+        if self._access is not None:
+            self._access.release()
 
     # requests
 

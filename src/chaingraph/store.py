@@ -35,6 +35,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -74,6 +75,8 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 PENDING_GRAPH = GRAPH_BASE + "loads/pending"
+# The file in a store's directory that readers and writers lock (see _Access).
+ACCESS_FILE = "chaingraph.access"
 
 # Files above this size get a progress bar (when stderr is a terminal).
 PROGRESS_MIN_BYTES = 2_000_000
@@ -460,9 +463,13 @@ class Store:
             return f"<chaingraph.Store {where}: closed>"
         return f"<chaingraph.Store {where}: {len(self)} triples>"
 
+    _access: _Access | None = None
+
     def close(self) -> None:
         """Release the store (and a directory store's lock); the object is unusable after."""
         self._inner = None
+        if self._access is not None:
+            self._access.release()
 
     def __enter__(self) -> Store:
         return self
@@ -1022,11 +1029,66 @@ def _open_inner(path: Path, read_only: bool) -> ox.Store:
         raise StoreError(f"cannot open store {path}: {error}") from None
 
 
+class _Access:
+    """Who may use a directory store: one writer, or any number of readers (``flock`` on
+    :data:`ACCESS_FILE` in the store's directory, held until the store is closed or collected).
+
+    Oxigraph's own lock keeps out a second writer, but not readers, and reading while another
+    process writes is undefined in Oxigraph (seen as hanging queries). POSIX only; elsewhere
+    this lock is not taken.
+    """
+
+    def __init__(self, path: Path, *, write: bool) -> None:
+        self._release = None
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path} is a file; --store takes a directory (or nothing for memory)")
+        path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path / ACCESS_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_EX if write else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            if write:
+                raise StoreError(
+                    f"store {path} is locked by another process: a `chaingraph load` or an "
+                    "update is writing to it, or a command, notebook or `chaingraph serve` has "
+                    "it open. Wait for it to finish (or close it) and try again; while a server "
+                    "runs, load through its endpoint."
+                ) from None
+            raise StoreError(
+                f"store {path} is being written by another process (a `chaingraph load`, an "
+                "update, or a `chaingraph serve --allow-update`), and reading it now could "
+                "give wrong answers. Try again when it finishes, or query the server's endpoint."
+            ) from None
+        # Closing the descriptor drops the lock: on release(), or when the store is collected.
+        self._release = weakref.finalize(self, os.close, fd)
+
+    def release(self) -> None:
+        if self._release is not None:
+            self._release()
+
+
+def _opened(path: Path, read_only: bool, access: _Access | None) -> Store:
+    try:
+        store = Store(_open_inner(path, read_only), str(path), read_only=read_only)
+    except StoreError:
+        if access is not None:
+            access.release()
+        raise
+    store._access = access
+    return store
+
+
 def open_store(
     location: str | os.PathLike[str] | None = None,
     *,
     example: bool = True,
     read_only: bool = False,
+    lock: bool = True,
 ) -> Store:
     """Open the store at ``location``, or the bundled data in memory when it is ``None``.
 
@@ -1034,11 +1096,12 @@ def open_store(
     store starts with the ontology and chain templates (in one transaction); ``example`` only
     applies to the in-memory store, whose Xining facts can be left out with ``example=False``.
 
-    A directory store opened for writing takes Oxigraph's lock, so a second writer gets a
-    "locked" error. ``read_only=True`` takes no lock: readers never block each other, and see
-    the store as it was when they opened it. Oxigraph leaves reading while another process
-    writes undefined: open readers when no load or update runs (``chaingraph serve`` holds the
-    lock while it runs for that reason).
+    A directory store has one writer or any number of readers at a time (Oxigraph leaves
+    reading during another process's write undefined): a writer gets a "locked" error while
+    another process reads or writes the store, a reader a "being written" error while another
+    process writes it. Readers never wait for each other and see the store as it was when they
+    opened it; :meth:`Store.close` (or ``with``) lets others in. ``lock=False`` skips this for
+    a process whose parent holds the store for it (``chaingraph serve``'s workers).
     """
     if location is None:
         location = os.environ.get(STORE_ENV) or None
@@ -1053,19 +1116,19 @@ def open_store(
     path = Path(location)
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file; --store takes a directory (or nothing for memory)")
-    is_new = not path.exists() or not any(path.iterdir())
+    is_new = not path.exists() or not any(p.name != ACCESS_FILE for p in path.iterdir())
     if not is_new and not (path / "CURRENT").is_file():
         raise StoreError(
             f"{path} is not a chaingraph store (it has files but no Oxigraph database); "
             "give --store a new or empty directory, or an existing store"
         )
     if read_only and not is_new:
-        return Store(_open_inner(path, True), str(path), read_only=True)
-    store = Store(_open_inner(path, False), str(path))
+        return _opened(path, True, _Access(path, write=False) if lock else None)
+    store = _opened(path, False, _Access(path, write=True) if lock else None)
     store.recover()
     if len(store) == 0:
         store._write(_bundled_parsed("base"), False, None)
-    if read_only:  # a new store, now created: reopen it without the lock
+    if read_only:  # a new store, now created: reopen it for reading
         store.close()
-        return Store(_open_inner(path, True), str(path), read_only=True)
+        return _opened(path, True, _Access(path, write=False) if lock else None)
     return store
