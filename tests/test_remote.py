@@ -5,11 +5,11 @@ from __future__ import annotations
 import http.server
 import threading
 
-import pyoxigraph as ox
 import pytest
 from _servers import free_port, oxigraph_binary, start_oxigraph
 from click.testing import CliRunner
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
+from remote_contract import check_load_replace_drop
 
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
@@ -92,29 +92,7 @@ def test_ask_and_construct(remote, store):
 
 
 def test_load_is_all_or_nothing_and_replaces_the_graph(remote):
-    graph = "https://example.org/graph/test"
-    baseline = len(remote)
-    good = "@prefix ex: <https://example.org/> . ex:a ex:b ex:c , ex:d ."
-    assert remote.load_data(good, graph, format=ox.RdfFormat.TURTLE) == 2
-    before = len(remote)
-    broken = "@prefix ex: <https://example.org/> .\nex:a ex:b ex:e .\nex:a ex:b ."
-    with pytest.raises(StoreError, match=r"graph/test:3"):  # names the graph and the line
-        remote.load_data(broken, graph, format=ox.RdfFormat.TURTLE)
-    assert len(remote) == before
-    with pytest.raises(StoreError, match="already loaded"):
-        remote.load_data(good, graph, format=ox.RdfFormat.TURTLE, replace=False)
-    replaced = "@prefix ex: <https://example.org/> . ex:x ex:y 'z'@zh ."
-    assert remote.load_data(replaced, graph, format=ox.RdfFormat.TURTLE) == 1
-    assert len(remote) == before - 1
-    rows = remote.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)})
-    assert rows == [{"o": Literal("z", lang="zh")}]
-    assert {r.graph: r.triples for r in remote.graph_records()}[graph] == 1
-    record = remote.drop_graph(graph)
-    assert record is not None and record.triples == 1
-    assert graph not in remote.graphs()
-    assert len(remote) == baseline
-    with pytest.raises(StoreError, match="no graph"):
-        remote.drop_graph(graph)
+    check_load_replace_drop(remote)
 
 
 def test_unreachable_endpoint_is_a_clear_error():

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import BNode, Literal, URIRef
+from remote_contract import check_load_replace_drop
 
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
@@ -141,29 +142,7 @@ def test_typed_literals_language_tags_and_blank_nodes(remote):
 
 
 def test_load_replaces_the_graph_and_drop_graph_removes_its_record(remote):
-    graph = "https://example.org/graph/test"
-    baseline = len(remote)
-    good = "@prefix ex: <https://example.org/> . ex:a ex:b ex:c , ex:d ."
-    assert remote.load_data(good, graph, format=ox.RdfFormat.TURTLE) == 2
-    before = len(remote)
-    assert before == baseline + 2 + 6  # the triples and the load record
-    broken = "@prefix ex: <https://example.org/> .\nex:a ex:b ex:e .\nex:a ex:b ."
-    with pytest.raises(StoreError, match=r"graph/test:3"):
-        remote.load_data(broken, graph, format=ox.RdfFormat.TURTLE)
-    assert len(remote) == before
-    with pytest.raises(StoreError, match="already loaded"):
-        remote.load_data(good, graph, format=ox.RdfFormat.TURTLE, replace=False)
-    replaced = "@prefix ex: <https://example.org/> . ex:x ex:y 'z'@zh ."
-    assert remote.load_data(replaced, graph, format=ox.RdfFormat.TURTLE) == 1
-    assert len(remote) == before - 1
-    rows = remote.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)})
-    assert rows == [{"o": Literal("z", lang="zh")}]
-    record = remote.drop_graph(graph)
-    assert record is not None and record.triples == 1
-    assert graph not in remote.graphs()
-    assert len(remote) == baseline
-    with pytest.raises(StoreError, match="no graph"):
-        remote.drop_graph(graph)
+    check_load_replace_drop(remote)
 
 
 def test_sparql_errors_come_back_with_virtuosos_message(remote):

@@ -1,0 +1,38 @@
+"""What every remote store must do on load, replace and drop, whatever the server."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+from chaingraph.store import StoreError
+
+GRAPH = "https://example.org/graph/test"
+GOOD = "@prefix ex: <https://example.org/> . ex:a ex:b ex:c , ex:d ."
+BROKEN = "@prefix ex: <https://example.org/> .\nex:a ex:b ex:e .\nex:a ex:b ."
+REPLACED = "@prefix ex: <https://example.org/> . ex:x ex:y 'z'@zh ."
+
+
+def check_load_replace_drop(remote) -> None:
+    """A load is all or nothing, a second load needs replace, drop removes graph and record."""
+    baseline = len(remote)
+    assert remote.load_data(GOOD, GRAPH, format=ox.RdfFormat.TURTLE) == 2
+    before = len(remote)
+    assert before == baseline + 2 + 6  # the triples and the load record
+    with pytest.raises(StoreError, match=r"graph/test:3"):  # names the graph and the line
+        remote.load_data(BROKEN, GRAPH, format=ox.RdfFormat.TURTLE)
+    assert len(remote) == before
+    with pytest.raises(StoreError, match="already loaded"):
+        remote.load_data(GOOD, GRAPH, format=ox.RdfFormat.TURTLE, replace=False)
+    assert remote.load_data(REPLACED, GRAPH, format=ox.RdfFormat.TURTLE) == 1
+    assert len(remote) == before - 1
+    rows = remote.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(GRAPH)})
+    assert rows == [{"o": Literal("z", lang="zh")}]
+    assert {r.graph: r.triples for r in remote.graph_records()}[GRAPH] == 1
+    record = remote.drop_graph(GRAPH)
+    assert record is not None and record.triples == 1
+    assert GRAPH not in remote.graphs()
+    assert len(remote) == baseline
+    with pytest.raises(StoreError, match="no graph"):
+        remote.drop_graph(GRAPH)
