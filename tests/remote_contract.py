@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from click.testing import CliRunner
+from rdflib import BNode, Literal, URIRef
 
+from chaingraph.cli import main
 from chaingraph.store import StoreError
 
 GRAPH = "https://example.org/graph/test"
@@ -36,3 +38,19 @@ def check_load_replace_drop(remote) -> None:
     assert len(remote) == baseline
     with pytest.raises(StoreError, match="no graph"):
         remote.drop_graph(GRAPH)
+
+
+def same_output(url: str, *args: str) -> None:
+    """``chaingraph ARGS --store URL`` prints exactly what the in-memory store prints."""
+    runner = CliRunner()
+    local = runner.invoke(main, list(args))
+    remote = runner.invoke(main, [*args, "--store", url])
+    assert local.exit_code == remote.exit_code == 0, remote.output
+    assert remote.output == local.output
+    assert len(local.output) > 500
+
+
+def as_set(rows) -> set[frozenset]:
+    """SELECT rows as a set, to compare servers that order them differently."""
+    assert not any(isinstance(v, BNode) for row in rows for v in row.values())
+    return {frozenset(row.items()) for row in rows}

@@ -8,8 +8,8 @@ import threading
 import pytest
 from _servers import free_port, oxigraph_binary, start_oxigraph
 from click.testing import CliRunner
-from rdflib import BNode, URIRef
-from remote_contract import check_load_replace_drop
+from rdflib import URIRef
+from remote_contract import as_set, check_load_replace_drop, same_output
 
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
@@ -58,29 +58,18 @@ def test_loaded_through_chaingraph_like_the_memory_store(remote, store):
 @pytest.mark.parametrize("fmt", ["table", "json"])
 @pytest.mark.parametrize("every", [[], ["--all"]], ids=["one-region", "all-regions"])
 def test_gaps_on_oxigraph_server_prints_what_memory_prints(oxigraph, lang, fmt, every):
-    runner = CliRunner()
-    local = runner.invoke(main, ["gaps", *every, "--lang", lang, "--format", fmt])
-    url = f"{oxigraph.base}/query"
-    remote = runner.invoke(main, ["gaps", *every, "--lang", lang, "--format", fmt, "--store", url])
-    assert local.exit_code == remote.exit_code == 0, remote.output
-    assert remote.output == local.output
-    assert len(local.output) > 500
-
-
-def _as_set(rows):
-    assert not any(isinstance(v, BNode) for row in rows for v in row.values())
-    return {frozenset(row.items()) for row in rows}
+    same_output(f"{oxigraph.base}/query", "gaps", *every, "--lang", lang, "--format", fmt)
 
 
 @pytest.mark.parametrize("name", sorted(named_queries()))
 def test_named_queries_give_the_same_rows(remote, store, name):
     query = named_queries()[name].text
     local_rows = store.select(query)
-    assert _as_set(remote.select(query)) == _as_set(local_rows)
+    assert as_set(remote.select(query)) == as_set(local_rows)
     if "?region" in query:
         bound = {"region": XINING}
         local_rows = store.select(query, bound)
-        assert _as_set(remote.select(query, bound)) == _as_set(local_rows)
+        assert as_set(remote.select(query, bound)) == as_set(local_rows)
 
 
 def test_ask_and_construct(remote, store):

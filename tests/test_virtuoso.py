@@ -9,8 +9,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import BNode, Literal, URIRef
-from remote_contract import check_load_replace_drop
+from rdflib import Literal, URIRef
+from remote_contract import as_set, check_load_replace_drop, same_output
 
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
@@ -56,28 +56,13 @@ def test_loaded_like_the_memory_store_without_virtuosos_own_graphs(remote, store
 @pytest.mark.parametrize("fmt", ["table", "json"])
 @pytest.mark.parametrize("every", [[], ["--all"]], ids=["one-region", "all-regions"])
 def test_gaps_on_virtuoso_prints_what_memory_prints(url, lang, fmt, every):
-    runner = CliRunner()
-    local = runner.invoke(main, ["gaps", *every, "--lang", lang, "--format", fmt])
-    remote = runner.invoke(main, ["gaps", *every, "--lang", lang, "--format", fmt, "--store", url])
-    assert local.exit_code == remote.exit_code == 0, remote.output
-    assert remote.output == local.output
-    assert len(local.output) > 500
+    same_output(url, "gaps", *every, "--lang", lang, "--format", fmt)
 
 
 @pytest.mark.parametrize("lang, fmt", [("zh", "table"), ("en", "json")])
 def test_targets_on_virtuoso_prints_what_memory_prints(url, lang, fmt):
     """Despite the wrong rows of producers-of-stages below: they are Xining's own facts."""
-    runner = CliRunner()
-    local = runner.invoke(main, ["targets", "--lang", lang, "--format", fmt])
-    remote = runner.invoke(main, ["targets", "--lang", lang, "--format", fmt, "--store", url])
-    assert local.exit_code == remote.exit_code == 0, remote.output
-    assert remote.output == local.output
-    assert len(local.output) > 500
-
-
-def _as_set(rows):
-    assert not any(isinstance(v, BNode) for row in rows for v in row.values())
-    return {frozenset(row.items()) for row in rows}
+    same_output(url, "targets", "--lang", lang, "--format", fmt)
 
 
 # Virtuoso 7.2 drops `FILTER NOT EXISTS { ?site cg:partOf* ?region }` (and the MINUS form) when
@@ -107,7 +92,7 @@ _VIRTUOSO_BUG = {
 def test_named_queries_give_the_same_rows(remote, store, name, bound):
     query = named_queries()[name].text
     bindings = {"region": XINING} if bound else None
-    assert _as_set(remote.select(query, bindings)) == _as_set(store.select(query, bindings))
+    assert as_set(remote.select(query, bindings)) == as_set(store.select(query, bindings))
 
 
 TERMS = """\
@@ -129,7 +114,7 @@ def test_typed_literals_language_tags_and_blank_nodes(remote):
     try:
         query = "SELECT ?g ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(!isBlank(?o)) } }"
         bound = {"g": URIRef(graph)}
-        assert _as_set(remote.select(query, bound)) == _as_set(local.select(query, bound))
+        assert as_set(remote.select(query, bound)) == as_set(local.select(query, bound))
         nested = "SELECT ?l WHERE { ex:a ex:node/ex:next/ex:label ?l }"
         nested = "PREFIX ex: <https://example.org/> " + nested
         assert remote.select(nested) == [{"l": Literal("nested")}]
@@ -205,6 +190,6 @@ def test_a_load_of_more_triples_than_virtuosos_parser_takes_in_one_operation(rem
         query = "PREFIX ex: <https://example.org/> " + query
         bound = {"g": URIRef(graph)}
         assert len(remote.select(query, bound)) == 1500
-        assert _as_set(remote.select(query, bound)) == _as_set(local.select(query, bound))
+        assert as_set(remote.select(query, bound)) == as_set(local.select(query, bound))
     finally:
         remote.drop_graph(graph)
