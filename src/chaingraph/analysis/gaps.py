@@ -186,7 +186,8 @@ class GapReport:
         return {"schema": "chaingraph.gaps/1", **data}
 
 
-def _evidence(G: nx.MultiDiGraph, subject: str, data: dict, kind: str) -> Evidence:
+def fact_evidence(G: nx.MultiDiGraph, subject: str, data: dict, kind: str) -> Evidence:
+    """The evidence object of one fact edge of the projection (``data``) into its stage."""
     return Evidence(
         fact=data["fact"],
         kind=kind,
@@ -212,11 +213,11 @@ def _local_facts(G: nx.MultiDiGraph, facts):
     producers, pipeline, claims = [], [], []
     for subject, data in facts:
         if data["predicate"] == "cg:produces":
-            evidence = _evidence(G, subject, data, data["kind"])
+            evidence = fact_evidence(G, subject, data, data["kind"])
             (producers if data.get("status") in _PRODUCING else pipeline).append(evidence)
         else:
             kind = "capacity" if data.get("claim") == "cg:RegionalCapacity" else "claim"
-            claims.append(_evidence(G, subject, data, kind))
+            claims.append(fact_evidence(G, subject, data, kind))
     key = lambda e: (e.subject, e.fact)  # noqa: E731
     return sorted(producers, key=key), sorted(pipeline, key=key), sorted(claims, key=key)
 

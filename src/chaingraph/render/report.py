@@ -46,7 +46,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..analysis.capacity import capacity_balance, conversion_factors
-from ..analysis.gaps import GAP_CLASSES, Evidence, GapReport, StageGap, find_gaps
+from ..analysis.gaps import GAP_CLASSES, Evidence, GapReport, StageGap, fact_evidence, find_gaps
 from ..analysis.targets import Target, find_targets, with_producers_elsewhere
 from ..labels import LabelIndex, default_language
 from ..names import Names
@@ -392,27 +392,10 @@ def _company_rows(ctx: _Context, stages: list[StageGap]) -> list[dict]:
     """Every production fact and project on the chain's stages inside the region."""
     rows = []
     for s in stages:
-        for subject, _, key, data in ctx.G.in_edges(s.stage, keys=True, data=True):
+        for subject, _, data in ctx.G.in_edges(s.stage, data=True):
             if data["predicate"] != "cg:produces" or data.get("site") not in ctx.scope:
                 continue
-            e = Evidence(
-                fact=key,
-                kind=data.get("kind", "production"),
-                subject=subject,
-                subject_label=ctx.label(subject),
-                confidence=data.get("confidence"),
-                assertion=data.get("assertion"),
-                status=data.get("status"),
-                year=data.get("year"),
-                capacity=data.get("capacity"),
-                unit=data.get("unit"),
-                stated_as=data.get("statedAs"),
-                quote=data.get("quote"),
-                text=data.get("evidence"),
-                source=data.get("source"),
-                char_start=data.get("char_start"),
-                char_end=data.get("char_end"),
-            )
+            e = fact_evidence(ctx.G, subject, data, data.get("kind", "production"))
             row = ctx.evidence(e)
             row.update(
                 stage=s.stage,
