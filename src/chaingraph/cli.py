@@ -590,13 +590,9 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         except KeyError as error:
             raise UserError(error.args[0]) from None
         text = named.text
-        if region:
-            if not named.uses_region:
-                scoped = ", ".join(q.name for q in named_queries().values() if q.uses_region)
-                raise UserError(f"the query {name!r} has no ?region; these do: {scoped}")
-            with open_store(store, read_only=True) as source:
-                region_id = Names(source, lang).region(region)
-            text = named.for_region(expand(region_id))
+        if region and not named.uses_region:
+            scoped = ", ".join(q.name for q in named_queries().values() if q.uses_region)
+            raise UserError(f"the query {name!r} has no ?region; these do: {scoped}")
     elif file:
         text = file.read()
     info = check_outbound(text, allow_hosts)
@@ -611,6 +607,8 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
             click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
         return
     with open_store(store, read_only=True) as source:
+        if region:  # a named SELECT that uses ?region (checked above)
+            text = named.for_region(expand(Names(source, lang).region(region)))
         check_outbound(text, allow_hosts, source.graphs())
         result = run_query(source, text, info, timeout)
         if isinstance(result, bool):

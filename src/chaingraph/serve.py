@@ -15,17 +15,15 @@
   worker; when all are busy it waits for one, at most ``--timeout`` seconds (then 503). A
   request that exceeds ``--timeout`` is stopped by killing its worker, which restarts, so the
   server stays up. The answer names its worker in a ``Chaingraph-Worker`` header.
-* Directory store: the query workers open it read-only, and the server holds the store's
-  lock while it runs (lending it to its own update worker), so no other process writes to
-  it: Oxigraph calls reading while another process writes undefined (queries were seen to
-  hang). A ``chaingraph load`` into the directory is refused ("locked") while the server
-  runs; start it with ``--allow-update`` and load through the endpoint
-  (``chaingraph load FILE --store http://HOST:PORT/sparql``). Other commands may read the
-  store while a read-only server runs; with ``--allow-update`` the server holds the store as
-  its writer, and they get a "being written" error (query the endpoint instead). With
-  ``--allow-update`` one more worker runs the updates, one at a time: an update waits until
-  no query runs (new queries wait for it), then that worker opens the store for writing,
-  updates, and closes it.
+* Directory store: the server holds the store's access lock (:func:`~chaingraph.store.open_store`)
+  for its workers while it runs: as a reader when read-only, so other commands may read the
+  store but not load into it ("locked"), and as the writer with ``--allow-update``, so other
+  processes neither read nor write it ("being written"; query or load through the endpoint,
+  ``chaingraph load FILE --store http://HOST:PORT/sparql``). Oxigraph calls reading while
+  another process writes undefined (queries were seen to hang). The query workers open the
+  store read-only; with ``--allow-update`` one more worker runs the updates, one at a time: an
+  update waits until no query runs (new queries wait for it), then that worker opens the store
+  for writing, updates, and closes it.
   Each update bumps a generation number sent with every query; a query worker whose store is
   older reopens it first, so every query answered after an update sees it.
 * In-memory store: every query worker holds its own copy. An update runs on one idle worker;
@@ -307,49 +305,17 @@ class _Worker:
         return self.process is not None and self.process.is_alive()
 
 
-class _StoreLock:
-    """Oxigraph's own lock on a directory store (a POSIX lock on its ``LOCK`` file), held by
-    the server while no update runs, so no other process writes under the read-only workers
-    (pyoxigraph: reading while another process writes is undefined behaviour)."""
-
-    def __init__(self, location: str):
-        self.path = os.path.join(location, "LOCK")
-        self.fd: int | None = None
-
-    def acquire(self) -> None:
-        try:
-            import fcntl
-        except ImportError:  # Windows: no POSIX locks; Oxigraph locks differently there
-            return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise StoreError(
-                f"store {os.path.dirname(self.path)} is locked by another process (a "
-                "`chaingraph load` or another server writing to it); wait for it to finish "
-                "and try again"
-            ) from None
-        self.fd = fd
-
-    def release(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)  # closing the descriptor drops the lock
-            self.fd = None
-
-
 class Endpoint:
     """The store behind the server: a pool of worker processes.
 
     ``workers`` query workers answer queries, one at a time each; a query goes to an idle one
     and waits (at most ``timeout`` seconds) when all are busy. A directory store is opened
-    read-only by the query workers, and the server holds the store's lock so no other process
-    writes to it meanwhile. With ``writable``, one more worker runs the updates: it waits until
-    no query runs, opens the store for writing, updates and closes it; then the generation
-    number sent with each query goes up, and each query worker reopens the store before its
-    next query. An in-memory store lives in every query worker; an update runs on one and the
-    others replay it before their next query.
+    read-only by the query workers, and the server holds the store's access lock for them (as
+    a reader, or as the writer when ``writable``). With ``writable``, one more worker runs the
+    updates: it waits until no query runs, opens the store for writing, updates and closes it;
+    then the generation number sent with each query goes up, and each query worker reopens the
+    store before its next query. An in-memory store lives in every query worker; an update
+    runs on one and the others replay it before their next query.
     """
 
     def __init__(
@@ -381,14 +347,13 @@ class Endpoint:
         # Last in, first out: a lone client keeps one warm worker (30 % faster than taking turns).
         self._idle: queue.Queue[_Worker] = queue.LifoQueue()
         self._closed = False
-        self._lock = _StoreLock(location) if location else None
         self._access = None
         self.restarts = 0
         role = "reader" if location else "memory"
         self._workers = [_Worker(str(n + 1), role) for n in range(workers)]
         self._writer = _Worker("writer", "writer") if location and writable else None
         try:
-            if location:  # create (or recover) the store, then lock it before the readers open
+            if location:  # lock the store for the workers, then create (or recover) it
                 # Other processes may read the store while this server only reads it, and
                 # neither read nor write it while the server may write.
                 self._access = _Access(Path(location), write=writable)
@@ -396,7 +361,6 @@ class Endpoint:
                 self.triples = self._start(opener)
                 if opener is not self._writer:
                     self._stop(opener)
-                self._lock.acquire()
             pending = [(w, self._spawn(w)) for w in self._workers]  # they open in parallel
             for worker, started in pending:
                 self.triples = self._await(worker, *started)
@@ -455,8 +419,6 @@ class Endpoint:
         self._closed = True
         for worker in (*self._workers, *([self._writer] if self._writer else [])):
             self._stop(worker)
-        if self._lock is not None:
-            self._lock.release()
         if self._access is not None:
             self._access.release()
 
@@ -531,7 +493,8 @@ class Endpoint:
             self._idle.put(worker)
 
     def _write(self, request: dict) -> Reply:
-        """Run an update on the writer while no query runs and nobody else holds the lock."""
+        """Run an update on the writer while no query runs (the server holds the store as its
+        writer, so no other process reads or writes it)."""
         deadline = time.monotonic() + self.timeout
         held = []
         try:
@@ -540,14 +503,7 @@ class Endpoint:
                     held.append(self._idle.get(timeout=max(0.0, deadline - time.monotonic())))
                 except queue.Empty:
                     return self._busy()
-            self._lock.release()
-            try:
-                reply = self._call(self._writer, request)
-            finally:
-                try:
-                    self._lock.acquire()
-                except StoreError as error:  # another process took it in between
-                    sys.stderr.write(f"chaingraph serve: {error}\n")
+            reply = self._call(self._writer, request)
             if reply.status < 300:
                 self.generation += 1  # every query worker reopens before its next query
             return reply
