@@ -226,13 +226,5 @@ def resolve_project(store, name: str, lang: str | None = None) -> str:
     Raises :class:`~chaingraph.names.UnknownName`, listing the closest and the known projects.
     """
     from ..names import Names
-    from ..namespaces import curie
 
-    class _Projects(Names):
-        def known(self, kind: str) -> list[str]:
-            if kind != "project":
-                return super().known(kind)
-            rows = self.store.select("SELECT ?x WHERE { ?x a cg:Project }")
-            return sorted(curie(str(row["x"])) for row in rows)
-
-    return _Projects(store, lang).resolve(name, "project")
+    return Names(store, lang).resolve(name, "project")

@@ -37,6 +37,7 @@ import networkx as nx
 
 from ..labels import LabelIndex
 from ..project import _rows, add_productions, local_regions
+from ..queries import named_query
 from ..units import UnitError, quantity
 
 __all__ = ["WEIGHTS", "Target", "find_targets", "with_producers_elsewhere"]
@@ -94,7 +95,7 @@ def with_producers_elsewhere(G: nx.MultiDiGraph, store, region: str | None = Non
     H = G.copy()
     labels = LabelIndex.from_store(store)
     add_productions(H, _rows(store, "producers-of-stages", region))
-    for row in store.select(_named("company-ties")):
+    for row in store.select(named_query("company-ties").text):
         company, tie, other = (curie(str(row[k])) for k in ("company", "tie", "other"))
         for node, kind in (
             (company, "company"),
@@ -114,12 +115,6 @@ def with_producers_elsewhere(G: nx.MultiDiGraph, store, region: str | None = Non
             data["label"] = data[f"label_{lang}"]
     H.graph["producers_elsewhere"] = True
     return H
-
-
-def _named(name: str) -> str:
-    from ..queries import named_query
-
-    return named_query(name).text
 
 
 @dataclass

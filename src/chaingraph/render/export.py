@@ -40,6 +40,7 @@ from ..labels import default_language
 from ..names import Names
 from ..namespaces import PREFIXES, expand
 from ..project import to_networkx
+from ..queries import named_query
 from ..store import Store
 from .files import OutputError, atomic_write
 
@@ -116,10 +117,10 @@ def rdf_graph(store: Store, region: str | None = None) -> rdflib.Graph:
     graph = rdflib.Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
-    triples = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    triples = store.construct(named_query("internal/all-triples").text)
     if region:
         where = URIRef(expand(region))
-        rows = store.select("SELECT ?region ?r WHERE { ?r cg:partOf* ?region }", {"region": where})
+        rows = store.select(named_query("internal/places-in-region").bind(region=where))
         scope = {row["r"] for row in rows} | {where}
         located = [
             (s, o)
