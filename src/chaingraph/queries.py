@@ -292,8 +292,11 @@ def parse(name: str, text: str, file: str | None = None) -> NamedQuery:
     params: dict[str, Param] = {}
     in_header = True
     for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line.lstrip("#").strip():
+            continue  # blank lines and lone "#" do not end the header
         match = _HEADER_LINE.match(line)
-        in_header = in_header and line.startswith("#") and (match or not line[1:].strip())
+        in_header = in_header and bool(match)
         if not match:
             continue
         key, value = match["key"], match["value"].strip()
@@ -364,3 +367,57 @@ def named_query(name: str) -> NamedQuery:
         known = ", ".join(named_queries())
         raise KeyError(message("unknown_query", name=name, known=known))
     return queries[name]
+
+
+_README_INTRO = """\
+# Named queries
+
+Each `.rq` file here is a SPARQL query that chaingraph itself runs (the gap analysis uses
+them) and that you can run by name:
+
+```sh
+chaingraph query --list                                        # names, titles, parameters
+chaingraph query --name stages --format csv                    # run one
+chaingraph query --name local-production --param region=西宁   # bind a parameter
+```
+
+A file starts with a header of comment lines: `# title:`, `# description:` and one `# param:`
+line per parameter, `# param: NAME (TYPE) — meaning`. Types: `region`, `chain`, `stage`,
+`company` (given by name, alias or id: chaingraph resolves them), `iri`, and the literals
+`string`, `integer` and `year`. Each parameter has one slot in the query,
+`VALUES ?NAME { UNDEF }`: run as it is the parameter is unbound; bound, chaingraph fills the
+slot with the values given (`--param NAME=VALUE`, repeatable; `--region R` is
+`--param region=R`). Spacing, line breaks and comments around the slot do not matter. A
+parameter without exactly one slot is an error when the queries are loaded.
+
+To add a parameter to a query, declare it in the header and put its slot in the query: nothing
+else changes. The chaingraph prefixes (`cg:`, `pv:`, `skos:`, `prov:`, ...) are predefined.
+
+`internal/` holds the queries the library runs for itself (name lookups, labels of given
+nodes, every region's facts once each, exports); `query --list` leaves them out, and
+`--name internal/<file>` runs one.
+
+This file is generated from the headers:
+`python -m chaingraph.queries > ontology/queries/README.md`.
+"""
+
+
+def readme() -> str:
+    """``ontology/queries/README.md``: the introduction and a table made from the headers."""
+    lines = ["| name | title | parameters |", "|---|---|---|"]
+    for group in (named_queries(), _internal_queries()):
+        for query in group.values():
+            params = parameter_list(query).replace("|", "\\|") or "—"
+            lines.append(f"| `{query.name}` | {query.title} | {params} |")
+    return f"{_README_INTRO}\n" + "\n".join(lines) + "\n"
+
+
+def _internal_queries() -> dict[str, NamedQuery]:
+    return {name: q for name, q in _all_queries().items() if "/" in name}
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.reconfigure(encoding="utf-8")
+    sys.stdout.write(readme())
