@@ -162,6 +162,7 @@ def test_typed_literals_and_several_values(store):
         ("year", "MMXX"),
         ("iri", "no iri"),
         ("iri", "urn:x> } ?s ?p ?o { <urn:y"),
+        ("iri", "urn:a urn:b"),
         ("chain", "pv:wafer x"),
     ):
         with pytest.raises(QueryError, match="the parameter 'x' takes"):
