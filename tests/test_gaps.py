@@ -163,7 +163,7 @@ def test_the_table_is_the_same_without_the_evidence_it_does_not_show(args, monke
     """`gaps` prints its table from a projection without sentences: the same table."""
     from click.testing import CliRunner
 
-    from chaingraph import project
+    from chaingraph import projection as project
     from chaingraph.cli import main
 
     table = CliRunner().invoke(main, ["gaps", *args]).output

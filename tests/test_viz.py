@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from chaingraph import find_gaps, open_store, to_networkx
 from chaingraph.cli import main
 from chaingraph.namespaces import expand
-from chaingraph.project import local_regions
+from chaingraph.projection import local_regions
 from chaingraph.render.html import (
     VIS_NETWORK_VERSION,
     build_view,

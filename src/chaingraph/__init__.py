@@ -27,7 +27,7 @@ _LAZY = {
     "StoreError": ".store",
     "open_store": ".store",
     "find_gaps": ".analysis",
-    "to_networkx": ".project",
+    "to_networkx": ".projection",
     "query": ".sparql",
 }
 

@@ -197,7 +197,7 @@ def _gaps_overview(store, chains, scope, as_of, threshold, lang, fmt, explain, l
 
     from .analysis.capacity import conversion_factors
     from .analysis.overview import gaps_overview
-    from .project import to_networkx
+    from .projection import to_networkx
     from .render.gaps import render_gaps_overview
 
     context = click.get_current_context()
@@ -249,7 +249,7 @@ def targets(store, region, chains, lang, fmt):
     """
     from .analysis.capacity import conversion_factors
     from .analysis.targets import find_targets, with_producers_elsewhere
-    from .project import to_networkx
+    from .projection import to_networkx
     from .render.planning import render_targets
 
     graph_store = open_store(store, read_only=True)
@@ -286,7 +286,7 @@ def impact(company, store, region, project, complete, lang, fmt):
     from .analysis.capacity import conversion_factors
     from .analysis.impact import impact as run_impact
     from .analysis.impact import resolve_project
-    from .project import to_networkx
+    from .projection import to_networkx
     from .render.planning import render_impact
 
     if sum(x is not None for x in (company, project, complete)) != 1:
@@ -330,7 +330,7 @@ def diff(store, region, chains, year_from, year_to, lang, fmt):
     production, capacity added."""
     from .analysis.capacity import conversion_factors
     from .analysis.timeline import diff as run_diff
-    from .project import to_networkx
+    from .projection import to_networkx
     from .render.planning import render_diff
 
     graph_store = open_store(store, read_only=True)

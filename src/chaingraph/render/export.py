@@ -39,7 +39,7 @@ from rdflib.term import URIRef
 from ..labels import default_language
 from ..names import Names
 from ..namespaces import PREFIXES, expand
-from ..project import to_networkx
+from ..projection import to_networkx
 from ..store import Store
 from .files import OutputError, atomic_write
 

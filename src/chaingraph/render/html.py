@@ -53,7 +53,7 @@ from ..analysis.gaps import GAP_CLASSES, GapReport, StageGap, find_gaps
 from ..labels import LabelIndex, default_language
 from ..names import Names
 from ..namespaces import curie
-from ..project import to_networkx
+from ..projection import to_networkx
 from ..store import Store
 from .files import atomic_write
 

@@ -50,7 +50,7 @@ from ..analysis.gaps import GAP_CLASSES, Evidence, GapReport, StageGap, fact_evi
 from ..analysis.targets import Target, find_targets, with_producers_elsewhere
 from ..labels import LabelIndex, default_language
 from ..names import Names
-from ..project import to_networkx
+from ..projection import to_networkx
 from ..store import Store
 from .files import atomic_write
 from .gaps import LEVEL_LABELS, STATE_LABELS
