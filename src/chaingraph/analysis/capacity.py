@@ -523,9 +523,9 @@ def capacity_balance(
     threshold : float
         Ratio under which the supplying stage is a 强链 gap (default 0.5).
     factors : dict, optional
-        ``(from stage, to stage) -> ConversionFactor``; default
-        :func:`bundled_conversion_factors` (pass :func:`conversion_factors` of your store to
-        use the factors you loaded).
+        ``(from stage, to stage) -> ConversionFactor``; default the store's factors that
+        :func:`~chaingraph.projection.to_networkx` puts in ``G.graph["factors"]``, else
+        :func:`bundled_conversion_factors`.
 
     Returns
     -------
@@ -555,7 +555,8 @@ def _balance(
     factors: dict | None,
 ) -> CapacityReport:
     """:func:`capacity_balance` from the index of ``G`` and the local facts of the scope."""
-    factors = bundled_conversion_factors() if factors is None else factors
+    if factors is None:  # the store's, when G comes from to_networkx; else the bundled ones
+        factors = G.graph.get("factors") or bundled_conversion_factors()
     stages = {
         n: _stage_capacity(G, n, facts.get(n, ()))
         for n in index.stages
