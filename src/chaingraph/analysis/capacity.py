@@ -66,7 +66,11 @@ __all__ = [
 
 DEFAULT_THRESHOLD = 0.5
 _PRODUCING = (None, "cg:InProduction")
-_BUNDLED_GRAPH = "https://w3id.org/chaingraph/graph/"
+# The graphs of the bundled files (GRAPH_BASE + their path in the bundle). Files a user loads
+# get graphs under GRAPH_BASE too (file/…, extract/…): those are the user's, not bundled.
+_BUNDLED_GRAPHS = tuple(
+    f"https://w3id.org/chaingraph/graph/{folder}/" for folder in ("data", "ontology")
+)
 
 # The rule texts of a link and the notes of a stage whose capacity is unknown, by language
 # (the projection's ``G.graph["lang"]``); numbers and units are the same in both.
@@ -135,7 +139,7 @@ class ConversionFactor:
 
     @property
     def bundled(self) -> bool:
-        return (self.graph or "").startswith(_BUNDLED_GRAPH)
+        return (self.graph or "").startswith(_BUNDLED_GRAPHS)
 
 
 def _factor_rows(store) -> list[ConversionFactor]:
