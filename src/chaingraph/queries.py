@@ -165,13 +165,25 @@ def _xsd(name: str):
 
 @dataclass(frozen=True)
 class NamedQuery:
-    """A shipped query: name, header (title, description, parameters) and text."""
+    """A shipped query: name, header (title, description, parameters) and text.
+
+    ``source`` is the file as written, with its ``VALUES ?p { UNDEF }`` slots; ``text`` is the
+    query to run with every parameter unbound, the slots left out: the same answers, and
+    Virtuoso 7.2 answers nothing for a ``VALUES`` block of ``UNDEF`` (see chaingraph.remote).
+    """
 
     name: str
     title: str
     description: str
-    text: str
+    source: str
     params: dict[str, Param] = field(default_factory=dict)
+    # Where each parameter's slot stands in ``source`` (start, end), found when parsed.
+    slots: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The query with every parameter unbound (see the class)."""
+        return self.bind()
 
     def bind(self, **values: object) -> str:
         """The query with each given parameter's slot filled; ``None`` leaves it unbound.
@@ -188,13 +200,15 @@ class NamedQuery:
         chaingraph.queries.QueryError: the query 'internal/nodes-of-type' has no parameter 'kind'; its parameters: type
         """  # noqa: E501
         self.check(*values)
-        text = self.text
-        for name, value in values.items():
+        text = self.source
+        # From the last slot to the first, so that the spans found when parsed stay right.
+        for name, (start, end) in sorted(self.slots.items(), key=lambda s: s[1], reverse=True):
+            value = values.get(name)
             if value is None:
-                continue
-            start, end = _slot_span(text, name)
-            terms = self.params[name].terms(_values(name, value))
-            text = f"{text[:start]}VALUES ?{name} {{ {terms} }}{text[end:]}"
+                block = ""  # unbound: the slot is left out (see the class)
+            else:
+                block = f"VALUES ?{name} {{ {self.params[name].terms(_values(name, value))} }}"
+            text = f"{text[:start]}{block}{text[end:]}"
         return text
 
     def check(self, *names: str) -> None:
@@ -275,11 +289,6 @@ def _slots(text: str, name: str) -> list[tuple[int, int]]:
     ]
 
 
-def _slot_span(text: str, name: str) -> tuple[int, int]:
-    (span,) = _slots(text, name)  # one slot each: checked when the queries were loaded
-    return span
-
-
 # A header line: "# key: value", the key one lower-case word (other comments end the header).
 _HEADER_LINE = re.compile(r"#\s*(?P<key>[a-z]+)\s*:(?P<value>.*)")
 _KEYS = ("title", "description", "param")
@@ -326,12 +335,14 @@ def parse(name: str, text: str, file: str | None = None) -> NamedQuery:
             raise QueryError(_header_error(file, number, "twice", what=key, name=value))
         else:
             header[key] = value
+    slots = {}
     for param in params.values():
-        count = len(_slots(text, param.name))
-        if count != 1:
-            raise QueryError(message("slots", file=file, name=param.name, count=count))
+        found = _slots(text, param.name)
+        if len(found) != 1:
+            raise QueryError(message("slots", file=file, name=param.name, count=len(found)))
+        slots[param.name] = found[0]
     title, description = header.get("title", name), header.get("description", "")
-    return NamedQuery(name, title, description, text, params)
+    return NamedQuery(name, title, description, text, params, slots)
 
 
 def _param(value: str, file: str, number: int) -> Param:
@@ -396,8 +407,9 @@ A file starts with a header of comment lines: `# title:`, `# description:` and o
 line per parameter, `# param: NAME (TYPE) — meaning`. Types: `region`, `chain`, `stage`,
 `company` (given by name, alias or id: chaingraph resolves them), `iri`, and the literals
 `string`, `integer` and `year`. Each parameter has one slot in the query,
-`VALUES ?NAME { UNDEF }`: run as it is the parameter is unbound; bound, chaingraph fills the
-slot with the values given (`--param NAME=VALUE`, repeatable; `--region R` is
+`VALUES ?NAME { UNDEF }`: run as it is the parameter is unbound (chaingraph then leaves the
+slot out of the query it runs: Virtuoso 7.2 answers nothing for a `VALUES` of `UNDEF`); bound,
+chaingraph fills the slot with the values given (`--param NAME=VALUE`, repeatable; `--region R` is
 `--param region=R`). Spacing, line breaks and comments around the slot do not matter. A
 parameter without exactly one slot is an error when the queries are loaded.
 
