@@ -20,6 +20,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..vocabulary import (
+    ADMIN_SUFFIXES,
+    SCALES,
+    TEXT_LEGAL_FORMS,
+    UNIT_WORDS,
+    ZONE_SUFFIXES,
+    place_stem,
+)
+from ..vocabulary import PROVINCES as VOCABULARY_PROVINCES
+from ..vocabulary import STATUS_WORDS as VOCABULARY_STATUS_WORDS
 from .lexicon import PRIORITY, Lexicon
 from .model import (
     MULTIPLIERS,
@@ -57,10 +67,18 @@ _CN_DIGITS = {
 # Quantities: number [range] [万/亿] unit
 # ---------------------------------------------------------------------------------------------
 
-_UNIT_WORDS = "GWh|GW|MWh|MW|千瓦时|千瓦|芯公里|吨|元|%|个百分点|倍"
+
+def _alternatives(words) -> str:
+    """A regex alternation of ``words``, longest first (so 万亿 wins over 万, GWh over GW)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# the unit words of quantities (the count words 项/个 are read by the statistics rules)
+_UNIT_WORDS = _alternatives(w for w, (unit, _) in UNIT_WORDS.items() if unit != "cgu:count")
+_SCALE_WORDS = _alternatives(SCALES)
 _QUANTITY = re.compile(
-    rf"(?<![\d.])(?:(?P<low>{NUM})(?P<lowmul>万亿|万|亿|千)?(?:-|~|～|—|－|至|到)(?=\d))?"
-    rf"(?P<num>{NUM})(?P<mul>万亿|万|亿|千)?(?P<unit>{_UNIT_WORDS})"
+    rf"(?<![\d.])(?:(?P<low>{NUM})(?P<lowmul>{_SCALE_WORDS})?(?:-|~|～|—|－|至|到)(?=\d))?"
+    rf"(?P<num>{NUM})(?P<mul>{_SCALE_WORDS})?(?P<unit>{_UNIT_WORDS})"
 )
 CAPACITY_UNITS = {"cgu:GW", "cgu:GWh", "cgu:MW", "cgu:t", "cgu:core-km"}
 
@@ -99,65 +117,8 @@ def parse_quantities(text: str, offset: int = 0) -> list[QuantityMatch]:
 # Status words of projects, longest first
 # ---------------------------------------------------------------------------------------------
 
-STATUS_WORDS: list[tuple[str, str]] = sorted(
-    [
-        *[
-            (w, "cg:InProduction")
-            for w in (
-                "建成投产",
-                "竣工投产",
-                "全面投产",
-                "正式投产",
-                "点火投产",
-                "投产达产",
-                "建成投运",
-                "投产",
-                "达产",
-                "投运",
-                "建成",
-                "满产",
-                "投入生产",
-                "竣工",
-            )
-        ],
-        *[
-            (w, "cg:UnderConstruction")
-            for w in (
-                "开工建设",
-                "开工",
-                "动工",
-                "在建",
-                "加快建设",
-                "启动建设",
-                "加速建设",
-                "建设中",
-                "正在建设",
-                "主体完工",
-            )
-        ],
-        *[
-            (w, "cg:Planned")
-            for w in (
-                "签约",
-                "落地",
-                "引进",
-                "落户",
-                "洽谈",
-                "在谈",
-                "对接",
-                "意向",
-                "拟建",
-                "计划建设",
-                "规划建设",
-                "签订",
-                "招引",
-                "计划",
-                "规划",
-            )
-        ],
-    ],
-    key=lambda pair: -len(pair[0]),
-)
+# the status words of the vocabulary, longest first
+STATUS_WORDS: list[tuple[str, str]] = list(VOCABULARY_STATUS_WORDS.items())
 _STATUS_RE = re.compile("|".join(re.escape(w) for w, _ in STATUS_WORDS))
 _STATUS = dict(STATUS_WORDS)
 
@@ -195,34 +156,12 @@ def split_sequence(text: str) -> list[str]:
 # Word lists
 # ---------------------------------------------------------------------------------------------
 
-_LEGAL_FORMS = (
-    "集团股份有限公司",
-    "集团有限责任公司",
-    "集团有限公司",
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "集团公司",
-    "股份公司",
-    "集团",
-)
-COMPANY_SUFFIX = re.compile("(?:" + "|".join(sorted(_LEGAL_FORMS, key=len, reverse=True)) + ")")
+COMPANY_SUFFIX = re.compile(f"(?:{_alternatives(TEXT_LEGAL_FORMS)})")
 TITLES = re.compile(
     r"(?:董事长|副董事长|总经理|副总经理|总裁|执行总裁|副总裁|党委书记|董事|负责人|总工程师|厂长|CEO)"
 )
-ZONE_SUFFIX = re.compile(
-    r"(?:经济技术开发区|高新技术产业开发区|高新技术开发区|开发区|工业园区|产业园区|产业园|高新区|经开区|"
-    r"工业园|园区|新区|工业集中区)"
-)
-ADMIN_SUFFIX = {
-    "省": "province",
-    "自治区": "province",
-    "市": "city",
-    "州": "city",
-    "盟": "city",
-    "区": "district",
-    "县": "district",
-}
+ZONE_SUFFIX = re.compile(f"(?:{_alternatives(ZONE_SUFFIXES)})")
+ADMIN_SUFFIX = ADMIN_SUFFIXES
 SELF_REFS = {
     "我市": "city",
     "本市": "city",
@@ -375,12 +314,8 @@ GENERIC_NAMES = {
     "相关",
     "市属",
 }
-# Province-level names as company names begin with them (四川天齐锂业 -> 天齐锂业)
-_PROVINCE_NAMES = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北",
-    "湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 中国",
-)
-PROVINCES = tuple(sorted((n for line in _PROVINCE_NAMES for n in line.split()), key=len)[::-1])
+# Province-level names, longest first, as company names begin with them (四川天齐锂业 -> 天齐锂业)
+PROVINCES = tuple(sorted(VOCABULARY_PROVINCES, key=len, reverse=True))
 LIST_INTRO = (
     "了",
     "集聚",
@@ -892,7 +827,7 @@ class Extractor:
             name = text[start : m.end()]
             if count == 0 or len(name) < 3 or name in NOT_PLACES:
                 continue
-            level = "park" if re.search(r"园区?$|工业集中区$|产业园$", name) else "zone"
+            level = ZONE_SUFFIXES[m.group(0)]
             canonical = name
             if previous and text[previous[0] : start] in ("（", "("):
                 canonical = names.places.get(previous[1], (previous[1], level))[0]
@@ -939,7 +874,7 @@ class Extractor:
         """隆基曲靖, 宁德时代宜春: a company's local operation is written with the place after
         the company's name; the company is the part before it."""
         places = set(names.places)
-        places |= {re.sub(r"(?:省|市|县)$", "", p) for p in names.places}
+        places |= {place_stem(p) for p in names.places}
         places |= {n for n, pairs in self.lex.names.items() if pairs[0][0] == "region"}
         for place in sorted(places, key=len, reverse=True):
             if len(place) >= 2 and name.endswith(place) and len(name) - len(place) >= 2:
@@ -1116,7 +1051,7 @@ class Extractor:
                 "region", canonical, None, names.places.get(canonical, (canonical, level))[1]
             )
             table.setdefault(name.casefold(), []).insert(0, ("region", None))
-            stem = re.sub(r"(?:省|市|县)$", "", name)
+            stem = place_stem(name)
             if (
                 stem != name
                 and len(stem) >= 2
