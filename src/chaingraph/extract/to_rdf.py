@@ -3,21 +3,21 @@
 Every fact gets a ``cg:evidence`` quote (``prov:value`` = the sentence with whitespace removed,
 ``cg:charStart``/``cg:charEnd`` = offsets into the original file, ``prov:wasQuotedFrom`` = a
 ``cg:SourceDocument`` for the file), a ``cg:confidence`` and a ``cg:assertion``. Companies and
-places the graph does not know yet get IRIs from their names (``co:四川时代新能源科技有限公司``,
-``region:宜宾市``), so that facts from several articles meet.
+places the graph does not know yet get the IRIs that sheet import mints from the same names
+(``co:n-…`` from the core name and its places, ``region:n-…`` from the place name; see
+:mod:`chaingraph.vocabulary`), so that facts from several articles and sheets meet.
 """
 
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import CG, PREFIXES, expand
 from ..resources import GRAPH_BASE
-from ..vocabulary import LEVEL_CLASSES, STATUS_LABELS
+from ..vocabulary import LEVEL_CLASSES, STATUS_LABELS, mint_company_iri, mint_place_iri
 from .model import (
     CapacityFact,
     CompanyFact,
@@ -57,16 +57,16 @@ def _known_places(extraction) -> tuple[str, ...]:
 
 
 def _entity_iri(extraction, entity: Entity | None, places=()) -> URIRef | None:
+    """A known entity's IRI; a new company or place gets the IRI sheet import would mint for
+    the same name (:func:`.vocabulary.mint_company_iri`, :func:`.vocabulary.mint_place_iri`),
+    so that a company read from a sheet and from a sentence is one node."""
     if entity is None:
         return None
     if entity.ref:
         return URIRef(expand(entity.ref))
-    namespace = PREFIXES["co"] if entity.kind == "company" else PREFIXES["region"]
-    return URIRef(namespace + iri_name(entity.name))
-
-
-def iri_name(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "（）-_" else quote(c, safe="") for c in name)
+    if entity.kind == "company":
+        return URIRef(mint_company_iri(entity.name, None, places))
+    return URIRef(mint_place_iri(entity.name))
 
 
 def _key_iri(extraction, key: str | None, places=()) -> URIRef | None:
