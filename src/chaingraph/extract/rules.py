@@ -1708,55 +1708,84 @@ class _Context:
         return None
 
     def statistics(self) -> list[Fact]:
+        """Every statistic of the sentence, rule by rule; a number one rule reads (``consumed``,
+        normalised offsets) is not read again by a later, vaguer rule."""
+        consumed: set[int] = set()
+        out: list[Fact] = []
+        for rule in (
+            self._rates_listed,
+            self._shares,
+            self._contribution_rates,
+            self._contribution_points,
+            self._gaps,
+            self._changes,
+            self._growth,
+            self._doubling,
+            self._counts,
+            self._counts_after_noun,
+            self._ranks,
+            self._outputs,
+            self._amounts,
+            self._bare_rates,
+        ):
+            out += rule(consumed)
+        return out
+
+    def _take(self, consumed: set[int], m: re.Match, group: str = "v") -> None:
+        consumed.add(self.s.start + m.start(group))
+
+    def _rates_listed(self, consumed: set[int]) -> list[Fact]:
+        """Rates listed with 分别: A率、B率、C率分别达到x%、y%、z%."""
         out: list[Fact] = []
         text, base = self.text, self.s.start
-        consumed: set[int] = set()
-
-        def take(m, group="v"):
-            consumed.add(base + m.start(group))
-
-        # rates listed with 分别: A率、B率、C率分别达到x%、y%、z%
         for m in re.finditer(
             rf"((?:[{CJK}]{{1,8}}率、)+[{CJK}]{{1,8}}率)分别(?:为|达到|达|是)?((?:{NUM}%、)+{NUM}%)",
             text,
         ):
             metrics = m.group(1).split("、")
             values = m.group(2).split("、")
-            if len(metrics) == len(values):
-                at = m.start(2)
-                for metric, value in zip(metrics, values, strict=True):
-                    q = Quantity.of(_f(value[:-1]), "", "%", value)
-                    hint = metric if self.lex.indicator_for(metric) else ""
-                    out.append(
-                        self._stat(
-                            base + at,
-                            "rate",
-                            q,
-                            metric_word=metric,
-                            indicator_hint=hint,
-                            rule="分别",
-                        )
+            if len(metrics) != len(values):
+                continue
+            at = m.start(2)
+            for metric, value in zip(metrics, values, strict=True):
+                q = Quantity.of(_f(value[:-1]), "", "%", value)
+                hint = metric if self.lex.indicator_for(metric) else ""
+                out.append(
+                    self._stat(
+                        base + at, "rate", q, metric_word=metric, indicator_hint=hint, rule="分别"
                     )
-                    consumed.add(base + at)
-                    at += len(value) + 1
-        # share: 占…比重为x%
+                )
+                consumed.add(base + at)
+                at += len(value) + 1
+        return out
+
+    def _shares(self, consumed: set[int]) -> list[Fact]:
+        """Share: 占…比重为x%, 占比x%."""
+        out: list[Fact] = []
         for m in re.finditer(
             rf"占[^，。；]{{0,20}}(?:比重|比例|份额)(?:约为|约|为|达到|达|超过|接近|近)?(?P<v>{NUM})%|占比(?:为|达到|达)?(?P<w>{NUM})%",
-            text,
+            self.text,
         ):
             g = "v" if m.group("v") else "w"
             q = Quantity.of(_f(m.group(g)), "", "%", m.group(g) + "%")
             out.append(
-                self._stat(base + m.start(), "share", q, indicator_hint="占比", rule="占比重")
+                self._stat(
+                    self.s.start + m.start(), "share", q, indicator_hint="占比", rule="占比重"
+                )
             )
-            take(m, g)
-        # contribution: 贡献率x%, 上拉/拉动…x个百分点
+            self._take(consumed, m, g)
+        return out
+
+    def _contribution_rates(self, consumed: set[int]) -> list[Fact]:
+        """Contribution: 贡献率x% (对全省/全市/全国)."""
+        out: list[Fact] = []
+        text = self.text
         for m in re.finditer(rf"贡献率(?:为|达到|达)?(?P<v>{NUM})%", text):
             q = Quantity.of(_f(m["v"]), "", "%", m.group(0))
             compared = re.search(r"对(全省|全市|全国)", text[max(0, m.start() - 15) : m.start()])
             out.append(
                 self._stat(
-                    base + m.start(),
+                    self.s.start + m.start(),
                     "contribution",
                     q,
                     indicator_hint="贡献",
@@ -1764,14 +1793,20 @@ class _Context:
                     rule="贡献率",
                 )
             )
-            take(m)
+            self._take(consumed, m)
+        return out
+
+    def _contribution_points(self, consumed: set[int]) -> list[Fact]:
+        """Contribution: 上拉/拉动…x个百分点."""
+        out: list[Fact] = []
         for m in re.finditer(
-            rf"(?:上拉|拉动)(?P<who>全省|全市|全国)?[^，。；\d]{{0,12}}(?P<v>{NUM})个百分点", text
+            rf"(?:上拉|拉动)(?P<who>全省|全市|全国)?[^，。；\d]{{0,12}}(?P<v>{NUM})个百分点",
+            self.text,
         ):
             q = Quantity.of(_f(m["v"]), "", "个百分点", m.group(0))
             out.append(
                 self._stat(
-                    base + m.start(),
+                    self.s.start + m.start(),
                     "contribution",
                     q,
                     indicator_hint="贡献",
@@ -1779,17 +1814,21 @@ class _Context:
                     rule="拉动",
                 )
             )
-            take(m)
-        # gap: 高于/低于 X y个百分点
+            self._take(consumed, m)
+        return out
+
+    def _gaps(self, consumed: set[int]) -> list[Fact]:
+        """Gap: 高于/低于 X y个百分点."""
+        out: list[Fact] = []
         for m in re.finditer(
             rf"(?P<dir>高于|低于|快于|慢于)(?P<who>全省|全市|全国|平均水平)?[^，。；\d]{{0,8}}(?P<v>{NUM})个百分点",
-            text,
+            self.text,
         ):
             sign = -1 if m["dir"] in ("低于", "慢于") else 1
             q = Quantity.of(sign * _f(m["v"]), "", "个百分点", m.group(0))
             out.append(
                 self._stat(
-                    base + m.start(),
+                    self.s.start + m.start(),
                     "gap",
                     q,
                     indicator_hint="增速差",
@@ -1797,10 +1836,15 @@ class _Context:
                     rule="高于",
                 )
             )
-            take(m)
-        # change: 较上年提高 x个百分点
+            self._take(consumed, m)
+        return out
+
+    def _changes(self, consumed: set[int]) -> list[Fact]:
+        """Change: 较上年提高 x个百分点."""
+        out: list[Fact] = []
+        base = self.s.start
         for m in re.finditer(
-            rf"(?P<dir>提高|提升|加快|回落|下降|增加|减少)(?P<v>{NUM})个百分点", text
+            rf"(?P<dir>提高|提升|加快|回落|下降|增加|减少)(?P<v>{NUM})个百分点", self.text
         ):
             if base + m.start("v") in consumed:
                 continue
@@ -1811,26 +1855,40 @@ class _Context:
                     base + m.start(), "change", q, indicator_hint="增速变化", rule="提高百分点"
                 )
             )
-            take(m)
-        # growth: 增长x% / 增长x倍 / 翻了x倍
+            self._take(consumed, m)
+        return out
+
+    def _growth(self, consumed: set[int]) -> list[Fact]:
+        """Growth: 增长x% / 增长x倍."""
+        out: list[Fact] = []
+        base = self.s.start
         for m in re.finditer(
             rf"(?P<dir>增长|增加|提高|上升|下降|减少|增速为|增速达|增幅为|增幅达)(?:了|约|达到|达)?(?P<v>{NUM})(?P<u>%|倍)",
-            text,
+            self.text,
         ):
             if base + m.start("v") in consumed:
                 continue
             sign = -1 if m["dir"] in ("下降", "减少") else 1
             q = Quantity.of(sign * _f(m["v"]), "", m["u"], m.group(0))
             out.append(self._stat(base + m.start(), "growth", q, rule="增长"))
-            take(m)
-        for m in re.finditer(rf"翻了(?P<v>{NUM})倍(?P<more>以上|多)?", text):
+            self._take(consumed, m)
+        return out
+
+    def _doubling(self, consumed: set[int]) -> list[Fact]:
+        """Growth: 翻了x倍."""
+        out: list[Fact] = []
+        for m in re.finditer(rf"翻了(?P<v>{NUM})倍(?P<more>以上|多)?", self.text):
             q = Quantity.of(_f(m["v"]), "", "倍", m.group(0))
-            out.append(self._stat(base + m.start(), "growth", q, rule="翻了"))
-            take(m)
-        # counts: N项/个 … 项目/集群
+            out.append(self._stat(self.s.start + m.start(), "growth", q, rule="翻了"))
+            self._take(consumed, m)
+        return out
+
+    def _counts(self, consumed: set[int]) -> list[Fact]:
+        """Counts: N项/个 … 项目/集群."""
+        out: list[Fact] = []
         for m in re.finditer(
             rf"(?P<v>{NUM}|[一二两三四五六七八九十]+)(?P<u>项|个)(?P<what>[^，。；、\d]{{0,10}}?(?:项目|产业集群|集群|基地))",
-            text,
+            self.text,
         ):
             raw = m["v"]
             value = _f(raw) if raw[0].isdigit() else float(_cn_number(raw))
@@ -1839,7 +1897,7 @@ class _Context:
             hint = "项目数" if what.endswith("项目") else ("集群" if "集群" in what else "")
             out.append(
                 self._stat(
-                    base + m.start(),
+                    self.s.start + m.start(),
                     "count",
                     q,
                     metric_word=what,
@@ -1847,12 +1905,17 @@ class _Context:
                     rule="count",
                 )
             )
-            take(m)
-        # 项目12个 (the count after the noun)
+            self._take(consumed, m)
+        return out
+
+    def _counts_after_noun(self, consumed: set[int]) -> list[Fact]:
+        """Counts written after the noun: 项目12个."""
+        out: list[Fact] = []
+        base = self.s.start
         pattern = (
             rf"(?P<what>(?:项目|企业|产业集群|集群|基地))(?P<v>{NUM})(?:余|多)?(?P<u>个|项|家)"
         )
-        for m in re.finditer(pattern, text):
+        for m in re.finditer(pattern, self.text):
             if base + m.start("v") in consumed:
                 continue
             unit = "个" if m["u"] == "家" else m["u"]
@@ -1869,11 +1932,15 @@ class _Context:
                     rule="count",
                 )
             )
-            take(m, "v")
-        # rank: 领跑/位居…第N
+            self._take(consumed, m, "v")
+        return out
+
+    def _ranks(self, consumed: set[int]) -> list[Fact]:
+        """Rank: 领跑/位居…第N."""
+        out: list[Fact] = []
         for m in re.finditer(
             rf"(?:领跑|领先)(?P<g>全国|全省)(?P<grp>[{CJK}]{{0,8}})|(?:位居|位列|排名|居)(?P<g2>全国|全省)?[^，。；]{{0,8}}?第(?P<n>{NUM}|[一二三四五六七八九十]+)",
-            text,
+            self.text,
         ):
             value = (
                 1.0
@@ -1881,8 +1948,14 @@ class _Context:
                 else (float(m["n"]) if m["n"][0].isdigit() else float(_cn_number(m["n"])))
             )
             q = Quantity(value, "cgu:rank", m.group(0))
-            out.append(self._stat(base + m.start(), "rank", q, indicator_hint="排名", rule="rank"))
-        # output: 产量(达到)x吨
+            out.append(
+                self._stat(self.s.start + m.start(), "rank", q, indicator_hint="排名", rule="rank")
+            )
+        return out
+
+    def _outputs(self, consumed: set[int]) -> list[Fact]:
+        """Output: 产量(达到)x吨 (a capacity unit after 产量, without 产能)."""
+        out: list[Fact] = []
         for qm in self.quantities:
             if qm.quantity.unit not in CAPACITY_UNITS:
                 continue
@@ -1892,7 +1965,11 @@ class _Context:
                 out.append(
                     self._stat(qm.start, "amount", qm.quantity, metric_word="产量", rule="产量")
                 )
-        # amounts: x亿元 / x万元 with a metric
+        return out
+
+    def _amounts(self, consumed: set[int]) -> list[Fact]:
+        """Amounts: x亿元 / x万元 with a metric."""
+        out: list[Fact] = []
         for qm in self.quantities:
             if qm.quantity.unit != "cgu:CNY-100M" or qm.start in consumed:
                 continue
@@ -1902,8 +1979,15 @@ class _Context:
             out.append(
                 self._stat(qm.start, "amount", qm.quantity, metric_word=metric, rule="amount")
             )
-        # bare percentages: x率 为/达到 y%
-        for m in re.finditer(rf"(?P<metric>[{CJK}]{{1,6}}率)(?:为|达到|达)(?P<v>{NUM})%", text):
+        return out
+
+    def _bare_rates(self, consumed: set[int]) -> list[Fact]:
+        """Bare percentages: x率 为/达到 y%."""
+        out: list[Fact] = []
+        base = self.s.start
+        for m in re.finditer(
+            rf"(?P<metric>[{CJK}]{{1,6}}率)(?:为|达到|达)(?P<v>{NUM})%", self.text
+        ):
             if base + m.start("v") in consumed or m["metric"] == "贡献率":
                 continue
             q = Quantity.of(_f(m["v"]), "", "%", m.group(0))
