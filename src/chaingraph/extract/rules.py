@@ -1034,20 +1034,50 @@ class Extractor:
     def mentions(self, doc: Document, names: Names) -> list[Mention]:
         """Every name in the text, longest match first; a longer name hides the ones inside it
         (铬铁矿 hides 铬铁, 电解铜箔 hides 电解铜), ties go to company > region > stage > chain."""
-        table: dict[str, list[tuple[str, str | None]]] = {}
-        for name, pairs in self.lex.names.items():
-            table[name] = list(pairs)
-        company_entities: dict[str, Entity] = {}
+        table = {name: list(pairs) for name, pairs in self.lex.names.items()}
+        company_entities = self._company_entities(names, table)
+        place_entities = self._place_entities(names, table)
+        for word in SELF_REFS:
+            table.setdefault(word, []).insert(0, ("self", None))
+        text = doc.norm
+        taken = [False] * len(text)
+        chosen = []
+        for start, end, kind, ref, name in self._candidates(text, table):
+            if any(taken[start:end]):
+                continue
+            for k in range(start, end):
+                taken[k] = True
+            mention = Mention(kind, start, end, text[start:end], ref)
+            if kind == "company":
+                self._company_mention(mention, name, company_entities)
+            elif kind == "region":
+                self._region_mention(mention, place_entities)
+            elif kind == "chain":
+                mention.inner_stage = self._inner_stage(ref, name)
+            chosen.append(mention)
+        chosen.extend(self._metal_lists(text, taken))
+        chosen.extend(self._sequence_elements(text, chosen))
+        chosen.sort(key=lambda m: m.start)
+        return chosen
+
+    def _company_entities(self, names: Names, table: dict) -> dict[str, Entity]:
+        """The companies found in this text, by the name written, first in ``table``."""
+        entities: dict[str, Entity] = {}
         for name, (full, _conf, _rule) in names.companies.items():
             known = [r for k, r in self._known(full) if k == "company"] or [
                 r for k, r in self._known(name) if k == "company"
             ]
             entity = Entity("company", full, known[0] if known else None)
-            company_entities[name] = entity
+            entities[name] = entity
             table.setdefault(name.casefold(), []).insert(0, ("company", entity.ref))
-        place_entities: dict[str, Entity] = {}
+        return entities
+
+    def _place_entities(self, names: Names, table: dict) -> dict[str, Entity]:
+        """The new places found in this text (and their stems: 宜宾 for 宜宾市), first in
+        ``table``."""
+        entities: dict[str, Entity] = {}
         for name, (canonical, level) in names.places.items():
-            place_entities[name] = Entity(
+            entities[name] = Entity(
                 "region", canonical, None, names.places.get(canonical, (canonical, level))[1]
             )
             table.setdefault(name.casefold(), []).insert(0, ("region", None))
@@ -1058,11 +1088,14 @@ class Extractor:
                 and not self._known(stem)
                 and stem not in names.companies
             ):
-                place_entities[stem] = place_entities[name]
+                entities[stem] = entities[name]
                 table.setdefault(stem.casefold(), []).insert(0, ("region", None))
-        for word in SELF_REFS:
-            table.setdefault(word, []).insert(0, ("self", None))
-        text = doc.norm
+        return entities
+
+    @staticmethod
+    def _candidates(text: str, table: dict) -> list[tuple[int, int, str, str | None, str]]:
+        """Every occurrence of every name: (start, end, kind, ref, name), longest first, then
+        by kind priority, then by position."""
         folded = text.casefold()
         by_first: dict[str, list[str]] = {}
         for name in table:
@@ -1076,48 +1109,40 @@ class Extractor:
                     candidates.append((i, i + len(name), kind, ref, name))
         rank = {k: n for n, k in enumerate(("self", *PRIORITY))}
         candidates.sort(key=lambda c: (-(c[1] - c[0]), rank.get(c[2], 9), c[0]))
-        taken = [False] * len(text)
-        chosen = []
-        for start, end, kind, ref, name in candidates:
-            if any(taken[start:end]):
-                continue
-            for k in range(start, end):
-                taken[k] = True
-            raw_name = text[start:end]
-            mention = Mention(kind, start, end, raw_name, ref)
-            if kind == "company":
-                entity = company_entities.get(raw_name) or company_entities.get(name)
-                if entity is None:
-                    full = self.lex.label(ref) if ref else raw_name
-                    entity = Entity("company", full, ref)
-                mention.entity = entity
-                mention.ref = entity.ref
-            elif kind == "region":
-                mention.entity = place_entities.get(raw_name) or Entity(
-                    "region",
-                    self.lex.label(ref) if ref else raw_name,
-                    ref,
-                    self.lex.region_level.get(ref or ""),
-                )
-            elif kind == "chain":
-                inside = self.lex.stage_labels_of_chain(ref)
-                for length in range(len(name), 1, -1):
-                    hit = next(
-                        (
-                            inside[name[s : s + length]]
-                            for s in range(len(name) - length + 1)
-                            if name[s : s + length] in inside
-                        ),
-                        None,
-                    )
-                    if hit:
-                        mention.inner_stage = hit
-                        break
-            chosen.append(mention)
-        chosen.extend(self._metal_lists(text, taken))
-        chosen.extend(self._sequence_elements(text, chosen))
-        chosen.sort(key=lambda m: m.start)
-        return chosen
+        return candidates
+
+    def _company_mention(self, mention: Mention, name: str, entities: dict[str, Entity]) -> None:
+        entity = entities.get(mention.text) or entities.get(name)
+        if entity is None:
+            full = self.lex.label(mention.ref) if mention.ref else mention.text
+            entity = Entity("company", full, mention.ref)
+        mention.entity = entity
+        mention.ref = entity.ref
+
+    def _region_mention(self, mention: Mention, entities: dict[str, Entity]) -> None:
+        ref = mention.ref
+        mention.entity = entities.get(mention.text) or Entity(
+            "region",
+            self.lex.label(ref) if ref else mention.text,
+            ref,
+            self.lex.region_level.get(ref or ""),
+        )
+
+    def _inner_stage(self, chain: str, name: str) -> str | None:
+        """The longest stage name of ``chain`` inside a chain's name (锂电池 -> li:pack)."""
+        inside = self.lex.stage_labels_of_chain(chain)
+        for length in range(len(name), 1, -1):
+            hit = next(
+                (
+                    inside[name[s : s + length]]
+                    for s in range(len(name) - length + 1)
+                    if name[s : s + length] in inside
+                ),
+                None,
+            )
+            if hit:
+                return hit
+        return None
 
     def _sequence_elements(self, text: str, chosen: list[Mention]) -> list[Mention]:
         """In ``丙烯腈→原丝→碳纤维→复合材料`` an element that is no name of ours is read as the
