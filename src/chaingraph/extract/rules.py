@@ -413,6 +413,33 @@ METRICS = (
 )
 
 
+# Words a project item may start with before its company: lead words, status words, 我市...
+_ITEM_LEADS = sorted(
+    LEAD_WORDS + tuple(w for w, _ in STATUS_WORDS) + tuple(SELF_REFS), key=len, reverse=True
+)
+# A clause after 项目 that gives the latest news, or the capacity of the project
+_LATEST_NEWS = ("目前", "现已", "已", "现", "今年", "一期", "首期")
+_CAPACITY_FOLLOWS = r"(?:新增|形成|年产|产能|设计产能|规划产能|达产后|总产能|建成后)"
+
+
+def _strip_lead_words(part: str) -> str:
+    """A project item without the lead words and the year before its company (引进, 2023年)."""
+    stripped = part
+    changed = True
+    while changed:
+        changed = False
+        for lead in _ITEM_LEADS:
+            if stripped.startswith(lead) and len(stripped) > len(lead):
+                stripped = stripped[len(lead) :]
+                changed = True
+                break
+        year = re.match(r"^\d{4}年", stripped)
+        if year:
+            stripped = stripped[year.end() :]
+            changed = True
+    return stripped
+
+
 # statistics of these families are about a place, never a product or a company
 REGIONAL_FAMILIES = ("count", "rate", "rank", "contribution", "gap")
 
@@ -898,116 +925,100 @@ class Extractor:
             clause_end = min(
                 [after.find(c) for c in "，。；" if after.find(c) >= 0] or [len(after)]
             )
-            status, word = status_of(after[:clause_end])
             rest = after[clause_end + 1 :]
             next_clause = (
                 re.split(r"[，。；]", rest)[0] if after[clause_end : clause_end + 1] == "，" else ""
             )
-            if not status and next_clause.startswith(
-                ("目前", "现已", "已", "现", "今年", "一期", "首期")
-            ):
-                status, word = status_of(
-                    next_clause
-                )  # 引进X项目，目前一期已开工建设: the latest news
-            if not status:
-                status, word = status_of(text[clause_start : m.start()])
-            # 项目建成投产，新增动力电池产能30GWh: the capacity may follow in the next clause
-            follow = (
-                next_clause
-                if re.match(
-                    r"(?:新增|形成|年产|产能|设计产能|规划产能|达产后|总产能|建成后)", next_clause
-                )
-                else ""
+            status, word = self._project_status(
+                after[:clause_end], next_clause, text[clause_start : m.start()]
             )
+            # 项目建成投产，新增动力电池产能30GWh: the capacity may follow in the next clause
+            follow = next_clause if re.match(_CAPACITY_FOLLOWS, next_clause) else ""
             follow_at = sentence.start + m.end() + clause_end + 1
+            parts = segment.split("、")
             offset = clause_start
-            for part in segment.split("、"):
-                part_start = offset
+            for part in parts:
+                item = self._project_item(part, follow if len(parts) == 1 else "", follow_at)
+                item["start"] += sentence.start + offset
+                item["end"] = sentence.start + offset + len(part)
+                item.update(status=status, status_word=word, project_at=sentence.start + m.start())
+                items.append(item)
                 offset += len(part) + 1
-                stripped = part
-                changed = True
-                while changed:
-                    changed = False
-                    for lead in sorted(
-                        LEAD_WORDS + tuple(w for w, _ in STATUS_WORDS) + tuple(SELF_REFS),
-                        key=len,
-                        reverse=True,
-                    ):
-                        if stripped.startswith(lead) and len(stripped) > len(lead):
-                            stripped = stripped[len(lead) :]
-                            changed = True
-                            break
-                    year = re.match(r"^\d{4}年", stripped)
-                    if year:
-                        stripped = stripped[year.end() :]
-                        changed = True
-                lead_len = len(part) - len(stripped)
-                quantities = parse_quantities(stripped)
-                quantities = [q for q in quantities if q.quantity.unit in CAPACITY_UNITS]
-                extra = None
-                if quantities:
-                    q = quantities[0]
-                    prefix, product = stripped[: q.start], stripped[q.end :]
-                else:
-                    q = None
-                    prefix, product = self._split_product(stripped)
-                    if follow and len(segment.split("、")) == 1:
-                        fq = [
-                            x for x in parse_quantities(follow) if x.quantity.unit in CAPACITY_UNITS
-                        ]
-                        if fq:
-                            q = fq[0]
-                            extra = (follow_at, follow_at + len(follow))
-                            prefix = prefix if product else stripped
-                            product = product or re.sub(
-                                r"^(?:新增|形成|年产|设计产能|达产后)|产能.*$|规模.*$",
-                                "",
-                                follow[: fq[0].start],
-                            )
-                for mod in MODIFIERS:
-                    if prefix.endswith(mod):
-                        prefix = prefix[: -len(mod)]
-                # 协鑫科技旗下乐山协鑫…, 乐山高新区引进京运通: the company is the last name
-                # 比亚迪与盐湖股份合资建设的: the first partner leads
-                prefix = re.sub(
-                    r"(?:合资|共同|联合)?(?:建设|投资|投建|打造|实施|新建)?的$", "", prefix
-                )
-                splitter = r"旗下|引进|招引|签约|落户|携手|联合|控股的|的"
-                parts = [p for p in re.split(splitter, prefix) if p]
-                prefix = parts[-1] if parts else ""
-                partners = re.split(r"与|和|及|、", prefix)
-                if len(partners) > 1 and all(len(p) >= 2 for p in partners):
-                    prefix = partners[0]
-                prefix = re.sub(r"(?:在|于)[^在于]{1,6}$", "", prefix)  # 阿特斯在包头签约
-                prefix = re.sub(r"(?:将|拟|计划|正在|已经|已|正|还|也|再|将要)+$", "", prefix)
-                prefix = re.sub(
-                    r"(?:(?:[一二三四五六七八九十\d]+|首)期(?:工程)?|扩建|技改|改扩建|新建)+$",
-                    "",
-                    prefix,
-                )
-                prefix = re.sub(rf"^.*?(?:{ZONE_SUFFIX.pattern})", "", prefix)
-                for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
-                    if (
-                        pairs[0][0] == "region"
-                        and prefix.startswith(name)
-                        and not COMPANY_SUFFIX.search(prefix)
-                    ):
-                        prefix = prefix[len(name) :]
-                        break
-                items.append(
-                    {
-                        "start": sentence.start + part_start + lead_len,
-                        "end": sentence.start + part_start + len(part),
-                        "prefix": prefix if len(prefix) >= 2 else "",
-                        "quantity": q.quantity if q else None,
-                        "extra": extra,
-                        "product": product,
-                        "status": status,
-                        "status_word": word,
-                        "project_at": sentence.start + m.start(),
-                    }
-                )
         return items
+
+    @staticmethod
+    def _project_status(clause: str, next_clause: str, before: str) -> tuple[str | None, str]:
+        """The status of a project: in its clause, else in the next clause when that is the
+        latest news (引进X项目，目前一期已开工建设), else before the word 项目."""
+        status, word = status_of(clause)
+        if not status and next_clause.startswith(_LATEST_NEWS):
+            status, word = status_of(next_clause)
+        if not status:
+            status, word = status_of(before)
+        return status, word
+
+    def _project_item(self, part: str, follow: str, follow_at: int) -> dict:
+        """One item: company prefix, quantity and product; ``start`` is relative to the part
+        (after its lead words), ``extra`` the span of a capacity read from ``follow``."""
+        stripped = _strip_lead_words(part)
+        quantities = [q for q in parse_quantities(stripped) if q.quantity.unit in CAPACITY_UNITS]
+        extra = None
+        if quantities:
+            q = quantities[0]
+            prefix, product = stripped[: q.start], stripped[q.end :]
+        else:
+            q = None
+            prefix, product = self._split_product(stripped)
+            fq = [x for x in parse_quantities(follow) if x.quantity.unit in CAPACITY_UNITS]
+            if fq:
+                q = fq[0]
+                extra = (follow_at, follow_at + len(follow))
+                prefix = prefix if product else stripped
+                product = product or re.sub(
+                    r"^(?:新增|形成|年产|设计产能|达产后)|产能.*$|规模.*$",
+                    "",
+                    follow[: fq[0].start],
+                )
+        prefix = self._project_company(prefix)
+        return {
+            "start": len(part) - len(stripped),
+            "prefix": prefix if len(prefix) >= 2 else "",
+            "quantity": q.quantity if q else None,
+            "extra": extra,
+            "product": product,
+        }
+
+    def _project_company(self, prefix: str) -> str:
+        """The company named before a project's product: the last name, the first partner,
+        without the place, phase or verb around it."""
+        for mod in MODIFIERS:
+            if prefix.endswith(mod):
+                prefix = prefix[: -len(mod)]
+        # 协鑫科技旗下乐山协鑫…, 乐山高新区引进京运通: the company is the last name
+        # 比亚迪与盐湖股份合资建设的: the first partner leads
+        prefix = re.sub(r"(?:合资|共同|联合)?(?:建设|投资|投建|打造|实施|新建)?的$", "", prefix)
+        splitter = r"旗下|引进|招引|签约|落户|携手|联合|控股的|的"
+        parts = [p for p in re.split(splitter, prefix) if p]
+        prefix = parts[-1] if parts else ""
+        partners = re.split(r"与|和|及|、", prefix)
+        if len(partners) > 1 and all(len(p) >= 2 for p in partners):
+            prefix = partners[0]
+        prefix = re.sub(r"(?:在|于)[^在于]{1,6}$", "", prefix)  # 阿特斯在包头签约
+        prefix = re.sub(r"(?:将|拟|计划|正在|已经|已|正|还|也|再|将要)+$", "", prefix)
+        prefix = re.sub(
+            r"(?:(?:[一二三四五六七八九十\d]+|首)期(?:工程)?|扩建|技改|改扩建|新建)+$",
+            "",
+            prefix,
+        )
+        prefix = re.sub(rf"^.*?(?:{ZONE_SUFFIX.pattern})", "", prefix)
+        for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
+            if (
+                pairs[0][0] == "region"
+                and prefix.startswith(name)
+                and not COMPANY_SUFFIX.search(prefix)
+            ):
+                return prefix[len(name) :]
+        return prefix
 
     def _split_product(self, text: str) -> tuple[str, str]:
         """``天合光能光伏全产业链`` -> (``天合光能``, ``光伏全产业链``): the product starts at the
