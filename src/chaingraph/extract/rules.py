@@ -596,60 +596,13 @@ class Extractor:
     def _full_company_names(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
         text = sentence.text
         for m in COMPANY_SUFFIX.finditer(text):
-            if text[m.end() : m.end() + 1] in ("）", ")"):
-                continue  # 北方稀土（集团）高科技股份有限公司: 集团 in brackets is not the end
-            later = COMPANY_SUFFIX.search(text, m.end())
-            if later and re.fullmatch(rf"[{CJK}]{{1,12}}", text[m.end() : later.start()]):
-                continue  # 晟晏实业集团能源循环经济有限公司: the name goes on
+            if not self._ends_a_name(text, m):
+                continue
             end = m.end()
-            # the name runs back over name-like tokens, stopping at punctuation, verbs, parks
-            start = m.start()
-            holder = [t for t in toks if t.start < sentence.start + m.start() < t.end]
-            if holder and COMPANY_SUFFIX.search(holder[0].word):
-                start = holder[0].start - sentence.start  # a full name in the user dictionary
-            for tok in reversed([t for t in toks if t.end <= sentence.start + m.start()]):
-                rel = tok.start - sentence.start
-                word = tok.word
-                if re.fullmatch(r"[（(][^）)]*[）)]?|[（()）]", word) or word in "（）()":
-                    start = rel
-                    continue
-                if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", word):
-                    break
-                if (
-                    ZONE_SUFFIX.fullmatch(word)
-                    or word in LEAD_WORDS
-                    or word in ("旗下", "的", "是", "为", "和", "与", "及")
-                ):
-                    break
-                if re.search(f"(?:{ZONE_SUFFIX.pattern})$", word) or word in SELF_REFS:
-                    break
-                if (
-                    tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f")
-                    and not self._known(word)
-                    and word not in DIRECTION_WORDS
-                    and (self._common_word(word) or len(word) < 2)  # 富临 (a rare "verb") is a name
-                ):
-                    break  # (a vn such as 循环 in 循环经济有限公司 may be part of the name)
-                if m.start() - rel > 24:
-                    break
-                start = rel
-            full = text[start:end]
-            full = re.sub(r"^[（(][^）)]*[）)]", "", full)
+            start = self._name_start(sentence, toks, m)
+            full = re.sub(r"^[（(][^）)]*[）)]", "", text[start:end])
             if not self._distinctive(full):
-                # 青海某某新材料有限公司: the walk stopped inside the name (新材料 is no name);
-                # take up to two more tokens, as long as they are letters
-                before = [t for t in toks if t.end <= sentence.start + start][-2:]
-                for tok in reversed(before):
-                    if (
-                        not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word)
-                        or tok.word in LEAD_WORDS
-                        or re.search(f"(?:{ZONE_SUFFIX.pattern})$", tok.word)
-                    ):
-                        break
-                    start = tok.start - sentence.start
-                    full = text[start:end]
-                    if self._distinctive(full):
-                        break
+                start, full = self._name_start_beyond_trade_words(sentence, toks, start, end, full)
             previous = [t for t in toks if t.end == sentence.start + start]
             if previous and previous[0].flag == "ns" and not ZONE_SUFFIX.search(previous[0].word):
                 start = previous[0].start - sentence.start  # names start with their province
@@ -662,6 +615,74 @@ class Extractor:
             for short in self.short_names(full)[1:]:
                 if short not in names.companies and not self._common_word(short):
                     names.companies[short] = (full, 0.85, "short name")
+
+    @staticmethod
+    def _ends_a_name(text: str, m: re.Match) -> bool:
+        """Whether the legal form ``m`` ends a company name (not 集团 in brackets, not a form
+        inside a longer name)."""
+        if text[m.end() : m.end() + 1] in ("）", ")"):
+            return False  # 北方稀土（集团）高科技股份有限公司: 集团 in brackets is not the end
+        later = COMPANY_SUFFIX.search(text, m.end())
+        # 晟晏实业集团能源循环经济有限公司: the name goes on
+        return not (later and re.fullmatch(rf"[{CJK}]{{1,12}}", text[m.end() : later.start()]))
+
+    def _name_start(self, sentence: Sentence, toks: list[Token], m: re.Match) -> int:
+        """Where the name ending in the legal form ``m`` starts: it runs back over name-like
+        tokens, stopping at punctuation, verbs and parks (an offset into the sentence)."""
+        start = m.start()
+        holder = [t for t in toks if t.start < sentence.start + m.start() < t.end]
+        if holder and COMPANY_SUFFIX.search(holder[0].word):
+            start = holder[0].start - sentence.start  # a full name in the user dictionary
+        for tok in reversed([t for t in toks if t.end <= sentence.start + m.start()]):
+            rel = tok.start - sentence.start
+            word = tok.word
+            if re.fullmatch(r"[（(][^）)]*[）)]?|[（()）]", word) or word in "（）()":
+                start = rel
+                continue
+            if self._stops_a_name(tok) or m.start() - rel > 24:
+                break
+            start = rel
+        return start
+
+    def _stops_a_name(self, tok: Token) -> bool:
+        """A token no company name runs back over: punctuation, a lead word, a park, a verb."""
+        word = tok.word
+        if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", word):
+            return True
+        if (
+            ZONE_SUFFIX.fullmatch(word)
+            or word in LEAD_WORDS
+            or word in ("旗下", "的", "是", "为", "和", "与", "及")
+        ):
+            return True
+        if re.search(f"(?:{ZONE_SUFFIX.pattern})$", word) or word in SELF_REFS:
+            return True
+        # (a vn such as 循环 in 循环经济有限公司 may be part of the name)
+        return (
+            tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f")
+            and not self._known(word)
+            and word not in DIRECTION_WORDS
+            and (self._common_word(word) or len(word) < 2)  # 富临 (a rare "verb") is a name
+        )
+
+    def _name_start_beyond_trade_words(
+        self, sentence: Sentence, toks: list[Token], start: int, end: int, full: str
+    ) -> tuple[int, str]:
+        """青海某某新材料有限公司: the walk stopped inside the name (新材料 is no name); take up
+        to two more tokens, as long as they are letters."""
+        before = [t for t in toks if t.end <= sentence.start + start][-2:]
+        for tok in reversed(before):
+            if (
+                not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word)
+                or tok.word in LEAD_WORDS
+                or re.search(f"(?:{ZONE_SUFFIX.pattern})$", tok.word)
+            ):
+                break
+            start = tok.start - sentence.start
+            full = sentence.text[start:end]
+            if self._distinctive(full):
+                break
+        return start, full
 
     def _distinctive(self, full: str) -> bool:
         """Whether a full company name has something left once the legal form and trade words
