@@ -55,6 +55,7 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _FLOAT_SHAPE = re.compile(r"^\d+(\.\d+)?E\+?\d+$|^\d+\.\d+$", re.IGNORECASE)
 
+
 def uscc_check_character(first17: str) -> str:
     """The check character of the first 17 characters of a USCC (GB 32100-2015)."""
     total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
