@@ -104,7 +104,7 @@ def test_the_union_of_both_sides_words():
         assert STATUS_WORDS[word] == status
         assert status_of(f"项目{word}")[0] == status
     assert {"公司", "分公司"} <= set(LEGAL_FORMS)
-    assert "分公司" in TEXT_LEGAL_FORMS
+    assert {"公司", "分公司"} <= set(TEXT_LEGAL_FORMS)
     assert list(STATUS_WORDS) == sorted(STATUS_WORDS, key=len, reverse=True)
     assert list(LEGAL_FORMS[:12]) == sorted(LEGAL_FORMS[:12], key=len, reverse=True)
     assert place_level("达拉特旗") == "district" and place_level("三江新区") == "zone"

@@ -269,10 +269,10 @@ LATIN_LEGAL_FORMS = (
     ",",
 )
 LEGAL_FORMS = tuple(sorted(_CHINESE_LEGAL_FORMS, key=len, reverse=True)) + LATIN_LEGAL_FORMS
-# What ends a company name in running Chinese text. Left out: the Latin forms (a Chinese
-# article is matched case-sensitively, and ``,`` ``inc`` ``group`` occur inside numbers and
-# words) and a bare 公司 (该公司, 子公司, 公司 on its own are no names; 分公司/总公司 are kept).
-TEXT_LEGAL_FORMS = tuple(form for form in _CHINESE_LEGAL_FORMS if form != "公司")
+# What ends a company name in running Chinese text: the Chinese forms. The Latin ones are left
+# out: an article is matched as written, not case-folded, and ``,`` ``inc`` ``co.`` occur
+# inside numbers (1,200) and words (zinc).
+TEXT_LEGAL_FORMS = _CHINESE_LEGAL_FORMS
 
 
 @dataclass(frozen=True)
