@@ -456,7 +456,7 @@ class Mention:
 
 
 @dataclass
-class Names:
+class DocumentNames:
     """Names found in this document, on top of the lexicon."""
 
     companies: dict[str, tuple[str, float, str]] = field(
@@ -486,8 +486,8 @@ class Extractor:
     def _tokens(self, doc: Document) -> dict[int, list[Token]]:
         return {s.index: self.cut(s.text, s.start) for s in doc.sentences}
 
-    def find_names(self, doc: Document, tokens: dict[int, list[Token]]) -> Names:
-        names = Names()
+    def find_names(self, doc: Document, tokens: dict[int, list[Token]]) -> DocumentNames:
+        names = DocumentNames()
         for sentence in doc.sentences:
             toks = tokens[sentence.index]
             self._full_company_names(sentence, toks, names)
@@ -499,7 +499,7 @@ class Extractor:
         self._merge_short_names(names)
         return names
 
-    def _merge_short_names(self, names: Names) -> None:
+    def _merge_short_names(self, names: DocumentNames) -> None:
         """天齐锂业 met before 四川天齐锂业股份有限公司: a name found on its own that lies inside
         exactly one full name is that company."""
         fulls = {full for full, _c, _r in names.companies.values() if COMPANY_SUFFIX.search(full)}
@@ -520,7 +520,7 @@ class Extractor:
         return self.lex.names.get(text.casefold(), [])
 
     def _add_company(
-        self, names: Names, name: str, full: str, confidence: float, rule: str
+        self, names: DocumentNames, name: str, full: str, confidence: float, rule: str
     ) -> None:
         name = name.strip()
         if (
@@ -593,7 +593,9 @@ class Extractor:
                 break
         return [n for n in dict.fromkeys(out) if len(n) >= 2]
 
-    def _full_company_names(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
+    def _full_company_names(
+        self, sentence: Sentence, toks: list[Token], names: DocumentNames
+    ) -> None:
         text = sentence.text
         for m in COMPANY_SUFFIX.finditer(text):
             if not self._ends_a_name(text, m):
@@ -745,7 +747,9 @@ class Extractor:
             return None
         return "".join(t.word for t in picked)
 
-    def _context_companies(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
+    def _context_companies(
+        self, sentence: Sentence, toks: list[Token], names: DocumentNames
+    ) -> None:
         text, base = sentence.text, sentence.start
         # A、B、C等(龙头)企业: the listed names are companies
         pattern = (
@@ -811,7 +815,7 @@ class Extractor:
             if found:
                 self._add_company(names, found[0], found[0], 0.6, m.group(0))
 
-    def _abbreviations(self, sentence: Sentence, names: Names) -> None:
+    def _abbreviations(self, sentence: Sentence, names: DocumentNames) -> None:
         """FULL（以下简称“X”）: X is another name of the company or place written last
         before it (青海国家高新技术产业开发区，以下简称“开发区”)."""
         for m in re.finditer(
@@ -842,7 +846,7 @@ class Extractor:
                 ref = next(r for k, r in self.lex.names[name] if k == "region")
                 self.lex.add_name(short, "region", ref)
 
-    def _places(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
+    def _places(self, sentence: Sentence, toks: list[Token], names: DocumentNames) -> None:
         text, base = sentence.text, sentence.start
         previous: tuple[int, str] | None = None
         for m in ZONE_SUFFIX.finditer(text):
@@ -898,7 +902,9 @@ class Extractor:
                     if nxt in ADMIN_SUFFIX:
                         names.places.setdefault(word + nxt, (word + nxt, ADMIN_SUFFIX[nxt]))
 
-    def _project_companies(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
+    def _project_companies(
+        self, sentence: Sentence, toks: list[Token], names: DocumentNames
+    ) -> None:
         for item in self._project_items(sentence):
             prefix = item["prefix"]
             if not prefix or not (item["product"] or item["quantity"]):
@@ -918,7 +924,7 @@ class Extractor:
                 continue
             self._add_company(names, prefix, prefix, 0.7, "project")
 
-    def _without_place_suffix(self, name: str, names: Names) -> str:
+    def _without_place_suffix(self, name: str, names: DocumentNames) -> str:
         """隆基曲靖, 宁德时代宜春: a company's local operation is written with the place after
         the company's name; the company is the part before it."""
         places = set(names.places)
@@ -1063,7 +1069,7 @@ class Extractor:
 
     # -- mentions ---------------------------------------------------------------------------
 
-    def mentions(self, doc: Document, names: Names) -> list[Mention]:
+    def mentions(self, doc: Document, names: DocumentNames) -> list[Mention]:
         """Every name in the text, longest match first; a longer name hides the ones inside it
         (铬铁矿 hides 铬铁, 电解铜箔 hides 电解铜), ties go to company > region > stage > chain."""
         table = {name: list(pairs) for name, pairs in self.lex.names.items()}
@@ -1092,7 +1098,7 @@ class Extractor:
         chosen.sort(key=lambda m: m.start)
         return chosen
 
-    def _company_entities(self, names: Names, table: dict) -> dict[str, Entity]:
+    def _company_entities(self, names: DocumentNames, table: dict) -> dict[str, Entity]:
         """The companies found in this text, by the name written, first in ``table``."""
         entities: dict[str, Entity] = {}
         for name, (full, _conf, _rule) in names.companies.items():
@@ -1104,7 +1110,7 @@ class Extractor:
             table.setdefault(name.casefold(), []).insert(0, ("company", entity.ref))
         return entities
 
-    def _place_entities(self, names: Names, table: dict) -> dict[str, Entity]:
+    def _place_entities(self, names: DocumentNames, table: dict) -> dict[str, Entity]:
         """The new places found in this text (and their stems: 宜宾 for 宜宾市), first in
         ``table``."""
         entities: dict[str, Entity] = {}
@@ -1260,7 +1266,9 @@ class Extractor:
             carried = ctx.last_subject() or carried
         return facts
 
-    def _bare_city(self, tokens: dict[int, list[Token]], names: Names, doc: Document) -> None:
+    def _bare_city(
+        self, tokens: dict[int, list[Token]], names: DocumentNames, doc: Document
+    ) -> None:
         """No city named with 市 and none the graph knows: take the place name (jieba's ``ns``)
         written most often, at least twice, as the city (武汉 in 武汉光谷…, 在武汉建成…)."""
         if any(level == "city" for _, level in names.places.values()):
