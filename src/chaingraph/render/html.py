@@ -710,6 +710,77 @@ def chain_view(
     return builder.view(title, words["subtitle"].format(region=region_label))
 
 
+# networkx's spring layout switches to a sparse solver that needs scipy from this many nodes on.
+_NX_DENSE_LIMIT = 500
+# Rows of the pairwise repulsion computed at once: bounds memory (rows x nodes x 2 floats).
+_ROWS_PER_CHUNK = 256
+
+
+def _spring_layout(H: nx.Graph, *, seed: int, iterations: int, pos=None, fixed=None, k=None):
+    """networkx's ``spring_layout(method="force")`` for graphs it lays out with numpy alone (up
+    to 499 nodes: same positions as before), and the same Fruchterman-Reingold steps computed
+    here for larger ones, in row chunks, so that large views need neither scipy nor an
+    ``n x n`` matrix."""
+    if len(H) < _NX_DENSE_LIMIT:
+        return nx.spring_layout(
+            H, pos=pos, fixed=fixed, k=k, iterations=iterations, seed=seed, method="force"
+        )
+    return _chunked_spring_layout(H, seed=seed, iterations=iterations, pos=pos, fixed=fixed, k=k)
+
+
+def _chunked_spring_layout(H: nx.Graph, *, seed, iterations, pos=None, fixed=None, k=None):
+    """Fruchterman-Reingold as in networkx's dense solver (same start, forces, cooling and
+    stopping rule), with the all-pairs repulsion summed chunk by chunk and the attraction
+    along the edge list.
+
+    >>> layout = _chunked_spring_layout(nx.path_graph(4), seed=1, iterations=30)
+    >>> sorted(layout) == [0, 1, 2, 3] and all(-1 <= x <= 1 for p in layout.values() for x in p)
+    True
+    """
+    import numpy as np
+
+    nodes = list(H)
+    index = {n: i for i, n in enumerate(nodes)}
+    n = len(nodes)
+    random = np.random.RandomState(seed)
+    if pos is None:
+        xy, size = random.rand(n, 2), 1.0
+    else:
+        size = max(c for p in pos.values() for c in p) or 1.0
+        xy = random.rand(n, 2) * size
+        for node, p in pos.items():
+            if node in index:
+                xy[index[node]] = p
+    if k is None:
+        k = size / np.sqrt(n) if fixed is not None else np.sqrt(1.0 / n)
+    held = np.array([index[m] for m in fixed or () if m in index], dtype=np.int64)
+    edges = np.array([(index[u], index[v]) for u, v in H.edges() if u != v], dtype=np.int64)
+    edges = edges.reshape(-1, 2)
+    t = max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1])) * 0.1
+    dt = t / (iterations + 1)
+    for _ in range(iterations):
+        force = np.zeros_like(xy)
+        for start in range(0, n, _ROWS_PER_CHUNK):
+            rows = xy[start : start + _ROWS_PER_CHUNK]
+            delta = rows[:, None, :] - xy[None, :, :]
+            distance = np.clip(np.linalg.norm(delta, axis=-1), 0.01, None)
+            force[start : start + len(rows)] = np.einsum("ijk,ij->ik", delta, k * k / distance**2)
+        delta = xy[edges[:, 0]] - xy[edges[:, 1]]
+        pull = delta * (np.clip(np.linalg.norm(delta, axis=-1), 0.01, None) / k)[:, None]
+        np.add.at(force, edges[:, 0], -pull)
+        np.add.at(force, edges[:, 1], pull)
+        length = np.clip(np.linalg.norm(force, axis=-1), 0.01, None)
+        step = force * (t / length)[:, None]
+        step[held] = 0.0
+        xy += step
+        t -= dt
+        if np.linalg.norm(step) / n < 1e-4:
+            break
+    if fixed is None:
+        xy = nx.rescale_layout(xy, scale=1)
+    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy, strict=True)}
+
+
 def _free_layout(builder: _Builder, seed: int = 7, wrap: float = 2400.0) -> None:
     """Lay out every node with nothing fixed: a spring layout per connected component, sized by
     the component, components packed in rows (largest first)."""
@@ -722,8 +793,7 @@ def _free_layout(builder: _Builder, seed: int = 7, wrap: float = 2400.0) -> None
         if len(component) == 1:
             pos = {next(iter(component)): (0.0, 0.0)}
         else:
-            pos = nx.spring_layout(H.subgraph(component), seed=seed, iterations=100,
-                                   method="force")  # fmt: skip
+            pos = _spring_layout(H.subgraph(component), seed=seed, iterations=100)
         if x0 > 0 and x0 + 2 * radius > wrap:
             x0, y0, row_height = 0.0, y0 + row_height + 120, 0.0
         for n, (x, y) in pos.items():
@@ -760,8 +830,8 @@ def _spring(builder: _Builder, fixed: set[str], seed: int = 7) -> None:
         else:
             ax, ay = 0.0, 0.0
         pos[n] = (ax + 0.03 * math.cos(i), ay + 0.15 + 0.03 * math.sin(i))
-    result = nx.spring_layout(
-        H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed, method="force"
+    result = _spring_layout(
+        H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed
     )
     for n in free:
         nodes[n]["x"], nodes[n]["y"] = result[n][0] * scale, result[n][1] * scale
