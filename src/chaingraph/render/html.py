@@ -710,75 +710,74 @@ def chain_view(
     return builder.view(title, words["subtitle"].format(region=region_label))
 
 
-# networkx's spring layout switches to a sparse solver that needs scipy from this many nodes on.
-_NX_DENSE_LIMIT = 500
-# Rows of the pairwise repulsion computed at once: bounds memory (rows x nodes x 2 floats).
-_ROWS_PER_CHUNK = 256
+# networkx's spring layout needs scipy from this many nodes on, and its all-pairs forces grow
+# with the square of the nodes: larger views get the linear placements below instead.
+_LARGE = 500
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
-def _spring_layout(H: nx.Graph, *, seed: int, iterations: int, pos=None, fixed=None, k=None):
-    """networkx's ``spring_layout(method="force")`` for graphs it lays out with numpy alone (up
-    to 499 nodes: same positions as before), and the same Fruchterman-Reingold steps computed
-    here for larger ones, in row chunks, so that large views need neither scipy nor an
-    ``n x n`` matrix."""
-    if len(H) < _NX_DENSE_LIMIT:
-        return nx.spring_layout(
-            H, pos=pos, fixed=fixed, k=k, iterations=iterations, seed=seed, method="force"
-        )
-    return _chunked_spring_layout(H, seed=seed, iterations=iterations, pos=pos, fixed=fixed, k=k)
+def _sunflower(i: int, spacing: float) -> tuple[float, float]:
+    """Offset of the ``i``-th point of a sunflower spiral: evenly filled discs, no overlaps.
 
-
-def _chunked_spring_layout(H: nx.Graph, *, seed, iterations, pos=None, fixed=None, k=None):
-    """Fruchterman-Reingold as in networkx's dense solver (same start, forces, cooling and
-    stopping rule), with the all-pairs repulsion summed chunk by chunk and the attraction
-    along the edge list.
-
-    >>> layout = _chunked_spring_layout(nx.path_graph(4), seed=1, iterations=30)
-    >>> sorted(layout) == [0, 1, 2, 3] and all(-1 <= x <= 1 for p in layout.values() for x in p)
-    True
+    >>> [tuple(round(c, 1) for c in _sunflower(i, 10.0)) for i in range(3)]
+    [(0.0, 0.0), (-7.4, 6.8), (1.2, -14.1)]
     """
-    import numpy as np
+    radius = spacing * math.sqrt(i)
+    return radius * math.cos(i * _GOLDEN_ANGLE), radius * math.sin(i * _GOLDEN_ANGLE)
 
-    nodes = list(H)
-    index = {n: i for i, n in enumerate(nodes)}
-    n = len(nodes)
-    random = np.random.RandomState(seed)
-    if pos is None:
-        xy, size = random.rand(n, 2), 1.0
-    else:
-        size = max(c for p in pos.values() for c in p) or 1.0
-        xy = random.rand(n, 2) * size
-        for node, p in pos.items():
-            if node in index:
-                xy[index[node]] = p
-    if k is None:
-        k = size / np.sqrt(n) if fixed is not None else np.sqrt(1.0 / n)
-    held = np.array([index[m] for m in fixed or () if m in index], dtype=np.int64)
-    edges = np.array([(index[u], index[v]) for u, v in H.edges() if u != v], dtype=np.int64)
-    edges = edges.reshape(-1, 2)
-    t = max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1])) * 0.1
-    dt = t / (iterations + 1)
-    for _ in range(iterations):
-        force = np.zeros_like(xy)
-        for start in range(0, n, _ROWS_PER_CHUNK):
-            rows = xy[start : start + _ROWS_PER_CHUNK]
-            delta = rows[:, None, :] - xy[None, :, :]
-            distance = np.clip(np.linalg.norm(delta, axis=-1), 0.01, None)
-            force[start : start + len(rows)] = np.einsum("ijk,ij->ik", delta, k * k / distance**2)
-        delta = xy[edges[:, 0]] - xy[edges[:, 1]]
-        pull = delta * (np.clip(np.linalg.norm(delta, axis=-1), 0.01, None) / k)[:, None]
-        np.add.at(force, edges[:, 0], -pull)
-        np.add.at(force, edges[:, 1], pull)
-        length = np.clip(np.linalg.norm(force, axis=-1), 0.01, None)
-        step = force * (t / length)[:, None]
-        step[held] = 0.0
-        xy += step
-        t -= dt
-        if np.linalg.norm(step) / n < 1e-4:
-            break
-    if fixed is None:
-        xy = nx.rescale_layout(xy, scale=1)
-    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, xy, strict=True)}
+
+def _bfs_order(H: nx.Graph) -> list:
+    """Nodes in breadth-first order from the best-connected one, so that neighbours come close
+    together (ties broken by node order, for stable pages)."""
+    start = max(H, key=H.degree)  # the first of the best-connected nodes
+    order = [start, *(v for _, v in nx.bfs_edges(H, start))]
+    seen = set(order)
+    return order + [n for n in H if n not in seen]
+
+
+def _spiral_layout(H: nx.Graph) -> dict:
+    """A large component on one sunflower spiral in breadth-first order, scaled to [-1, 1]."""
+    order = _bfs_order(H)
+    last = max(1, len(order) - 1)
+    return {n: _sunflower(i, 1 / math.sqrt(last)) for i, n in enumerate(order)}
+
+
+def _anchored_layout(H: nx.Graph, pos: dict, fixed: set, spacing: float) -> dict:
+    """Each free node near the fixed nodes it links to: nodes with the same anchors share a
+    sunflower below their anchors' centre; free nodes linked only to free nodes follow in
+    breadth-first order; the rest go on a spiral below everything."""
+    placed = {n: pos[n] for n in fixed}
+    groups: dict[tuple, list] = defaultdict(list)
+    for n in H:
+        if n not in fixed:
+            anchors = tuple(sorted(str(m) for m in H[n] if m in fixed))
+            groups[anchors].append(n)
+    used: dict[tuple, int] = defaultdict(int)  # groups whose anchors share a centre share a disc
+    for anchors, members in groups.items():
+        if not anchors:
+            continue
+        points = [placed[m] for m in H[members[0]] if m in fixed]
+        centre = (
+            round(sum(p[0] for p in points) / len(points), 6),
+            round(sum(p[1] for p in points) / len(points) + 3 * spacing, 6),
+        )
+        for n in members:
+            dx, dy = _sunflower(used[centre], spacing)
+            used[centre] += 1
+            placed[n] = (centre[0] + dx, centre[1] + abs(dy))
+    rest = list(groups.get((), []))
+    for n in list(rest):  # next to a placed neighbour, if any
+        near = next((placed[m] for m in H[n] if m in placed), None)
+        if near is not None:
+            dx, dy = _sunflower(used[near] + 1, spacing)
+            used[near] += 1
+            placed[n] = (near[0] + dx, near[1] + abs(dy))
+            rest.remove(n)
+    bottom = max((p[1] for p in placed.values()), default=0.0) + 6 * spacing
+    for i, n in enumerate(rest):
+        dx, dy = _sunflower(i, spacing)
+        placed[n] = (dx, bottom + abs(dy) + spacing * math.sqrt(len(rest)))
+    return placed
 
 
 def _free_layout(builder: _Builder, seed: int = 7, wrap: float = 2400.0) -> None:
@@ -792,8 +791,11 @@ def _free_layout(builder: _Builder, seed: int = 7, wrap: float = 2400.0) -> None
         radius = 95.0 * math.sqrt(len(component))
         if len(component) == 1:
             pos = {next(iter(component)): (0.0, 0.0)}
+        elif len(component) >= _LARGE:
+            pos = _spiral_layout(H.subgraph(component))
         else:
-            pos = _spring_layout(H.subgraph(component), seed=seed, iterations=100)
+            pos = nx.spring_layout(H.subgraph(component), seed=seed, iterations=100,
+                                   method="force")  # fmt: skip
         if x0 > 0 and x0 + 2 * radius > wrap:
             x0, y0, row_height = 0.0, y0 + row_height + 120, 0.0
         for n, (x, y) in pos.items():
@@ -830,9 +832,12 @@ def _spring(builder: _Builder, fixed: set[str], seed: int = 7) -> None:
         else:
             ax, ay = 0.0, 0.0
         pos[n] = (ax + 0.03 * math.cos(i), ay + 0.15 + 0.03 * math.sin(i))
-    result = _spring_layout(
-        H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed
-    )
+    if len(H) >= _LARGE:
+        result = _anchored_layout(H, pos, fixed & set(H), spacing=0.04)
+    else:
+        result = nx.spring_layout(
+            H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed, method="force"
+        )
     for n in free:
         nodes[n]["x"], nodes[n]["y"] = result[n][0] * scale, result[n][1] * scale
 
