@@ -90,7 +90,7 @@ def http(url, *, data=None, headers=None, method=None):
         headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=600) as response:  # a slow machine
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
