@@ -204,6 +204,20 @@ def _states(report):
                 yield chain, row, "asserted only"
 
 
+def _already_here(G: nx.MultiDiGraph, company: str, inside: set, words: dict) -> str | None:
+    """The reason "already makes (or builds) these stages in the region", if it does."""
+    here = {}
+    for _, s, d in G.out_edges(company, data=True):
+        if d["predicate"] == "cg:produces" and d.get("site") in inside:
+            producing = d.get("status") in _PRODUCING
+            here[s] = here.get(s, False) or producing
+    if not here:
+        return None
+    order = sorted(here, key=lambda s: (G.nodes[s].get("position", 0), s))
+    names = [G.nodes[s].get("label", s) + ("" if here[s] else words["pipeline"]) for s in order]
+    return words["here"].format(stages=words["sep"].join(names))
+
+
 def find_targets(
     G: nx.MultiDiGraph,
     region: str | None = None,
@@ -281,19 +295,10 @@ def find_targets(
                         capacity=f"{cap.magnitude:g} {cap.units:~}", share=f"{share:.2f}"
                     )
                 )
-            here = {}
-            for _, s, d in G.out_edges(company, data=True):
-                if d["predicate"] == "cg:produces" and d.get("site") in inside:
-                    producing = d.get("status") in _PRODUCING
-                    here[s] = here.get(s, False) or producing
+            here = _already_here(G, company, inside, words)
             if here:
                 score += WEIGHTS["already here"]
-                order = sorted(here, key=lambda s: (G.nodes[s].get("position", 0), s))
-                names = [
-                    G.nodes[s].get("label", s) + ("" if here[s] else words["pipeline"])
-                    for s in order
-                ]
-                reasons.append(words["here"].format(stages=words["sep"].join(names)))
+                reasons.append(here)
             group = _group_tie(G, company, local_companies)
             if group:
                 score += WEIGHTS["group"]
