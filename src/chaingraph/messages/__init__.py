@@ -36,11 +36,10 @@ from __future__ import annotations
 import errno
 import re
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -58,6 +57,7 @@ __all__ = [
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _FALLBACK = "en"
 _CLICK = "click"  # the table of click's own messages, keyed by click's English text
+_FOLDER = Path(__file__).parent  # the catalogs: one <language>.toml each
 
 
 def _default_language() -> str:
@@ -68,10 +68,9 @@ def _default_language() -> str:
 
 @cache
 def _load(lang: str) -> dict[str, Any]:
-    source = resources.files(__package__).joinpath(f"{lang}.toml")
-    if not source.is_file():
-        raise LookupError(f"no message catalog for language {lang!r}")
-    return tomllib.loads(source.read_text(encoding="utf-8"))
+    import tomllib  # read only when a message is written: not on the way to a command's work
+
+    return tomllib.loads((_FOLDER / f"{lang}.toml").read_text(encoding="utf-8"))
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -96,10 +95,10 @@ def click_catalog(lang: str) -> dict[str, str]:
     return dict(_load(lang).get(_CLICK, {}))
 
 
-def catalogs() -> list[str]:
+@cache
+def catalogs() -> tuple[str, ...]:
     """The languages that have a catalog file."""
-    files = resources.files(__package__).iterdir()
-    return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
+    return tuple(sorted(path.stem for path in _FOLDER.glob("*.toml")))
 
 
 def is_code(code: str) -> bool:
