@@ -34,7 +34,6 @@ language; a list or tuple is joined with the catalog's ``list.separator``.
 from __future__ import annotations
 
 import errno
-import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,9 +51,6 @@ __all__ = [
     "text",
 ]
 
-# What a code looks like: dotted lower-case words. A string that is not one is a message not
-# yet moved into the catalogs, shown as it is.
-_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _FALLBACK = "en"
 _CLICK = "click"  # the table of click's own messages, keyed by click's English text
 _FOLDER = Path(__file__).parent  # the catalogs: one <language>.toml each
@@ -99,11 +95,6 @@ def click_catalog(lang: str) -> dict[str, str]:
 def catalogs() -> tuple[str, ...]:
     """The languages that have a catalog file."""
     return tuple(sorted(path.stem for path in _FOLDER.glob("*.toml")))
-
-
-def is_code(code: str) -> bool:
-    """Whether ``code`` names a catalog entry (rather than being a literal text)."""
-    return bool(_CODE.match(code)) and code in catalog(_FALLBACK)
 
 
 class _Formatter(string.Formatter):
