@@ -102,9 +102,8 @@ def _quads_to_graph(quads: Iterable, graph: rdflib.Graph | None = None) -> rdfli
 
 def store_to_rdflib(store: Store, graph_iri: str | None = None) -> rdflib.Graph:
     """The union of the store's graphs (or one named graph) as an rdflib Graph."""
-    inner: ox.Store = store._inner  # the store module offers no dump yet
-    named = ox.NamedNode(graph_iri) if graph_iri else None
-    return _quads_to_graph(inner.quads_for_pattern(None, None, None, named))
+    fmt = ox.RdfFormat.N_TRIPLES if graph_iri else ox.RdfFormat.N_QUADS
+    return _quads_to_graph(ox.parse(store.dump(fmt, graph=graph_iri), format=fmt))
 
 
 def _parse_rdf(path: Path) -> rdflib.Graph:

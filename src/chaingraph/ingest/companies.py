@@ -36,7 +36,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from ..labels import LabelIndex, normalise
 from ..namespaces import CG, PREFIXES, curie, expand
 from ..resolve import CompanyIndex, mint_company_iri, uscc_problem
-from ..store import Store
+from ..store import Store, graph_for_file
 from .table import COLUMNS, Problem, Row, Table, TableError, read_table, write_rows
 
 __all__ = ["ImportReport", "default_graph", "import_table", "table_to_rdf"]
@@ -820,8 +820,8 @@ def _build_graph(
 
 
 def default_graph(path: str | Path) -> str:
-    """The named graph of a table file: its ``file:`` URI."""
-    return Path(path).resolve().as_uri()
+    """The named graph of a table file (:func:`chaingraph.store.graph_for_file`)."""
+    return graph_for_file(path)
 
 
 def import_table(
@@ -838,7 +838,7 @@ def import_table(
     (file, row, column, what, how to fix) and the store is unchanged — unless ``skip_bad_rows``,
     which imports the good rows and writes the bad ones, with an ``error`` column, to
     ``reject_file`` (default ``<name>.rejected<suffix>`` next to the file), in the file's format.
-    ``graph`` defaults to the file's ``file:`` URI.
+    ``graph`` defaults to the file's graph (:func:`chaingraph.store.graph_for_file`).
     """
     text, report = table_to_rdf(
         store, path, graph=graph, skip_bad_rows=skip_bad_rows, reject_file=reject_file
