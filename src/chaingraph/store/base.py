@@ -296,7 +296,8 @@ class Store(ABC):
         Raises
         ------
         StoreSyntaxError
-            The query is not valid SPARQL.
+            The query is not valid SPARQL (a remote store raises a StoreError with the
+            server's message).
         StoreError
             The query failed or ran out of time.
         """

@@ -92,13 +92,13 @@ def graph_for_file(path: str | os.PathLike[str], sha256: str | None = None) -> s
     ``/`` + its file name. Nothing of the folder it sits in reaches the store, so the same file
     gives the same graph on any machine, and two different files of the same name differ.
     ``sha256`` (hex) saves reading the file when the caller has hashed it already. This is the
-    one way chaingraph names a file's graph (RDF files, company sheets, extracted text).
+    one way chaingraph names a loaded file's graph (RDF files and company sheets alike).
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "facts.ttl").write_text("<urn:a> <urn:b> <urn:c> .")
     >>> graph_for_file(folder / "facts.ttl")
-    'https://w3id.org/chaingraph/graph/file/f19cc3bc2fc2/facts.ttl'
+    'https://w3id.org/chaingraph/graph/file/9e91a71db12e/facts.ttl'
     >>> folder.name in graph_for_file(folder / "facts.ttl")
     False
     """

@@ -155,12 +155,21 @@ class OxigraphStore(Store):
         except ValueError as error:
             raise StoreSyntaxError(f"bad graph IRI: {error}") from None
         try:
-            return self._inner.query(
-                query, prefixes=PREFIXES, substitutions=substitutions, **graphs
-            )
+            try:
+                return self._inner.query(
+                    query, prefixes=PREFIXES, substitutions=substitutions, **graphs
+                )
+            except RuntimeError as error:
+                if not bindings or "does not contains variable" not in str(error):
+                    raise
+                # Oxigraph binds projected variables only; others get a VALUES block, as a
+                # remote store binds every variable.
+                from .remote import with_values
+
+                return self._inner.query(with_values(query, bindings), prefixes=PREFIXES, **graphs)
         except SyntaxError as error:
             raise StoreSyntaxError(f"SPARQL syntax error: {error}") from None
-        except OSError as error:
+        except (OSError, RuntimeError) as error:
             raise StoreError(f"query failed: {error}") from None
 
     def _dataset(self, default_graphs, named_graphs) -> dict:
