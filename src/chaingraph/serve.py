@@ -13,8 +13,10 @@
   queries (default :func:`default_workers`: 2, or the CPU count if smaller), each answering one
   query at a time, so a slow query holds up only its own worker. A query goes to an idle
   worker; when all are busy it waits for one, at most ``--timeout`` seconds (then 503). A
-  request that exceeds ``--timeout`` is stopped by killing its worker, which restarts, so the
-  server stays up. The answer names its worker in a ``Chaingraph-Worker`` header.
+  request that exceeds ``--timeout`` is stopped by killing its worker, which restarts for the
+  next request (outside that request's time), so the server stays up. The answer names its
+  worker in a ``Chaingraph-Worker`` header. The pool is :mod:`chaingraph.store.worker`'s, the
+  one behind ``chaingraph query --timeout`` too.
 * Directory store: the server holds the store's access lock (:func:`~chaingraph.store.open_store`)
   for its workers while it runs: as a reader when read-only, so other commands may read the
   store but not load into it ("locked"), and as the writer with ``--allow-update``, so other

@@ -114,11 +114,11 @@ def _worker_main(conn, location, role, journal, handler, warm_up) -> None:
     """One worker process (``role``: ``memory``, ``reader`` or ``writer``, see the module)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     try:
-        store = _open(location, role, journal)
+        store = _reopen(location) if role == "reader" else _open(location, role, journal)
         triples = len(store)
         if role == "writer":  # created or recovered; reopened for each update
             _close(store)
-    except (StoreError, OSError, SyntaxError) as error:
+    except (StoreError, OSError, SyntaxError, RuntimeError) as error:
         conn.send(("error", str(error)))
         return
     if warm_up is not None:
@@ -134,15 +134,33 @@ def _worker_main(conn, location, role, journal, handler, warm_up) -> None:
         try:
             if role == "reader" and request.get("generation", generation) != generation:
                 _close(store)  # written since it was opened: reopen it
-                store = _open(location, role, ())
+                store = _reopen(location)
                 generation = request["generation"]
             reply = _serve_one(store, location, role, request, handler)
-        except StoreError as error:
+        except (StoreError, OSError, RuntimeError) as error:
             reply = ("failed", type(error).__name__, str(error))
         elapsed = time.monotonic() - started
         if elapsed > 1:
             sys.stderr.write(f"chaingraph: slow {request['op']} ({elapsed:.2f} s)\n")
         conn.send(reply)
+
+
+def _reopen(location: str, attempts: int = 5):
+    """Open a directory store read-only again, while its writer may be compacting it.
+
+    A read-only open reads the list of the database's files, then opens them; a writer's
+    background compaction can delete one in between ("Corruption: ... No such file"), which
+    a second try does not meet.
+    """
+    for attempt in range(attempts):
+        try:
+            return _open(location, "reader", ())
+        except (OSError, RuntimeError):
+            if attempt == attempts - 1:
+                raise
+            gc.collect()
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _serve_one(store, location, role, request, handler):
@@ -200,8 +218,6 @@ class WorkerPool:
     lock : bool
         Hold the directory store's access lock for the workers (as the writer when
         ``writable``), and create or recover the store first. Off when the caller holds it.
-    restart : bool
-        Restart a worker at once when it is stopped (a server); else on the next request.
     warm_up : callable, optional
         Run by each worker once the store is open.
     """
@@ -215,7 +231,6 @@ class WorkerPool:
         workers: int = 1,
         writable: bool = False,
         lock: bool = False,
-        restart: bool = True,
         warm_up: Callable | None = None,
         start_timeout: float = 300,
     ):
@@ -225,7 +240,6 @@ class WorkerPool:
         self.handler, self.warm_up = handler, warm_up
         self.journal = journal if journal is not None else [("bundled", "all")]
         self.start_timeout = start_timeout
-        self.restart = restart
         self.generation = 0  # directory store: writes so far
         self.restarts = 0
         self.triples = 0
@@ -360,17 +374,13 @@ class WorkerPool:
         self._stop(worker)
         if answered is None:
             raise WorkerDied("the store worker died; it restarts on the next query")
+        # The worker restarts when it is next given a request (see _call), outside that
+        # request's time: whoever waits for an idle worker gets this one back at once.
         self.restarts += 1
-        if self.restart and not self._closed:
-            started = time.monotonic()
-            try:
-                self._start(worker)
-            except StoreError as error:
-                sys.stderr.write(f"chaingraph: cannot reopen the store: {error}\n")
-            sys.stderr.write(
-                f"chaingraph: a request exceeded {timeout:g} s and was stopped; "
-                f"worker {worker.name} restarted in {time.monotonic() - started:.2f} s\n"
-            )
+        sys.stderr.write(
+            f"chaingraph: a request exceeded {timeout:g} s and was stopped; "
+            f"worker {worker.name} restarts for the next request\n"
+        )
         raise WorkerTimeout(f"the request ran longer than {timeout:g} s and was stopped")
 
     def _on_idle_worker(self, request: dict, timeout: float):
@@ -479,7 +489,6 @@ def _pool(store) -> WorkerPool:
             journal=store.journal,
             workers=1,
             writable=store.location is not None and not store.read_only,
-            restart=False,  # a command that timed out usually ends; restart when needed
         )
     return store._pool
 
