@@ -4,6 +4,9 @@ Also: a timed query reuses its worker and never dumps the store; no graph names 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pyoxigraph as ox
 import pytest
 from _servers import oxigraph_binary, start_chaingraph, start_oxigraph, wait_chaingraph
@@ -212,3 +215,19 @@ def test_company_sheets_are_named_like_every_file(tmp_path):
     sheet.write_text(f"{header}\n{row}\n", encoding="utf-8")
     assert default_graph(sheet) == graph_for_file(sheet)
     assert "file:" not in default_graph(sheet) and tmp_path.name not in default_graph(sheet)
+
+
+def test_a_script_without_a_main_guard_may_use_timeouts(tmp_path):
+    # The worker is a spawned process; it must not run the user's script again.
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from chaingraph.store import open_store\n"
+        "print('start', flush=True)\n"
+        f"print(open_store().ask({ASK!r}, timeout=120))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["start", "True"]

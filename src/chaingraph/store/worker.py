@@ -31,8 +31,10 @@ import signal
 import sys
 import threading
 import time
+import types
 import weakref
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,6 +186,24 @@ def _serve_one(store, location, role, request, handler):
 # -- the parent's side ------------------------------------------------------------------------
 
 
+@contextmanager
+def _main_module_hidden():
+    """Start a worker without it importing the parent's ``__main__``.
+
+    A spawned process runs the parent's main script again (as ``__mp_main__``) unless it is
+    guarded by ``if __name__ == "__main__"``; a user's script calling ``select(...,
+    timeout=...)`` at its top level would start itself again. The worker needs nothing from
+    it: its target and handler are importable by name.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 @dataclass(eq=False)
 class _Worker:
     """The parent's handle on one worker process."""
@@ -300,7 +320,8 @@ class WorkerPool:
             daemon=True,
             name=f"chaingraph-worker-{worker.name}",
         )
-        process.start()
+        with _main_module_hidden():
+            process.start()
         child.close()
         return process, parent, applied
 
