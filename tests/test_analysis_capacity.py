@@ -124,7 +124,10 @@ def test_a_user_factor_wins_over_the_bundled_one():
     G = to_networkx(store, "region:CN-630100", lang="en")
     link = capacity_balance(G, factors=factors).link("pv:cell", "pv:module")
     assert link.ratio == pytest.approx(0.5 / 1.25 / 0.815, abs=1e-3)
-    # the default (no factors given) is the bundled file
+    # the default (no factors given) is the store's, which the projection carries ...
+    assert capacity_balance(G).link("pv:cell", "pv:module").ratio == link.ratio
+    # ... and the bundled file for a graph that carries none
+    del G.graph["factors"]
     assert capacity_balance(G).link("pv:cell", "pv:module").ratio == pytest.approx(0.613, 1e-3)
 
 

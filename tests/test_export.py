@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from chaingraph import open_store, to_networkx
 from chaingraph.cli import main
 from chaingraph.render.export import csv_paths, export, guard_cell, rdf_graph, scalar_graph
+from chaingraph.workspace import Workspace
 
 XINING = "region:CN-630100"
 
@@ -47,7 +48,7 @@ def mixed_store():
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_graph_formats_round_trip(store, tmp_path, fmt):
     path = tmp_path / f"xining.{fmt}"
-    assert export(store, fmt, path, region="西宁", lang="en") == [path]
+    assert export(Workspace(store, "en"), fmt, path, region="西宁") == [path]
     G = to_networkx(store, XINING, lang="en")
     H = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     assert H.number_of_nodes() == G.number_of_nodes()
@@ -72,8 +73,8 @@ def test_scalar_graph_has_string_ids_and_scalars(xining_graph):
 
 def test_turtle_and_jsonld_hold_the_triples(store, tmp_path):
     expected = rdf_graph(store)
-    export(store, "turtle", tmp_path / "all.ttl")
-    export(store, "jsonld", tmp_path / "all.jsonld")
+    export(Workspace(store), "turtle", tmp_path / "all.ttl")
+    export(Workspace(store), "jsonld", tmp_path / "all.jsonld")
     turtle = rdflib.Graph().parse(tmp_path / "all.ttl", format="turtle")
     # JSON-LD read back by a second, independent parser (Oxigraph's).
     jsonld = set(ox.parse(path=str(tmp_path / "all.jsonld"), format=ox.RdfFormat.JSON_LD))
@@ -105,7 +106,7 @@ def test_region_leaves_out_other_regions_facts(mixed_store):
 
 def test_csv_tables_guard_formulas_and_excel_bom(mixed_store, tmp_path):
     nodes_path, edges_path = export(
-        mixed_store, "csv", tmp_path / "xining.csv", region="西宁", lang="zh", excel=True
+        Workspace(mixed_store, "zh"), "csv", tmp_path / "xining.csv", region="西宁", excel=True
     )
     assert edges_path == tmp_path / "xining-edges.csv"
     raw = nodes_path.read_bytes()
@@ -127,7 +128,7 @@ def test_csv_tables_guard_formulas_and_excel_bom(mixed_store, tmp_path):
 
 
 def test_csv_without_excel_has_no_bom_and_directory_target(store, tmp_path):
-    export(store, "csv", tmp_path, region="西宁")
+    export(Workspace(store), "csv", tmp_path, region="西宁")
     assert (tmp_path / "nodes.csv").read_bytes().startswith(b"id,")
     assert (tmp_path / "edges.csv").read_bytes().startswith(b"from,")
     assert csv_paths(tmp_path / "out.csv")[1] == tmp_path / "out-edges.csv"

@@ -163,10 +163,10 @@ def test_the_table_is_the_same_without_the_evidence_it_does_not_show(args, monke
     """`gaps` prints its table from a projection without sentences: the same table."""
     from click.testing import CliRunner
 
-    from chaingraph import project
     from chaingraph.cli import main
+    from chaingraph.workspace import Workspace
 
     table = CliRunner().invoke(main, ["gaps", *args]).output
-    full = project.to_networkx
-    monkeypatch.setattr(project, "to_networkx", lambda *a, **k: full(*a, **{**k, "evidence": True}))
+    full = Workspace.gaps
+    monkeypatch.setattr(Workspace, "gaps", lambda *a, **k: full(*a, **{**k, "evidence": True}))
     assert CliRunner().invoke(main, ["gaps", *args]).output == table

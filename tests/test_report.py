@@ -20,6 +20,7 @@ from chaingraph.render.report import (
     render_report_html,
     write_report,
 )
+from chaingraph.workspace import Workspace
 
 XINING = "region:CN-630100"
 PAYLOAD = "</script><script>alert(1)</script>"
@@ -55,7 +56,7 @@ def payload_store():
 
 @pytest.fixture(scope="module")
 def report_en(store):
-    return build_report(store, region="西宁", lang="en")
+    return build_report(Workspace(store, "en"), region="西宁")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def page_en(report_en):
 
 
 def test_markdown_golden(store, golden):
-    report = build_report(store, region="西宁", lang="zh", views=False)
+    report = build_report(Workspace(store, "zh"), region="西宁", views=False)
     golden("report-xining-zh.md", render_markdown(report))
 
 
@@ -92,7 +93,7 @@ def test_markdown_follows_the_gap_analysis(store, report_en):
 
 
 def test_markdown_keeps_names_as_text(payload_store):
-    text = render_markdown(build_report(payload_store, lang="zh", views=False))
+    text = render_markdown(build_report(Workspace(payload_store, "zh"), views=False))
     assert PAYLOAD not in text and "<img" not in text and "<b " not in text
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
@@ -125,7 +126,7 @@ def test_html_references_nothing_outside(page_en):
 
 
 def test_html_language(store, page_en):
-    zh = render_report_html(build_report(store, lang="zh"))
+    zh = render_report_html(build_report(Workspace(store, "zh")))
     for key in ("summary", "stages", "companies", "gaps", "balance", "data_gaps", "sources"):
         assert f">{WORDS['en'][key]}</h" in page_en and f">{WORDS['zh'][key]}</h" not in page_en
         assert f">{WORDS['zh'][key]}</h" in zh and f">{WORDS['en'][key]}</h" not in zh
@@ -133,7 +134,7 @@ def test_html_language(store, page_en):
 
 
 def test_html_keeps_payloads_as_text(payload_store):
-    page = render_report_html(build_report(payload_store, lang="zh"))
+    page = render_report_html(build_report(Workspace(payload_store, "zh")))
     assert PAYLOAD not in page and "<b " not in page
     assert re.findall(r"<img[^>]*>", page) == re.findall(r'<img class="cg-snapshot"[^>]*>', page)
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -160,7 +161,7 @@ def test_cli_report(tmp_path, store):
     assert "9 chains, 53 gaps" in result.output and out.read_text().startswith("<!DOCTYPE html>")
     result = runner.invoke(main, ["report", "--format", "markdown", "--lang", "zh"])
     assert result.exit_code == 0
-    assert result.output == render_markdown(build_report(store, lang="zh", views=False))
+    assert result.output == render_markdown(build_report(Workspace(store, "zh"), views=False))
     md = tmp_path / "r.md"
     assert runner.invoke(main, ["report", "--lang", "en", "-o", str(md)]).exit_code == 0
     assert md.read_text(encoding="utf-8").startswith("# Xining: planning report")
@@ -193,7 +194,7 @@ def test_cli_report_reads_a_store_directory(tmp_path):
 
 @pytest.mark.slow
 def test_report_in_chromium(tmp_path, payload_store):
-    report = build_report(payload_store, region="西宁", lang="zh")
+    report = build_report(Workspace(payload_store, "zh"), region="西宁")
     path = write_report(report, tmp_path / "report.html")
     with launched() as browser:
         page, errors, requests, dialogs = open_page(browser, path, hooks=True)

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from chaingraph import find_gaps, open_store, to_networkx
 from chaingraph.cli import main
 from chaingraph.namespaces import expand
-from chaingraph.project import local_regions
+from chaingraph.projection import local_regions
 from chaingraph.render.html import (
     VIS_NETWORK_VERSION,
     build_view,
@@ -24,6 +24,7 @@ from chaingraph.render.html import (
     script_json,
     write_html,
 )
+from chaingraph.workspace import Workspace
 
 XINING = "region:CN-630100"
 PAYLOADS = [
@@ -96,11 +97,11 @@ def pages(tmp_path_factory, store):
     query = out / "produces.rq"
     query.write_text(CONSTRUCT, encoding="utf-8")
     views = {
-        "chain": build_view(store, region="西宁", chain="光伏", lang="zh"),
-        "lithium": build_view(store, region="西宁", chain="锂电", lang="en"),
-        "region": build_view(store, region="西宁", lang="zh"),
-        "company": build_view(store, company="阿特斯", lang="zh"),
-        "query": build_view(store, query=CONSTRUCT, query_name="produces.rq", lang="en"),
+        "chain": build_view(Workspace(store, "zh"), region="西宁", chain="光伏"),
+        "lithium": build_view(Workspace(store, "en"), region="西宁", chain="锂电"),
+        "region": build_view(Workspace(store, "zh"), region="西宁"),
+        "company": build_view(Workspace(store, "zh"), company="阿特斯"),
+        "query": build_view(Workspace(store, "en"), query=CONSTRUCT, query_name="produces.rq"),
     }
     return {name: (view, write_html(view, out / f"{name}.html")) for name, view in views.items()}
 
@@ -197,7 +198,7 @@ def test_query_view_draws_the_constructed_triples(store, pages):
 
 
 def test_payload_names_stay_data_in_the_page():
-    view = build_view(_payload_store(), region="西宁", chain="光伏", lang="zh")
+    view = build_view(Workspace(_payload_store(), "zh"), region="西宁", chain="光伏")
     labels = {n["label"] for n in view.nodes if n["kind"] == "company"}
     assert set(PAYLOADS) <= labels
     html = render_html(view)
@@ -297,7 +298,7 @@ def test_page_in_chromium(browser, pages, name, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("csp", [True, False], ids=["with-csp", "escaping-only"])
 def test_payloads_run_nothing_in_chromium(browser, tmp_path, csp):
-    view = build_view(_payload_store(), region="西宁", chain="光伏", lang="zh")
+    view = build_view(Workspace(_payload_store(), "zh"), region="西宁", chain="光伏")
     html = render_html(view)
     if not csp:  # the escaping alone must hold, not just the Content-Security-Policy
         html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)

@@ -1,9 +1,14 @@
 """chaingraph: a region's industrial chains as a knowledge graph, and where they are broken.
 
 >>> import chaingraph
->>> G = chaingraph.to_networkx(chaingraph.open_store(), "region:CN-630100")
->>> report = chaingraph.find_gaps(G)
->>> report.chain("chain:pv").stage("pv:mono-ingot").verdict
+>>> ws = chaingraph.Workspace.open()          # the bundled data; or open("kg/") for a store
+>>> ws.gaps("西宁").chain("chain:pv").stage("pv:mono-ingot").verdict
+'present'
+
+The analyses are functions of the projected graph, for your own questions:
+
+>>> G = ws.projection("西宁")
+>>> chaingraph.find_gaps(G).chain("chain:pv").stage("pv:mono-ingot").verdict
 'present'
 """
 
@@ -13,6 +18,7 @@ __all__ = [
     "LabelIndex",
     "Store",
     "StoreError",
+    "Workspace",
     "find_gaps",
     "open_store",
     "query",
@@ -27,8 +33,9 @@ _LAZY = {
     "StoreError": ".store",
     "open_store": ".store",
     "find_gaps": ".analysis",
-    "to_networkx": ".project",
+    "to_networkx": ".projection",
     "query": ".sparql",
+    "Workspace": ".workspace",
 }
 
 

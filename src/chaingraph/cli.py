@@ -15,6 +15,7 @@ from . import __version__
 from .labels import LANGUAGES, default_language
 from .names import Names, UnknownName
 from .store import StoreError, open_store
+from .workspace import Workspace, WorkspaceError
 
 DEFAULT_REGION = "西宁"
 
@@ -66,7 +67,7 @@ def handle_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (StoreError, UnknownName) as error:
+        except (StoreError, UnknownName, WorkspaceError) as error:
             raise UserError(str(error)) from None
 
     return wrapper
@@ -93,16 +94,9 @@ def chain_option(command):
     )(command)
 
 
-def _analysis_graph(graph_store, names, region, scope, lang, evidence=True):
-    """Resolve the region, then project the graph for it or for its scope (``--scope``)."""
-    from .analysis.scope import project_for_scope
-
-    region_id = names.region(region)
-    try:
-        G = project_for_scope(graph_store, region_id, scope, lang=lang, evidence=evidence)
-    except ValueError as error:
-        raise UserError(str(error)) from None
-    return region_id, G
+def _workspace(store: str | None, lang: str) -> Workspace:
+    """The workspace a read command answers from."""
+    return Workspace(open_store(store, read_only=True), lang)
 
 
 @main.command()
@@ -165,39 +159,25 @@ def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain, all
     With --all: the gap picture of every region of --level at once, most present stages
     first (the figures of each region's own report).
     """
-    from .analysis import find_gaps
-    from .analysis.capacity import conversion_factors
     from .render.gaps import render_gaps
 
+    workspace = _workspace(store, lang)
     if all_regions or level:
-        _gaps_overview(store, chains, scope, as_of, threshold, lang, fmt, explain, level)
+        _gaps_overview(workspace, chains, scope, as_of, threshold, fmt, explain, level)
         return
-    graph_store = open_store(store, read_only=True)
-    names = Names(graph_store, lang)
     # The table shows verdicts, producers, confidence and capacity, not the sentences: it is
     # projected without them, a third faster at a million triples (same output, tested).
     evidence = explain or fmt != "table"
-    region_id, G = _analysis_graph(graph_store, names, region, scope, lang, evidence)
-    chain_ids = [names.chain(c) for c in chains] or None
-    report = find_gaps(
-        G,
-        region_id,
-        chain_ids,
-        scope=scope,
-        threshold=threshold,
-        as_of=as_of,
-        factors=conversion_factors(graph_store),
+    report = workspace.gaps(
+        region, chains, scope=scope, threshold=threshold, as_of=as_of, evidence=evidence
     )
     click.echo(render_gaps(report, fmt, explain=explain), nl=False)
 
 
-def _gaps_overview(store, chains, scope, as_of, threshold, lang, fmt, explain, level):
+def _gaps_overview(workspace, chains, scope, as_of, threshold, fmt, explain, level):
     """``gaps --all``: check the options that do not go with it, then run the overview."""
     from click.core import ParameterSource
 
-    from .analysis.capacity import conversion_factors
-    from .analysis.overview import gaps_overview
-    from .project import to_networkx
     from .render.gaps import render_gaps_overview
 
     context = click.get_current_context()
@@ -209,27 +189,17 @@ def _gaps_overview(store, chains, scope, as_of, threshold, lang, fmt, explain, l
         if given:
             raise click.UsageError(f"{option} does not go with --all (it is for one region)")
     level = level or "city"
-    graph_store = open_store(store, read_only=True)
-    names = Names(graph_store, lang)
-    chain_ids = [names.chain(c) for c in chains] or None
-    G = to_networkx(graph_store, None, lang=lang, evidence=False)  # counts need no sentences
-    summaries = gaps_overview(
-        G,
-        level=level,
-        chains=chain_ids,
-        threshold=threshold,
-        as_of=as_of,
-        factors=conversion_factors(graph_store),
-    )
+    chain_ids = workspace.chains(chains)
+    summaries = workspace.overview(level=level, chains=chains, threshold=threshold, as_of=as_of)
     text = render_gaps_overview(
         summaries,
         fmt,
-        lang=lang,
+        lang=workspace.lang,
         level=level,
         threshold=threshold,
         as_of=as_of,
         chains=chain_ids,
-        chain_labels=[G.nodes[c]["label"] for c in chain_ids or []],
+        chain_labels=[workspace.label(c) for c in chain_ids or []],
     )
     click.echo(text, nl=False)
 
@@ -247,18 +217,11 @@ def targets(store, region, chains, lang, fmt):
     Ranked by a transparent score: capacity, already in the region, group tie, supplier or
     customer tie, already in the province; each target prints its reasons.
     """
-    from .analysis.capacity import conversion_factors
-    from .analysis.targets import find_targets, with_producers_elsewhere
-    from .project import to_networkx
     from .render.planning import render_targets
 
-    graph_store = open_store(store, read_only=True)
-    names = Names(graph_store, lang)
-    region_id = names.region(region)
-    chain_ids = [names.chain(c) for c in chains] or None
-    G = with_producers_elsewhere(to_networkx(graph_store, region_id, lang=lang), graph_store)
-    found = find_targets(G, region_id, chain_ids, factors=conversion_factors(graph_store))
-    label = G.nodes[region_id].get("label", region_id)
+    workspace = _workspace(store, lang)
+    found = workspace.targets(region, chains)
+    label = workspace.projection(region).nodes[workspace.region(region)].get("label", region)
     click.echo(render_targets(found, fmt, lang=lang, region_label=label), nl=False)
 
 
@@ -283,36 +246,12 @@ def impact(company, store, region, project, complete, lang, fmt):
     local supply, the capacity lost per stage, the gaps opened and closed and the change in
     chain completeness.
     """
-    from .analysis.capacity import conversion_factors
-    from .analysis.impact import impact as run_impact
-    from .analysis.impact import resolve_project
-    from .project import to_networkx
     from .render.planning import render_impact
 
     if sum(x is not None for x in (company, project, complete)) != 1:
         raise UserError("give exactly one of COMPANY, --project P or --complete P")
-    graph_store = open_store(store, read_only=True)
-    names = Names(graph_store, lang)
-    region_id = names.region(region)
-    G = to_networkx(graph_store, region_id, lang=lang)
-    try:
-        result = run_impact(
-            G,
-            names.resolve(company, "company") if company else None,
-            project=resolve_project(graph_store, project, lang) if project else None,
-            complete=resolve_project(graph_store, complete, lang) if complete else None,
-            region=region_id,
-            subject_label=names.labels.pick(
-                resolve_project(graph_store, project or complete, lang), lang
-            )
-            if (project or complete)
-            else None,
-            factors=conversion_factors(graph_store),
-        )
-    except ValueError as error:
-        if isinstance(error, UnknownName):
-            raise
-        raise UserError(str(error)) from None
+    workspace = _workspace(store, lang)
+    result = workspace.impact(region, company, project=project, complete=complete)
     click.echo(render_impact(result, fmt, lang=lang), nl=False)
 
 
@@ -328,22 +267,9 @@ def impact(company, store, region, project, complete, lang, fmt):
 def diff(store, region, chains, year_from, year_to, lang, fmt):
     """What changed between two years: gaps closed and opened, projects that came into
     production, capacity added."""
-    from .analysis.capacity import conversion_factors
-    from .analysis.timeline import diff as run_diff
-    from .project import to_networkx
     from .render.planning import render_diff
 
-    graph_store = open_store(store, read_only=True)
-    names = Names(graph_store, lang)
-    region_id = names.region(region)
-    chain_ids = [names.chain(c) for c in chains] or None
-    G = to_networkx(graph_store, region_id, lang=lang)
-    try:
-        result = run_diff(
-            G, year_from, year_to, region_id, chain_ids, factors=conversion_factors(graph_store)
-        )
-    except ValueError as error:
-        raise UserError(str(error)) from None
+    result = _workspace(store, lang).diff(region, year_from, year_to, chains)
     click.echo(render_diff(result, fmt, lang=lang), nl=False)
 
 
@@ -754,19 +680,17 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
     """
     from pathlib import Path
 
-    from .render.html import build_view, write_html
+    from .render.html import write_html
 
     query = None
     if query_file is not None:
         query = Path(query_file).read_text(encoding="utf-8")
-    view = build_view(
-        open_store(store, read_only=True),
-        region=region,
+    view = _workspace(store, lang).view(
+        region,
         chain=chain,
         company=company,
         query=query,
         query_name=Path(query_file).name if query_file else "",
-        lang=lang,
     )
     path = write_html(view, output, open_browser=open_browser)
     gaps = sum(1 for n in view.nodes if n.get("gap"))
@@ -805,11 +729,7 @@ def export(store, region, fmt, output, lang, excel):
     Labels follow --lang (GraphML, GEXF, CSV; both languages are kept as label_zh and
     label_en); JSON-LD groups labels by language. Files are written atomically.
     """
-    from .render.export import export as export_graph
-
-    paths = export_graph(
-        open_store(store, read_only=True), fmt, output, region=region, lang=lang, excel=excel
-    )
+    paths = _workspace(store, lang).export(fmt, output, region=region, excel=excel)
     for path in paths:
         click.echo(f"{path} ({path.stat().st_size} bytes)")
 
@@ -968,15 +888,13 @@ def report(store, region, lang, fmt, output):
     HTML is one file that works offline and prints (graphs as snapshots, tables kept whole);
     headings and fixed text follow --lang.
     """
-    from .render.report import build_report, render_markdown, write_report
+    from .render.report import render_markdown, write_report
 
     if fmt is None:
         fmt = "markdown" if output and output.lower().endswith((".md", ".markdown")) else "html"
     if fmt == "html" and output is None:
         raise UserError("the HTML report needs a file: add -o report.html (or --format markdown)")
-    result = build_report(
-        open_store(store, read_only=True), region=region, lang=lang, views=fmt == "html"
-    )
+    result = _workspace(store, lang).report(region, views=fmt == "html")
     if output is None:
         click.echo(render_markdown(result), nl=False)
         return

@@ -66,7 +66,11 @@ __all__ = [
 
 DEFAULT_THRESHOLD = 0.5
 _PRODUCING = (None, "cg:InProduction")
-_BUNDLED_GRAPH = "https://w3id.org/chaingraph/graph/"
+# The graphs of the bundled files (GRAPH_BASE + their path in the bundle). Files a user loads
+# get graphs under GRAPH_BASE too (file/…, extract/…): those are the user's, not bundled.
+_BUNDLED_GRAPHS = tuple(
+    f"https://w3id.org/chaingraph/graph/{folder}/" for folder in ("data", "ontology")
+)
 
 # The rule texts of a link and the notes of a stage whose capacity is unknown, by language
 # (the projection's ``G.graph["lang"]``); numbers and units are the same in both.
@@ -135,7 +139,7 @@ class ConversionFactor:
 
     @property
     def bundled(self) -> bool:
-        return (self.graph or "").startswith(_BUNDLED_GRAPH)
+        return (self.graph or "").startswith(_BUNDLED_GRAPHS)
 
 
 def _factor_rows(store) -> list[ConversionFactor]:
@@ -523,9 +527,9 @@ def capacity_balance(
     threshold : float
         Ratio under which the supplying stage is a 强链 gap (default 0.5).
     factors : dict, optional
-        ``(from stage, to stage) -> ConversionFactor``; default
-        :func:`bundled_conversion_factors` (pass :func:`conversion_factors` of your store to
-        use the factors you loaded).
+        ``(from stage, to stage) -> ConversionFactor``; default the store's factors that
+        :func:`~chaingraph.projection.to_networkx` puts in ``G.graph["factors"]``, else
+        :func:`bundled_conversion_factors`.
 
     Returns
     -------
@@ -555,7 +559,8 @@ def _balance(
     factors: dict | None,
 ) -> CapacityReport:
     """:func:`capacity_balance` from the index of ``G`` and the local facts of the scope."""
-    factors = bundled_conversion_factors() if factors is None else factors
+    if factors is None:  # the store's, when G comes from to_networkx; else the bundled ones
+        factors = G.graph.get("factors") or bundled_conversion_factors()
     stages = {
         n: _stage_capacity(G, n, facts.get(n, ()))
         for n in index.stages

@@ -106,7 +106,7 @@ class FactIndex:
         return self._positions
 
     def local_regions(self, region: str) -> frozenset[str]:
-        """``region`` and every region inside it (like :func:`chaingraph.project.local_regions`)."""
+        """``region`` and every region inside it (:func:`chaingraph.projection.local_regions`)."""
         found = self._local.get(region)
         if found is None:
             seen, todo = set(), [region]

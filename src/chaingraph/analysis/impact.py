@@ -35,7 +35,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from ..project import local_regions
+from ..projection import local_regions
 from ..units import UnitError, quantity
 from .synergy import FLOW
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ..project import local_regions
+from ..projection import local_regions
 
 __all__ = ["LEVELS", "ensure_projected", "parent_region", "project_for_scope", "scope_region"]
 
@@ -73,8 +73,8 @@ def project_for_scope(
     store, region: str, level: str | None = None, *, lang: str | None = None, evidence=True
 ):
     """The projection holding the local facts of the scope of ``region`` (see the module);
-    ``evidence`` as in :func:`~chaingraph.project.to_networkx`."""
-    from ..project import to_networkx
+    ``evidence`` as in :func:`~chaingraph.projection.to_networkx`."""
+    from ..projection import to_networkx
 
     G = to_networkx(store, region, lang=lang, evidence=evidence)
     wide = scope_region(G, region, level)

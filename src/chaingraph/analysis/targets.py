@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from ..labels import LabelIndex
-from ..project import _rows, add_productions, local_regions
+from ..projection import _rows, add_productions, local_regions
 from ..units import UnitError, quantity
 
 __all__ = ["WEIGHTS", "Target", "find_targets", "with_producers_elsewhere"]

@@ -14,10 +14,10 @@ for Excel when asked). Text cells that a spreadsheet would run as a formula (sta
 
 Every file is written atomically.
 
->>> from chaingraph import open_store
+>>> from chaingraph import Workspace
 >>> import tempfile, pathlib, networkx as nx
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "xining.graphml"
->>> [p.name for p in export(open_store(), "graphml", out, region="西宁", lang="en")]
+>>> [p.name for p in export(Workspace.open(lang="en"), "graphml", out, region="西宁")]
 ['xining.graphml']
 >>> nx.read_graphml(out).nodes["pv:wafer"]["label"]
 'Silicon wafer'
@@ -31,17 +31,18 @@ import csv
 import io
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import rdflib
 from rdflib.term import URIRef
 
-from ..labels import default_language
-from ..names import Names
 from ..namespaces import PREFIXES, expand
-from ..project import to_networkx
-from ..store import Store
 from .files import OutputError, atomic_write
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from ..workspace import Workspace
 
 __all__ = [
     "FORMATS",
@@ -91,7 +92,9 @@ def _scalar(value):
 def scalar_graph(G: nx.MultiDiGraph, lang: str) -> nx.MultiDiGraph:
     """A copy of the projection fit for GraphML and GEXF: string ids and edge keys, scalar
     attributes only (``None`` dropped), ``label`` in ``lang``."""
-    H = nx.MultiDiGraph(**{k: _scalar(v) for k, v in G.graph.items() if v is not None})
+    # The conversion factors are the analyses' input, not an attribute of the graph drawn.
+    attributes = {k: v for k, v in G.graph.items() if v is not None and k != "factors"}
+    H = nx.MultiDiGraph(**{k: _scalar(v) for k, v in attributes.items()})
     H.graph["lang"] = lang
     for node, data in G.nodes(data=True):
         attributes = {k: _scalar(v) for k, v in data.items() if v is not None}
@@ -178,28 +181,27 @@ def _csv_text(rows: list[list]) -> str:
 
 
 def export(
-    store: Store,
+    workspace: Workspace,
     fmt: str,
     path: str | os.PathLike[str],
     *,
     region: str | None = None,
-    lang: str | None = None,
     excel: bool = False,
 ) -> list[Path]:
     """Write the graph of ``region`` (a name, alias or id; ``None``: every region's facts) in
-    ``fmt`` to ``path``; returns the files written."""
+    ``fmt`` to ``path``, labels in the workspace's language; returns the files written."""
     if fmt not in FORMATS:
         raise OutputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    lang = lang or default_language()
-    region_id = Names(store, lang).region(region) if region else None
+    lang = workspace.lang
+    region_id = workspace.region(region) if region else None
     if fmt in ("turtle", "jsonld"):
-        graph = rdf_graph(store, region_id)
+        graph = rdf_graph(workspace.store, region_id)
         if fmt == "turtle":
             text = graph.serialize(format="turtle")
         else:
             text = graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
         return [atomic_write(path, text)]
-    G = to_networkx(store, region_id, lang=lang)
+    G = workspace.projection(region_id)
     if fmt == "csv":
         node_path, edge_path = csv_paths(path)
         nodes, edges = csv_tables(G, lang)

@@ -17,8 +17,8 @@ which inlines the vendored vis-network script (no CDN, works offline). Data neve
 markup: the graph travels as escaped JSON and tooltips are DOM elements built with
 ``textContent``.
 
->>> from chaingraph import open_store
->>> view = build_view(open_store(), region="西宁", chain="光伏", lang="en")
+>>> from chaingraph import Workspace
+>>> view = build_view(Workspace.open(lang="en"), region="西宁", chain="光伏")
 >>> view.title
 'Xining: Photovoltaics chain'
 >>> [(n["id"], n.get("gap_label")) for n in view.nodes if n["kind"] == "stage"][:3]
@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from jinja2 import Environment, select_autoescape
@@ -49,13 +50,15 @@ from pyvis.network import Network
 from rdflib.term import BNode, Literal, URIRef
 
 from .. import __version__
-from ..analysis.gaps import GAP_CLASSES, GapReport, StageGap, find_gaps
+from ..analysis.gaps import GAP_CLASSES, GapReport, StageGap
 from ..labels import LabelIndex, default_language
-from ..names import Names
 from ..namespaces import curie
-from ..project import to_networkx
-from ..store import Store
+from ..projection import to_networkx
 from .files import atomic_write
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from ..workspace import Workspace
 
 __all__ = [
     "VIS_NETWORK_VERSION",
@@ -963,40 +966,43 @@ def query_view(
 
 
 def build_view(
-    store: Store,
+    workspace: Workspace,
     *,
     region: str = "西宁",
     chain: str | None = None,
     company: str | None = None,
     query: str | None = None,
     query_name: str = "",
-    lang: str | None = None,
 ) -> View:
-    """The view the ``viz`` command draws, from names as a user types them.
+    """The view the ``viz`` command draws, from names as a user types them, in the
+    workspace's language.
 
     ``query`` (CONSTRUCT text) wins over ``company``, which wins over ``chain``; with none of
-    them, the region overview.
+    them, the region overview. A query that would reach outside the machine (``SERVICE``,
+    ``LOAD``, a remote ``FROM``) is refused before it runs.
     """
-    lang = lang or default_language()
-    names = Names(store, lang)
-    region_id = names.region(region)
+    from ..safety import check_outbound
+
+    everything = workspace.projection(None) if query is not None or company else None
     if query is not None:
-        G = to_networkx(store, region_id, lang=lang)
-        report = find_gaps(G, region_id)
+        check_outbound(query, (), workspace.store.graphs())
+        report = workspace.gaps(region)
         return query_view(
-            store, query, name=query_name, lang=lang, report=report, G=to_networkx(store, lang=lang)
+            workspace.store,
+            query,
+            name=query_name,
+            lang=workspace.lang,
+            report=report,
+            G=everything,
         )
-    labels = names.labels
+    labels = workspace.names.labels
     if company is not None:
-        company_id = names.resolve(company, "company")
-        G = to_networkx(store, lang=lang)
-        report = find_gaps(G, region_id)
-        return company_view(G, company_id, report, labels)
-    G = to_networkx(store, region_id, lang=lang)
+        return company_view(everything, workspace.company(company), workspace.gaps(region), labels)
+    G = workspace.projection(region)
     if chain is not None:
-        chain_id = names.chain(chain)
-        return chain_view(G, chain_id, find_gaps(G, region_id, [chain_id]), labels)
-    return region_view(G, find_gaps(G, region_id), labels)
+        report = workspace.gaps(region, [chain])
+        return chain_view(G, workspace.chain(chain), report, labels)
+    return region_view(G, workspace.gaps(region), labels)
 
 
 # --------------------------------------------------------------------------- the page
@@ -1120,8 +1126,8 @@ def iframe_html(view: View, height: int = 560) -> str:
     escaped attribute value, so it stays self-contained and offline, keeps its own
     Content-Security-Policy and cannot clash with the notebook's scripts.
 
-    >>> from chaingraph import open_store
-    >>> frame = iframe_html(build_view(open_store(), chain="光纤", lang="en"), height=400)
+    >>> from chaingraph import Workspace
+    >>> frame = iframe_html(build_view(Workspace.open(lang="en"), chain="光纤"), height=400)
     >>> frame.startswith('<div class="chaingraph-view"><iframe srcdoc="&lt;!DOCTYPE html&gt;')
     True
     >>> "<script" in frame, frame.endswith("</iframe></div>")

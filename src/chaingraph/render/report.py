@@ -19,8 +19,8 @@ names from the store stay text. The page is one file with no network access (no 
 ``href`` leaves it; its Content-Security-Policy blocks every load) and prints well: graphs
 print as a snapshot of fixed height, tables do not split inside rows.
 
->>> from chaingraph import open_store
->>> report = build_report(open_store(), region="西宁", lang="en")
+>>> from chaingraph import Workspace
+>>> report = build_report(Workspace.open(lang="en"), region="西宁")
 >>> [c.chain for c in report.chains][:3]
 ['chain:pv', 'chain:li', 'chain:nf']
 >>> li = report.chain("chain:li")
@@ -39,19 +39,17 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
-from ..analysis.capacity import capacity_balance, conversion_factors
-from ..analysis.gaps import GAP_CLASSES, Evidence, GapReport, StageGap, fact_evidence, find_gaps
-from ..analysis.targets import Target, find_targets, with_producers_elsewhere
-from ..labels import LabelIndex, default_language
-from ..names import Names
-from ..project import to_networkx
-from ..store import Store
+from ..analysis.capacity import capacity_balance
+from ..analysis.gaps import GAP_CLASSES, Evidence, GapReport, StageGap, fact_evidence
+from ..analysis.targets import Target
+from ..labels import LabelIndex
 from .files import atomic_write
 from .gaps import LEVEL_LABELS, STATE_LABELS
 from .html import (
@@ -63,6 +61,9 @@ from .html import (
     script_json,
     vis_options,
 )
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 __all__ = [
     "ChainSection",
@@ -553,33 +554,27 @@ def _data_gap_rows(
 
 
 def build_report(
-    store: Store,
+    workspace: Workspace,
     *,
     region: str = "西宁",
-    lang: str | None = None,
     chains: list[str] | None = None,
     views: bool = True,
 ) -> PlanningReport:
-    """Collect the report for ``region`` (a name, alias or id) from ``store``.
+    """Collect the report for ``region`` (a name, alias or id) from ``workspace``, in its
+    language.
 
     ``chains`` (names or ids) limits it to those chains; default every chain of the gap
     report. ``views=False`` skips the graph views (Markdown does not draw them).
     """
-    lang = lang or default_language()
-    names = Names(store, lang)
-    region_id = names.region(region)
-    chain_ids = [names.chain(c) for c in chains] if chains else None
-    factors = conversion_factors(store)
-    G = to_networkx(store, region_id, lang=lang)
-    report = find_gaps(G, region_id, chain_ids, factors=factors, criticality=False)
-    capacities = capacity_balance(G, region_id, factors=factors)
-    elsewhere = with_producers_elsewhere(G, store)
+    lang = workspace.lang
+    region_id = workspace.region(region)
+    G = workspace.projection(region_id)
+    report = workspace.gaps(region_id, chains, criticality=False)
+    capacities = capacity_balance(G, region_id)
     by_stage: dict[str, list[Target]] = defaultdict(list)
-    for target in find_targets(
-        elsewhere, region_id, [c.chain for c in report.chains], factors=factors
-    ):
+    for target in workspace.targets(region_id, [c.chain for c in report.chains]):
         by_stage[target.stage].append(target)
-    labels = names.labels
+    labels = workspace.names.labels
     ctx = _Context(G, labels, report, lang)
     sections = []
     for chain in report.chains:
@@ -603,7 +598,7 @@ def build_report(
         scope=report.scope_region_label or report.region_label,
         level=words["levels"].get(report.scope or "", report.scope or ""),
         threshold=report.threshold,
-        triples=f"{len(store):,}",
+        triples=f"{len(workspace.store):,}",
     )
     synergies = [
         {

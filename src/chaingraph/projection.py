@@ -136,6 +136,10 @@ def to_networkx(
     out each fact's sentence, source and offsets (the ``-brief`` queries): the verdicts, gap
     classes and the ``gaps`` table stay the same, and every region's facts project in half the
     time.
+
+    ``G.graph["factors"]`` holds the store's conversion factors between stages (the bundled
+    ones filling the pairs it has none for): the analyses use them, so a report computed from
+    the projection agrees with the command line on the same store.
     """
     lang = lang or default_language()
     region = curie(expand(region)) if region else None
@@ -177,4 +181,7 @@ def to_networkx(
             **_fact_attributes(row),
         )
     _add_labels(G, LabelIndex.from_store(store, nodes=G.nodes, preferred=True), lang)
+    from .analysis.capacity import conversion_factors  # the analyses import this module
+
+    G.graph["factors"] = conversion_factors(store)
     return G
