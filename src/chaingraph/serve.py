@@ -225,6 +225,13 @@ def warm_up() -> None:
     check_outbound("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
+def _log_stopped(worker: str, timeout: float) -> None:
+    sys.stderr.write(
+        f"chaingraph serve: a request exceeded {timeout:g} s and was stopped; "
+        f"worker {worker} restarts for the next request\n"
+    )
+
+
 _READ_ONLY = "this endpoint is read-only; restart `chaingraph serve` with --allow-update"
 
 
@@ -262,6 +269,7 @@ class Endpoint:
             writable=writable,
             lock=True,
             warm_up=warm_up,
+            on_stop=_log_stopped,
             start_timeout=start_timeout,
         )
 

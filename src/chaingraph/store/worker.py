@@ -112,7 +112,7 @@ def _close(store) -> None:
     gc.collect()
 
 
-def _worker_main(conn, location, role, journal, handler, warm_up) -> None:
+def _worker_main(conn, location, role, journal, handler, warm_up, log_slow) -> None:
     """One worker process (``role``: ``memory``, ``reader`` or ``writer``, see the module)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     try:
@@ -142,8 +142,8 @@ def _worker_main(conn, location, role, journal, handler, warm_up) -> None:
         except (StoreError, OSError, RuntimeError) as error:
             reply = ("failed", type(error).__name__, str(error))
         elapsed = time.monotonic() - started
-        if elapsed > 1:
-            sys.stderr.write(f"chaingraph: slow {request['op']} ({elapsed:.2f} s)\n")
+        if log_slow and elapsed > 1:
+            sys.stderr.write(f"chaingraph serve: slow {request['op']} ({elapsed:.2f} s)\n")
         conn.send(reply)
 
 
@@ -240,6 +240,8 @@ class WorkerPool:
         ``writable``), and create or recover the store first. Off when the caller holds it.
     warm_up : callable, optional
         Run by each worker once the store is open.
+    on_stop : callable, optional
+        ``on_stop(worker_name, timeout)`` when a worker is stopped (a server logs it).
     """
 
     def __init__(
@@ -252,12 +254,13 @@ class WorkerPool:
         writable: bool = False,
         lock: bool = False,
         warm_up: Callable | None = None,
+        on_stop: Callable[[str, float], None] | None = None,
         start_timeout: float = 300,
     ):
         if workers < 1:
             raise StoreError(f"--workers must be at least 1, not {workers}")
         self.location = location
-        self.handler, self.warm_up = handler, warm_up
+        self.handler, self.warm_up, self.on_stop = handler, warm_up, on_stop
         self.journal = journal if journal is not None else [("bundled", "all")]
         self.start_timeout = start_timeout
         self.generation = 0  # directory store: writes so far
@@ -316,7 +319,15 @@ class WorkerPool:
         journal = [_portable(e) for e in self.journal[:applied]] if worker.role == "memory" else []
         process = self._context.Process(
             target=_worker_main,
-            args=(child, self.location, worker.role, journal, self.handler, self.warm_up),
+            args=(
+                child,
+                self.location,
+                worker.role,
+                journal,
+                self.handler,
+                self.warm_up,
+                self.on_stop is not None,  # a server logs slow requests too
+            ),
             daemon=True,
             name=f"chaingraph-worker-{worker.name}",
         )
@@ -398,10 +409,8 @@ class WorkerPool:
         # The worker restarts when it is next given a request (see _call), outside that
         # request's time: whoever waits for an idle worker gets this one back at once.
         self.restarts += 1
-        sys.stderr.write(
-            f"chaingraph: a request exceeded {timeout:g} s and was stopped; "
-            f"worker {worker.name} restarts for the next request\n"
-        )
+        if self.on_stop is not None:
+            self.on_stop(worker.name, timeout)
         raise WorkerTimeout(f"the request ran longer than {timeout:g} s and was stopped")
 
     def _on_idle_worker(self, request: dict, timeout: float):
