@@ -36,7 +36,7 @@ from rdflib.term import Node, URIRef
 from .labels import LabelIndex, default_language
 from .namespaces import curie
 from .resources import ontology_dir
-from .store import Store, StoreError, open_store, to_rdflib
+from .store import Store, StoreError, graph_for_file, open_store, to_rdflib
 
 __all__ = [
     "FORMATS",
@@ -232,7 +232,7 @@ def validate_files(
             raise StoreError(f"{path}: no such file")
         if path.suffix.lower() in TABLE_SUFFIXES:
             scratch = scratch or open_store()
-            graph_iri = path.resolve().as_uri()
+            graph_iri = graph_for_file(path)
             import_table(scratch, path, graph=graph_iri)
             own += store_to_rdflib(scratch, graph_iri)
         else:

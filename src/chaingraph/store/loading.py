@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
@@ -407,24 +407,36 @@ def load_data(
     return write(store, [parsed], replace, None)[0].triples
 
 
+def file_name(graph: str) -> str | None:
+    """The file name in a graph IRI of :func:`graph_for_file` (``None`` for other graphs).
+
+    >>> file_name(FILE_GRAPH_BASE + "0123456789ab/%E5%85%AC%E5%8F%B8.csv")
+    '公司.csv'
+    """
+    if not graph.startswith(FILE_GRAPH_BASE) or "/" not in graph[len(FILE_GRAPH_BASE) :]:
+        return None
+    return unquote(graph.rsplit("/", 1)[1])
+
+
 def _earlier_loads(store: Store, parsed: list[Parsed]) -> dict[str, tuple[str, str]]:
     """Graph -> (graph it replaces, when that was loaded) for the files already loaded.
 
     A file is loaded already when its graph is in the store, or when a file of the same name
-    was loaded from a file (graph under ``FILE_GRAPH_BASE``): graph names carry no folder, so
-    an edited file and an earlier version of it are one file to replace.
+    is (graphs of files carry no folder: an edited file and its earlier version are one file,
+    replaced as a whole).
     """
     records = store.loaded()
     existing = set(store.graphs())
-    by_name = {r.name: r for r in records.values() if r.graph.startswith(FILE_GRAPH_BASE)}
+    by_name = {file_name(g): g for g in (*existing, *records) if file_name(g)}
     found = {}
     for p in parsed:
         if p.graph in records or p.graph in existing:
-            record = records.get(p.graph)
-            found[p.graph] = (p.graph, record.loaded if record else "earlier")
-        elif p.graph.startswith(FILE_GRAPH_BASE) and p.name in by_name:
-            record = by_name[p.name]
-            found[p.graph] = (record.graph, record.loaded)
+            earlier = p.graph
+        else:
+            earlier = by_name.get(file_name(p.graph))
+        if earlier is not None:
+            record = records.get(earlier)
+            found[p.graph] = (earlier, record.loaded if record else "earlier")
     return found
 
 

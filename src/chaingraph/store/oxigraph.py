@@ -324,10 +324,6 @@ class OxigraphStore(Store):
         self._hidden = set()
         return dropped
 
-    def drop_graph(self, graph: str):
-        """Remove a named graph and its load record in one transaction; returns the record."""
-        return super().drop_graph(graph)
-
     def flush(self) -> None:
         if self.location and not self.read_only:
             self._inner.flush()
