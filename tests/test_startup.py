@@ -1,6 +1,7 @@
 """`chaingraph gaps` loads only what it uses: no drawing, notebook, dataframe, validation,
 Chinese-segmentation, RDF-term or spreadsheet libraries (each costs start-up time, and IPython
 more than any)."""
+
 from __future__ import annotations
 
 import json
