@@ -32,6 +32,7 @@ from collections import defaultdict
 import networkx as nx
 
 from ..units import UnitError, quantity
+from ._words import AnalysisError
 
 __all__ = ["as_of", "diff", "fact_year"]
 
@@ -144,7 +145,7 @@ def diff(
     from .gaps import find_gaps
 
     if year_to < year_from:
-        raise ValueError(f"--from {year_from} is after --to {year_to}")
+        raise AnalysisError.of(G, "analysis.timeline.backwards", start=year_from, end=year_to)
     region = region or G.graph["region"]
     before = find_gaps(G, region, chains, as_of=year_from, criticality=False, **options)
     after = find_gaps(G, region, chains, as_of=year_to, criticality=False, **options)
