@@ -18,7 +18,6 @@ from analysis_graphs import XINING, graph_from, production, store_with
 from click.testing import CliRunner
 
 from chaingraph import open_store, to_networkx
-from chaingraph.analysis import criticality, synergy, targets, timeline
 from chaingraph.analysis.capacity import capacity_balance
 from chaingraph.analysis.criticality import find_criticality
 from chaingraph.analysis.gaps import find_gaps
@@ -43,10 +42,10 @@ TABLES = [
     ("gaps.rule", _section("gaps.rule.")),
     ("capacity.rule", _section("capacity.rule.")),
     ("capacity.note", _section("capacity.note.")),
-    ("targets._REASONS", targets._REASONS),
-    ("synergy._REASONS", {k: {"reason": v["reason"]} for k, v in synergy._REASONS.items()}),
-    ("criticality._METHOD_NOTE", {k: {"note": v} for k, v in criticality._METHOD_NOTE.items()}),
-    ("timeline._NOT_IN_REPORT", {k: {"rule": v} for k, v in timeline._NOT_IN_REPORT.items()}),
+    ("targets.reason", _section("targets.reason.")),
+    ("synergy", _section("synergy.")),
+    ("criticality", _section("criticality.")),
+    ("timeline", _section("timeline.")),
     ("render.gaps._NOTES", render_gaps._NOTES),
 ]
 

@@ -591,7 +591,9 @@ def test_read_only_directory_server_keeps_other_writers_out(tmp_path):
         assert "read-only, timeout 600 s, 1 query worker)" in server.output()
         data = tmp_path / "extra.ttl"
         data.write_text('<https://example.org/a> <https://example.org/b> "loaded" .\n')
-        result = CliRunner().invoke(main, ["load", str(data), "--store", str(location)])
+        result = CliRunner().invoke(
+            main, ["load", "--lang", "en", str(data), "--store", str(location)]
+        )
         assert result.exit_code == 2
         assert "is locked by another process" in result.output
         assert open_store(location, read_only=True).ask("ASK { ?s ?p 'loaded' }") is False

@@ -66,8 +66,13 @@ def cli(*args: str):
 
 
 def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CHAINGRAPH_LANG": "en"}  # the tests read the English messages
     return subprocess.run(
-        [sys.executable, "-m", "chaingraph.cli", *args], capture_output=True, text=True, **kwargs
+        [sys.executable, "-m", "chaingraph.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        **kwargs,
     )
 
 
@@ -110,7 +115,8 @@ def test_new_directory_store_has_the_base_data_but_not_the_example(store_dir):
     }
 
 
-def test_a_folder_that_is_not_a_store_is_left_alone(tmp_path):
+def test_a_folder_that_is_not_a_store_is_left_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     for read_only in (False, True):
         with pytest.raises(StoreError, match="is not a chaingraph store"):

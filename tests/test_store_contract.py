@@ -93,7 +93,8 @@ def test_select_ask_construct_query(store):
     assert all(isinstance(r["n"], URIRef) for r in bound)
 
 
-def test_wrong_query_forms_are_errors(store):
+def test_wrong_query_forms_are_errors(store, monkeypatch):
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the English messages
     with pytest.raises(StoreError, match="not a SELECT"):
         store.select(ASK)
     with pytest.raises(StoreError, match="not an ASK"):

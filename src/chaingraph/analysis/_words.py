@@ -15,8 +15,6 @@ from typing import Any
 
 from ..messages import ChaingraphError, Message, text
 
-_CODE, _PARAMS, _LANG = "rule_code", "rule_params", "rule_lang"
-
 
 def rule_text(code: str | Message, params: dict[str, Any], lang: str | None) -> str:
     """The words of a rule: ``code`` with ``params``, or a :class:`Message`, in ``lang``."""
@@ -25,18 +23,21 @@ def rule_text(code: str | Message, params: dict[str, Any], lang: str | None) -> 
     return text(code, lang, **params)
 
 
-def in_words(data: dict[str, Any], words: str | None = None) -> dict[str, Any]:
-    """``data`` with its rule code, parameters and language replaced by ``rule``, the words
-    (given, else made from ``data``), at the place of the code (key order is output)."""
-    if _CODE not in data:
+def in_words(
+    data: dict[str, Any], words: str | None = None, *, name: str = "rule"
+) -> dict[str, Any]:
+    """``data`` with its ``<name>_code``, ``_params`` and ``_lang`` replaced by ``name``, the
+    words (given, else made from ``data``), at the place of the code (key order is output)."""
+    code, params, lang = f"{name}_code", f"{name}_params", f"{name}_lang"
+    if code not in data:
         return data
     if words is None:
-        words = rule_text(data[_CODE], data.get(_PARAMS, {}), data.get(_LANG))
+        words = rule_text(data[code], data.get(params, {}), data.get(lang))
     out = {}
     for key, value in data.items():
-        if key == _CODE:
-            out["rule"] = words
-        elif key not in (_PARAMS, _LANG):
+        if key == code:
+            out[name] = words
+        elif key not in (params, lang):
             out[key] = value
     return out
 

@@ -31,13 +31,13 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ..messages import text
 from ..units import UnitError, quantity
 from ._words import AnalysisError
 
 __all__ = ["as_of", "diff", "fact_year"]
 
 _FACTS = ("cg:produces", "cg:claims")
-_NOT_IN_REPORT = {"zh": "该产业链不在报告中", "en": "chain not in the report"}
 
 
 def fact_year(data: dict) -> int | None:
@@ -152,7 +152,7 @@ def diff(
     old, new = _states(before), _states(after)
     closed, opened, changed, reclassified = [], [], [], []
     missing = {"verdict": "missing", "gap_class": None, "gap_class_label": None, "rule": ""}
-    missing["rule"] = _NOT_IN_REPORT["zh" if G.graph.get("lang", "zh") == "zh" else "en"]
+    missing["rule"] = text("timeline.not_in_report", G.graph.get("lang", "zh"))
     for stage in sorted(set(old) | set(new)):
         a = old.get(stage) or {**new[stage], **missing}
         b = new.get(stage) or {**old[stage], **missing}

@@ -93,10 +93,7 @@ def _resolve_region(name: str, lexicon: Lexicon, document: Document) -> Entity:
         return Entity("region", name, None, level)
     from ..names import UnknownName
 
-    raise UnknownName(
-        f"unknown region {name!r}: it is neither known to the store nor named in the text. "
-        "Give a region the store knows (e.g. 西宁) or a place name as the text writes it."
-    )
+    raise UnknownName("extract.unknown_region", name=name)
 
 
 def extract_file(path: str | Path, store, *, region: str | None = None) -> Extraction:
