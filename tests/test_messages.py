@@ -233,18 +233,14 @@ PATHS = [
     ("drop-unknown-file", ["drop", "nothing.ttl", "--store", "{dir}/store"], None),
     ("graphs-store-is-a-file", ["graphs", "--store", "{dir}/odd.data"], None),
     ("query-unknown-region", ["query", "--name", "local-production", "--region", "火星"], None),
-    ("query-unknown-name", ["query", "--name", "nope"], wave2("the query command's messages")),
-    ("query-two-queries", ["query", "ASK {}", "--name", "x"], wave2("the query command")),
+    ("query-unknown-name", ["query", "--name", "nope"], None),
+    ("query-two-queries", ["query", "ASK {}", "--name", "x"], None),
     ("query-missing-file", ["query", "-f", "{dir}/none.rq"], wave2("click.File: system text")),
     ("template-xlsx-to-stdout", ["template", "--format", "xlsx"], None),
     ("validate-missing-file", ["validate", "{dir}/none.ttl"], STORE_ERRORS),
     ("viz-without-output", ["viz"], None),
     ("viz-unknown-company", ["viz", "--company", "无此公司", "-o", "{dir}/v.html"], None),
-    (
-        "viz-select-query",
-        ["viz", "--query", "{dir}/select.rq", "-o", "{dir}/v.html"],
-        wave2("views"),
-    ),
+    ("viz-select-query", ["viz", "--query", "{dir}/select.rq", "-o", "{dir}/v.html"], None),
     ("viz-output-is-a-directory", ["viz", "-o", "{dir}"], None),
     ("export-unknown-region", ["export", "--region", "火星", "--format", "csv", "-o", "x"], None),
     ("export-no-directory", ["export", "--format", "turtle", "-o", "{dir}/no/x.ttl"], None),
@@ -290,3 +286,115 @@ def test_error_paths_speak_the_language(place, monkeypatch, args, lang, with_opt
     assert len(error_lines) == 1, output
     if lang == "zh":
         assert english_runs(output) == [], output
+
+
+# ---------------------------------------------------------------------------- no sentences
+
+# Sentences still raised in code, not codes: a file and the start of the text. Each is either
+# never shown to a user (an internal misuse, an attribute error), or waits for the part that
+# is being reworked by another branch (store workers, remote store, loading, sparql, serve,
+# validate, sheet import); converting one means taking it out of this list.
+ALLOWED_SENTENCES = {
+    # internal: a programming error or a broken install, never a user's input
+    ("__init__.py", "module 'chaingraph' has no attri"),
+    ("analysis/__init__.py", "module {} has no attribute {}"),
+    ("analysis/_betweenness.py", "twin_betweenness needs a simple "),
+    ("ingest/__init__.py", "module {} has no attribute {}"),
+    ("resources.py", "chaingraph's bundled ontology/ a"),
+    ("store/base.py", "cannot bind {} in a query"),
+    ("store/worker.py", "query"),
+    ("store/worker.py", "the pool is closed"),
+    ("store/worker.py", "unreachable"),
+    ("store/worker.py", "update"),
+    # render/: after the output renderers are merged
+    ("render/export.py", "unknown export format {}; choose"),
+    ("render/gaps.py", "unknown format {}; choose table,"),
+    ("render/html.py", "chain {} has no stages in the st"),
+    ("render/html.py", "company {} has no production fac"),
+    ("render/report.py", "unknown format {}; choose html o"),
+    ("render/tables.py", "unknown format {}; choose one of"),
+    # files other branches rework now (loading, sheets, validate, worker, serve, sparql,
+    # the query body): converted after their merge
+    ("cli.py", "give exactly one of: a QUERY, -f"),
+    ("cli.py", "this is a SPARQL UPDATE, which c"),
+    ("ingest/table.py", "cannot read {}: {}"),
+    ("ingest/table.py", "reading .xlsx needs openpyxl: pi"),
+    ("safety.py", "SPARQL syntax error at line {}, "),
+    ("safety.py", "refused: {} <{}> names no graph "),
+    ("safety.py", "refused: {} would send a request"),
+    ("serve.py", "cannot listen on {}:{}: {}; choo"),
+    ("serve.py", "serve needs a local store (a dir"),
+    ("sparql.py", "dataframe=True needs pandas: pip"),
+    ("sparql.py", "format {} is for CONSTRUCT/DESCR"),
+    ("sparql.py", "format {} is for SELECT; choose "),
+    ("sparql.py", "query() is read-only; run update"),
+    ("sparql.py", "this is a SPARQL UPDATE; run it "),
+    ("store/loading.py", "{} and {} are the same file; loa"),
+    ("store/loading.py", "{} is already loaded (graph <{}>"),
+    ("store/loading.py", "{}: no such file"),
+    ("store/loading.py", "{}: not valid JSON: {}; nothing "),
+    ("store/loading.py", "{}: the JSON-LD @context {} is r"),
+    ("store/oxigraph.py", "SPARQL syntax error: {}"),
+    ("store/oxigraph.py", "bad graph IRI: {}"),
+    ("store/oxigraph.py", "query failed: {}"),
+    ("store/oxigraph.py", "update failed, nothing was chang"),
+    ("store/oxigraph.py", "writing to the store failed, not"),
+    ("store/remote.py", "SPARQL endpoint {} answered a SE"),
+    ("store/remote.py", "SPARQL endpoint {} answered in {"),
+    ("store/remote.py", "SPARQL endpoint {} cut the resul"),
+    ("store/remote.py", "SPARQL endpoint {} sent a partia"),
+    ("store/remote.py", "SPARQL endpoint {} sent unreadab"),
+    ("store/remote.py", "cannot bind the blank node {} in"),
+    ("store/remote.py", "cannot bind variables in a query"),
+    ("store/remote.py", "cannot reach SPARQL endpoint {}:"),
+    ("store/remote.py", "{}\nhint: {}"),
+    ("store/remote.py", "{}://{}...: do not put credentia"),
+    ("store/worker.py", "--workers must be at least 1, no"),
+    ("store/worker.py", "all {} workers stayed busy for {"),
+    ("store/worker.py", "the request ran longer than {} s"),
+    ("store/worker.py", "the store did not open within {}"),
+    ("store/worker.py", "the store worker died while open"),
+    ("store/worker.py", "the store worker died; it restar"),
+    ("store/worker.py", "this store's workers are read-on"),
+    ("units.py", "unknown unit {}: give it a cg:pi"),
+    ("validate.py", "cannot read {}: {}"),
+    ("validate.py", "no shapes file at {}; give one w"),
+    ("validate.py", "unknown format {}; choose one of"),
+    ("validate.py", "{}: no such file"),
+    ("validate.py", "{}: unknown RDF format {} (use ."),
+    ("validate.py", "{}: {}"),
+}
+
+
+def sentences_raised() -> set[tuple[str, str]]:
+    """``raise X("a sentence")`` in the sources (a literal or an f-string that is no code)."""
+    import ast
+    from pathlib import Path
+
+    import chaingraph
+
+    root = Path(chaingraph.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        if "messages" in path.relative_to(root).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            first = node.exc.args[0] if node.exc.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                words = first.value
+            elif isinstance(first, ast.JoinedStr):
+                parts = first.values
+                words = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in parts)
+            else:
+                continue
+            if not CODE.fullmatch(words):
+                found.add((path.relative_to(root).as_posix(), words[:32]))
+    return found
+
+
+def test_no_sentence_is_raised_outside_the_catalogs():
+    raised = sentences_raised()
+    assert raised - ALLOWED_SENTENCES == set(), "put these in the catalogs"
+    assert ALLOWED_SENTENCES - raised == set(), "converted: take them out of the list"

@@ -318,7 +318,7 @@ def test_load_needs_a_store_and_something_to_load(tmp_path, store_dir, monkeypat
     assert missing.exit_code == 2 and "nope.ttl: no such file" in missing.output
 
 
-def test_example_graphs_and_drop(tmp_path, store_dir):
+def test_example_graphs_and_drop(tmp_path, store_dir, monkeypatch):
     path = tmp_path / "facts.ttl"
     path.write_text(TTL, encoding="utf-8")
     loaded = cli("load", "--store", str(store_dir), "--example", str(path))
@@ -343,6 +343,7 @@ def test_example_graphs_and_drop(tmp_path, store_dir):
     assert unknown.exit_code == 2 and "no loaded file or graph is 'nothing.ttl'" in unknown.output
     store = open_store(store_dir, read_only=True)
     assert xining not in store.graphs()
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the English message
     with pytest.raises(StoreError, match="read-only"):
         store.drop_graph(GRAPH_BASE + "data/chains/pv.ttl")
 

@@ -564,7 +564,7 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     JSON results; CONSTRUCT/DESCRIBE print Turtle or JSON-LD; ASK prints true or false and
     exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
     """
-    from .queries import message, named_queries, named_query, parameter_list
+    from .queries import named_queries, named_query, parameter_list
     from .render.tables import render_rows
     from .sparql import check_outbound, render_ask, render_graph, render_select, run_query
 
@@ -579,23 +579,20 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         return
     given = [x for x in (text, file, name) if x]
     if len(given) != 1:
-        raise UserError("give exactly one of: a QUERY, -f FILE or --name NAME (--list shows names)")
+        raise UserError("queries.one_query")
     if region and not name:
-        raise UserError(message("region_without_name"))
+        raise UserError("queries.region_without_name")
     if params and not name:
-        raise UserError(message("param_without_name"))
+        raise UserError("queries.param_without_name")
     if name:
-        try:
-            named = named_query(name)
-        except KeyError as error:
-            raise UserError(error.args[0]) from None
+        named = named_query(name)  # UnknownQuery: in the catalogs, shown like a UserError
         text = named.text
         given_params = _given_params(named, params, region)
     elif file:
         text = file.read()
     info = check_outbound(text, allow_hosts)
     if info.is_update and not update:
-        raise UserError("this is a SPARQL UPDATE, which changes the store; add --update to run it")
+        raise UserError("queries.needs_update")
     if info.is_update:
         with open_store(store) as target:
             before = len(target)
@@ -627,27 +624,24 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
 
 def _given_params(named, params, region) -> list[tuple[str, str]]:
     """``--region`` and the ``--param NAME=VALUE`` options, each checked against the query."""
-    from .queries import QueryError, message, named_queries
+    from .queries import named_queries
 
     given = [("region", region)] if region else []
     for option in params:
         key, equals, value = option.partition("=")
         if not equals or not key.strip():
-            raise UserError(message("param_syntax", option=option))
+            raise UserError("queries.param_syntax", option=option)
         given.append((key.strip(), value))
     if region and "region" not in named.params:
-        scoped = ", ".join(q.name for q in named_queries().values() if "region" in q.params)
-        raise UserError(message("no_region", query=named.name, scoped=scoped))
-    try:
-        named.check(*(key for key, _ in given))
-    except QueryError as error:
-        raise UserError(str(error)) from None
+        scoped = [q.name for q in named_queries().values() if "region" in q.params]
+        raise UserError("queries.no_region", query=named.name, scoped=scoped)
+    named.check(*(key for key, _ in given))  # QueryError: in the catalogs
     return given
 
 
 def _bound(named, given: list[tuple[str, str]], names) -> str:
     """The named query with the given values bound; names of nodes resolved by ``names``."""
-    from .queries import NODE_TYPES, QueryError
+    from .queries import NODE_TYPES
 
     values: dict[str, list[str]] = {}
     for key, value in given:
@@ -655,10 +649,7 @@ def _bound(named, given: list[tuple[str, str]], names) -> str:
         values.setdefault(key, []).append(
             names.resolve(value, kind) if kind in NODE_TYPES else value
         )
-    try:
-        return named.bind(**values)
-    except QueryError as error:
-        raise UserError(str(error)) from None
+    return named.bind(**values)  # QueryError: in the catalogs, shown like a UserError
 
 
 def _iris(rows) -> list[str] | None:

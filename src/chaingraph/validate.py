@@ -147,6 +147,16 @@ def _text(node: Node | None) -> str | None:
     return str(node)
 
 
+def _in_language(messages: list, lang: str) -> list[str]:
+    """The shapes' messages in ``lang`` (``sh:message "…"@zh``), else the English or untagged
+    ones (the shapes' own fallback), else whatever there is."""
+    for wanted in ({lang}, {"en", None}):
+        chosen = [str(m) for m in messages if getattr(m, "language", None) in wanted]
+        if chosen:
+            return chosen
+    return [str(m) for m in messages]
+
+
 def validate_graph(
     data: rdflib.Graph,
     shapes: rdflib.Graph,
@@ -170,7 +180,7 @@ def validate_graph(
         if focus_in is not None and focus not in focus_in:
             continue
         severity = results.value(result, SH.resultSeverity)
-        messages = [str(m) for m in results.objects(result, SH.resultMessage)]
+        messages = _in_language(list(results.objects(result, SH.resultMessage)), lang)
         focus_id = _text(focus) or ""
         violations.append(
             Violation(

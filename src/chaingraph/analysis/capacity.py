@@ -113,8 +113,10 @@ def _factor_rows(store) -> list[ConversionFactor]:
             value = float("nan")
         if not value > 0:  # also catches NaN
             raise StoreError(
-                f"conversion factor {curie(text(row, 'factor'))} (graph {text(row, 'g')}): "
-                f"cg:factor {text(row, 'value')!r} is not a positive number; fix or remove it"
+                "capacity.bad_factor",
+                factor=curie(text(row, "factor")),
+                graph=text(row, "g"),
+                value=text(row, "value"),
             )
         date, source, comment = (text(row, name) for name in ("date", "source", "comment"))
         factors.append(

@@ -104,7 +104,5 @@ def extract_file(path: str | Path, store, *, region: str | None = None) -> Extra
     except UnicodeDecodeError as error:
         from ..store import StoreError
 
-        raise StoreError(
-            f"{path}: not UTF-8 text (byte {error.start}); save the article as UTF-8 and try again"
-        ) from None
+        raise StoreError("extract.not_utf8", path=path, byte=error.start) from None
     return extract_text(text, store, region=region, source_name=path.name)
