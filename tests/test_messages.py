@@ -306,8 +306,6 @@ ALLOWED_SENTENCES = {
     # render/: after the output renderers are merged
     ("render/export.py", "unknown export format {}; choose"),
     ("render/gaps.py", "unknown format {}; choose table,"),
-    ("render/html.py", "chain {} has no stages in the st"),
-    ("render/html.py", "company {} has no production fac"),
     ("render/report.py", "unknown format {}; choose html o"),
     ("render/tables.py", "unknown format {}; choose one of"),
     # files other branches rework now (loading, sheets, validate, worker, serve, sparql,

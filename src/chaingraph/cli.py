@@ -744,7 +744,7 @@ def _output_errors(command):
         try:
             return command(*args, **kwargs)
         except ViewError as error:
-            raise UserError(str(error)) from None
+            raise UserError(error.code, **error.params) from None
         except OSError as error:
             if error.filename is None:
                 raise UserError(str(error)) from None

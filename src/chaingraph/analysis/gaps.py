@@ -49,12 +49,12 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from .._gc import without_collector
-from ..messages import Message
+from ..messages import Message, text
 from ._words import in_words, rule_text
 from .capacity import DEFAULT_THRESHOLD, ConversionFactor, _balance
 from .completeness import share, weighted_share
 from .factindex import fact_index, facts_in
-from .scope import ensure_projected, scope_region
+from .scope import LEVELS, ensure_projected, scope_region
 from .synergy import _input_paths, _synergies
 
 __all__ = ["GAP_CLASSES", "ChainGaps", "Evidence", "GapReport", "StageGap", "find_gaps"]
@@ -71,11 +71,6 @@ VERDICT_LABELS = {
     "missing": {"zh": "缺失", "en": "missing"},
 }
 _PRODUCING = (None, "cg:InProduction")
-_FILLED = {"zh": "在{scope}内配套", "en": "filled within the {scope}"}
-_SCOPE_WORDS = {
-    "zh": {"park": "园区", "zone": "开发区", "city": "市", "province": "省", "country": "国"},
-    "en": {level: level for level in ("park", "zone", "city", "province", "country")},
-}
 _LINK_SHOWN = ("shortfall", "surplus", "balanced", "data gap")
 
 
@@ -283,6 +278,11 @@ def _link_dict(link) -> dict:
     return link.to_dict()
 
 
+def _level_word(level: str | None) -> Message | str:
+    """A region level in words (``analysis.level.city`` ...); an unknown level as it is."""
+    return Message(f"analysis.level.{level}") if level in LEVELS else level or ""
+
+
 def _site(subject: str, data: dict) -> str | None:
     """Where a fact is: a production's site, a claim's region."""
     return data.get("site") if data["predicate"] == "cg:produces" else subject
@@ -307,7 +307,7 @@ class _Context:
     capacities: dict  # the capacity balance's stages
     shown: dict  # the capacity links a stage's row shows
     feeders: dict
-    scope_word: str
+    scope_word: Message | str  # the scope's level in words (analysis.level.*)
     wide_label: str
 
 
@@ -332,7 +332,7 @@ def _stage_gap(context: _Context, stage: str, tiers, chain_inputs: bool) -> Stag
     gap_class, rule = _classify(verdict, node["position"], tiers, n_producers, chain_inputs)
     detail = None
     if stage in context.filled:
-        detail = _FILLED[lang].format(scope=context.scope_word)
+        detail = text("gaps.filled_within", lang, scope=context.scope_word)
         names = sorted({e.subject_label for e in context.scope_facts[stage]})
         gap_class = None
         rule = Message("gaps.rule.filled", scope=context.wide_label, names=names)
@@ -462,7 +462,7 @@ def find_gaps(
         capacities=balance.stages,
         shown=shown,
         feeders=index.feeders,
-        scope_word=_SCOPE_WORDS[lang].get(scope_level or "", scope_level or ""),
+        scope_word=_level_word(scope_level),
         wide_label=G.nodes[wide_region].get("label", wide_region) if wide_region in G else "",
     )
     local_wide, wide_label = context.local_wide, context.wide_label
