@@ -50,7 +50,7 @@ HOMES: dict[str, str] = {
     "chaingraph.render.report.PlanningReport": "chaingraph.render.report",
     "chaingraph.render.export.GraphExport": "chaingraph.render.export",
     "chaingraph.validate.ValidationReport": "chaingraph.validate",
-    "chaingraph.extract.model.Extraction": "chaingraph.render.extraction",
+    "chaingraph.extract.Extraction": "chaingraph.render.extraction",
     "pyoxigraph.QuerySolutions": "chaingraph.sparql",
     "pyoxigraph.QueryBoolean": "chaingraph.sparql",
     "pyoxigraph.QueryTriples": "chaingraph.sparql",

@@ -61,6 +61,7 @@ from .html import (
     script_json,
     vis_options,
 )
+from .registry import register, render
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -74,7 +75,7 @@ __all__ = [
     "write_report",
 ]
 
-FORMATS = ("html", "markdown")
+FORMATS = ("html", "markdown")  # the formats registered below
 
 WORDS = {
     "zh": {
@@ -674,6 +675,7 @@ def _md_targets(targets: list[dict], words: dict, with_stage: bool = False) -> l
     return _md_table(headers, rows)
 
 
+@register(PlanningReport, "markdown")
 def render_markdown(report: PlanningReport) -> str:
     """The report as Markdown (no graphs: the stage table stands for the chain map)."""
     w = report.words
@@ -808,6 +810,7 @@ def _environment() -> Environment:
     )
 
 
+@register(PlanningReport, "html")
 def render_report_html(report: PlanningReport) -> str:
     """The report as one self-contained HTML page: every chain map inlined, no network."""
     vis_js = _static("vis-network/vis-network.min.js")
@@ -844,8 +847,6 @@ def render_report_html(report: PlanningReport) -> str:
 
 
 def write_report(report: PlanningReport, path: str | os.PathLike[str], fmt: str = "html") -> Path:
-    """Write the report atomically to ``path`` as ``html`` or ``markdown``."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose html or markdown")
-    text = render_report_html(report) if fmt == "html" else render_markdown(report)
-    return atomic_write(path, text)
+    """Write the report atomically to ``path`` as ``html``, ``markdown`` or any format
+    registered for :class:`PlanningReport`."""
+    return atomic_write(path, render(report, fmt))
