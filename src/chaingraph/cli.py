@@ -50,14 +50,14 @@ def lang_option(command):
 
 class FormatChoice(click.Choice):
     """The formats registered for some result types (:mod:`chaingraph.render.registry`),
-    looked up when first needed, so that starting the command line imports no renderer."""
+    looked up when needed, so that starting the command line imports no renderer."""
 
     def __init__(self, *result_types: str) -> None:
         self.result_types = result_types  # "module.Class" names
         self.case_sensitive = True
 
-    @functools.cached_property
-    def choices(self) -> tuple[str, ...]:
+    @property
+    def choices(self) -> tuple[str, ...]:  # asked each time: a format registered later counts
         from .render.registry import formats
 
         return tuple(dict.fromkeys(f for t in self.result_types for f in formats(t)))

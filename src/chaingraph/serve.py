@@ -74,22 +74,23 @@ __all__ = [
     "serve",
 ]
 
-# Media type -> pyoxigraph format name, in order of preference (the first is the default).
+# Media type -> the format of the result renderers (:mod:`chaingraph.sparql`, Oxigraph's
+# serialisers, as `chaingraph query --format`), in order of preference (the first is the default).
 SOLUTION_TYPES = {
-    "application/sparql-results+json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-    "application/json": "JSON",
-    "application/xml": "XML",
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+    "application/xml": "xml",
 }
 GRAPH_TYPES = {
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/ld+json": "JSON_LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/turtle": "TURTLE",
-    "text/plain": "N_TRIPLES",
+    "text/turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "application/turtle": "turtle",
+    "text/plain": "ntriples",
 }
 _TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "text/plain"}
 
@@ -158,6 +159,7 @@ def execute(store, request: dict) -> Reply:
 
     from .namespaces import PREFIXES
     from .safety import OutboundRefused, check_outbound
+    from .sparql import render_result
 
     inner = store._inner  # the worker owns this store; it is the server's backend
     text = request["text"]
@@ -208,10 +210,7 @@ def execute(store, request: dict) -> Reply:
         return Reply.error(400, f"bad graph IRI in default-graph-uri/named-graph-uri: {error}")
     try:
         result = inner.query(text, **options)
-        if isinstance(result, ox.QueryTriples):
-            body = result.serialize(format=getattr(ox.RdfFormat, offers[media]))
-        else:
-            body = result.serialize(format=getattr(ox.QueryResultsFormat, offers[media]))
+        body = render_result(result, offers[media]).encode("utf-8")
     except SyntaxError as error:
         return Reply.error(400, f"SPARQL syntax error: {error}")
     except (OSError, ValueError) as error:

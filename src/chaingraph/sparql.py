@@ -83,8 +83,17 @@ def _serialised(result: ox.QuerySolutions | ox.QueryBoolean, *, fmt: ox.QueryRes
 
 
 def _triples(result: ox.QueryTriples, *, fmt: ox.RdfFormat) -> str:
-    # The chaingraph prefixes make Turtle readable; formats without prefixes ignore them.
-    return ox.serialize(result, format=fmt, prefixes=PREFIXES).decode("utf-8")
+    triples = list(result)
+    return ox.serialize(triples, format=fmt, prefixes=_prefixes_used(triples)).decode("utf-8")
+
+
+def _prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
+    """The chaingraph prefixes the triples' IRIs use: Turtle that declares only those."""
+    terms = [t for triple in triples for t in (triple.subject, triple.predicate, triple.object)]
+    iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
+    iris |= {t.datatype.value for t in terms if isinstance(t, ox.Literal)}
+    namespaces = {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}
+    return {p: ns for p, ns in PREFIXES.items() if ns in namespaces}
 
 
 def _human(term) -> str:

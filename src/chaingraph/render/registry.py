@@ -83,6 +83,7 @@ def register(result_type: type, fmt: str, *aliases: str) -> Callable[[Renderer],
     each of ``aliases``); a later registration of the same format replaces the earlier one."""
 
     def decorate(function: Renderer) -> Renderer:
+        _load_home(result_type)  # the library's own formats first: they keep the default
         table = _RENDERERS.setdefault(result_type, {})
         for name in (fmt, *aliases):
             table[name] = function

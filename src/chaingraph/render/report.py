@@ -675,7 +675,6 @@ def _md_targets(targets: list[dict], words: dict, with_stage: bool = False) -> l
     return _md_table(headers, rows)
 
 
-@register(PlanningReport, "markdown")
 def render_markdown(report: PlanningReport) -> str:
     """The report as Markdown (no graphs: the stage table stands for the chain map)."""
     w = report.words
@@ -810,7 +809,6 @@ def _environment() -> Environment:
     )
 
 
-@register(PlanningReport, "html")
 def render_report_html(report: PlanningReport) -> str:
     """The report as one self-contained HTML page: every chain map inlined, no network."""
     vis_js = _static("vis-network/vis-network.min.js")
@@ -844,6 +842,11 @@ def render_report_html(report: PlanningReport) -> str:
         version=__version__,
         vis_version=VIS_NETWORK_VERSION,
     )
+
+
+# The report's formats, html the default.
+register(PlanningReport, "html")(render_report_html)
+register(PlanningReport, "markdown")(render_markdown)
 
 
 def write_report(report: PlanningReport, path: str | os.PathLike[str], fmt: str = "html") -> Path:
