@@ -324,7 +324,7 @@ def test_payloads_run_nothing_in_chromium(browser, tmp_path, csp):
         )
         page.mouse.move(x - 40, y - 40)
         page.mouse.move(x, y)
-        tip = page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+        tip = page.wait_for_selector("div.vis-tooltip", state="visible", timeout=120_000)
         text = tip.text_content()
         assert text.startswith(PAYLOADS[0]) and "co:evil-0" in text
         # The production edge's tooltip is a DOM element holding the source sentence as text.

@@ -515,23 +515,31 @@ def _drop(target, graph_or_file: str) -> None:
     help="With --name: bind the query's ?region to this region (name, alias or id), e.g. "
     "--name local-production --region 西宁. Unbound, such a query covers every region.",
 )
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="With --name: bind a parameter the query declares (--list shows them; repeatable, "
+    "a parameter given twice takes both values). Regions, chains, stages and companies are "
+    "given by name, alias or id, e.g. --param chain=锂电.",
+)
 @handle_errors
-def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts, region):
+def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts, region, params):
     """Run a SPARQL query (or, with --update, an update) on the store.
 
     SELECT prints a table (with a <var>_label column beside IRI columns) or W3C CSV, TSV or
     JSON results; CONSTRUCT/DESCRIBE print Turtle or JSON-LD; ASK prints true or false and
     exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
     """
-    from .namespaces import expand
-    from .queries import named_queries, named_query
+    from .queries import message, named_queries, named_query, parameter_list
     from .render.registry import formats, render
     from .render.tables import RowTable
     from .sparql import check_outbound, query_results, render_result
 
     if list_:
-        rows = [[q.name, q.title] for q in named_queries().values()]
-        table = RowTable(["name", "title"], rows)
+        rows = [[q.name, q.title, parameter_list(q)] for q in named_queries().values()]
+        table = RowTable(["name", "title", "parameters"], rows)
         out = render(table, fmt if fmt in formats(RowTable) else "table")
         click.echo(out, nl=not out.endswith("\n"))
         return
@@ -539,16 +547,16 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     if len(given) != 1:
         raise UserError("give exactly one of: a QUERY, -f FILE or --name NAME (--list shows names)")
     if region and not name:
-        raise UserError("--region goes with --name (a named query that uses ?region)")
+        raise UserError(message("region_without_name"))
+    if params and not name:
+        raise UserError(message("param_without_name"))
     if name:
         try:
             named = named_query(name)
         except KeyError as error:
             raise UserError(error.args[0]) from None
         text = named.text
-        if region and not named.uses_region:
-            scoped = ", ".join(q.name for q in named_queries().values() if q.uses_region)
-            raise UserError(f"the query {name!r} has no ?region; these do: {scoped}")
+        given_params = _given_params(named, params, region)
     elif file:
         text = file.read()
     info = check_outbound(text, allow_hosts)
@@ -563,14 +571,50 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
             click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
         return
     with open_store(store, read_only=True) as source:
-        if region:  # a named SELECT that uses ?region (checked above)
-            text = named.for_region(expand(Names(source, lang).region(region)))
+        if name and given_params:  # declared by the named query (checked above)
+            text = _bound(named, given_params, Names(source, lang))
         check_outbound(text, allow_hosts, source.graphs())
         result = query_results(source, text, timeout)
         output = render_result(result, fmt, labels=functools.partial(_labels, source), lang=lang)
     click.echo(output, nl=not output.endswith("\n"))
     if type(result).__name__ == "QueryBoolean" and not result:
         sys.exit(1)
+
+
+def _given_params(named, params, region) -> list[tuple[str, str]]:
+    """``--region`` and the ``--param NAME=VALUE`` options, each checked against the query."""
+    from .queries import QueryError, message, named_queries
+
+    given = [("region", region)] if region else []
+    for option in params:
+        key, equals, value = option.partition("=")
+        if not equals or not key.strip():
+            raise UserError(message("param_syntax", option=option))
+        given.append((key.strip(), value))
+    if region and "region" not in named.params:
+        scoped = ", ".join(q.name for q in named_queries().values() if "region" in q.params)
+        raise UserError(message("no_region", query=named.name, scoped=scoped))
+    try:
+        named.check(*(key for key, _ in given))
+    except QueryError as error:
+        raise UserError(str(error)) from None
+    return given
+
+
+def _bound(named, given: list[tuple[str, str]], names) -> str:
+    """The named query with the given values bound; names of nodes resolved by ``names``."""
+    from .queries import NODE_TYPES, QueryError
+
+    values: dict[str, list[str]] = {}
+    for key, value in given:
+        kind = named.params[key].type
+        values.setdefault(key, []).append(
+            names.resolve(value, kind) if kind in NODE_TYPES else value
+        )
+    try:
+        return named.bind(**values)
+    except QueryError as error:
+        raise UserError(str(error)) from None
 
 
 def _labels(source, iris: list[str] | None):

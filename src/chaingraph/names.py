@@ -21,13 +21,29 @@ from .store import Store
 
 __all__ = ["Names", "UnknownName"]
 
+# The classes of each kind of node (bound to internal/nodes-of-type.rq).
 _KINDS = {
-    "region": "SELECT DISTINCT ?x WHERE { VALUES ?t { cg:Country cg:Province cg:City "
-    "cg:DevelopmentZone cg:IndustrialPark cg:Region } ?x a ?t }",
-    "chain": "SELECT ?x WHERE { ?x a cg:Chain }",
-    "stage": "SELECT ?x WHERE { ?x a cg:Stage }",
-    "company": "SELECT ?x WHERE { ?x a cg:Company }",
+    "region": (
+        "cg:Country",
+        "cg:Province",
+        "cg:City",
+        "cg:DevelopmentZone",
+        "cg:IndustrialPark",
+        "cg:Region",
+    ),
+    "chain": ("cg:Chain",),
+    "stage": ("cg:Stage",),
+    "company": ("cg:Company",),
+    "project": ("cg:Project",),
 }
+
+
+def nodes_of_type(store: Store, types: tuple[str, ...]) -> list[str]:
+    """The nodes (CURIEs, sorted) with one of ``types`` (CURIEs or IRIs)."""
+    from .queries import named_query
+
+    query = named_query("internal/nodes-of-type").bind(type=types)
+    return sorted(curie(str(row["x"])) for row in store.select(query))
 
 
 class UnknownName(ValueError):
@@ -46,7 +62,7 @@ class Names:
         return LabelIndex.from_store(self.store)
 
     def known(self, kind: str) -> list[str]:
-        return sorted(curie(str(row["x"])) for row in self.store.select(_KINDS[kind]))
+        return nodes_of_type(self.store, _KINDS[kind])
 
     def _labels_of(self, kind: str, among: list[str]) -> LabelIndex:
         # Only the labels of this kind's nodes: on a national store, fetching every company's
