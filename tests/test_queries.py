@@ -279,7 +279,7 @@ def test_query_param_binds_like_region():
     ],
 )
 def test_query_param_errors(args, message):
-    result = cli("query", *args)
+    result = cli("query", *args, "--lang", "en")
     assert result.exit_code == 2 and message in result.output, result.output
 
 

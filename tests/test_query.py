@@ -152,7 +152,7 @@ def test_region_binds_a_scoped_named_query():
     assert "local-production" in unscoped.output and "regions," not in unscoped.output
     free = cli("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--region", "西宁")
     assert free.exit_code == 2 and "--region goes with --name" in free.output
-    unknown = cli("query", "--name", "local-claims", "--region", "西安")
+    unknown = cli("query", "--lang", "en", "--name", "local-claims", "--region", "西安")
     assert unknown.exit_code == 2 and "unknown region '西安'" in unknown.output
 
 

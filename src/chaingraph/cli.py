@@ -2,6 +2,10 @@
 
 Exit codes: 0 success; 1 a check failed (e.g. ``validate`` found violations, ``ASK`` was
 false); 2 a usage or input error (unknown region or chain, bad file, unreadable store).
+
+Messages follow the command's ``--lang`` (else ``$CHAINGRAPH_LANG``, else zh): the command
+raises errors with message codes (:mod:`chaingraph.messages`) and the error handler puts them
+into words; click's own usage errors are translated from the same catalogs.
 """
 
 from __future__ import annotations
@@ -13,17 +17,68 @@ import click
 
 from . import __version__
 from .labels import LANGUAGES, default_language
-from .names import Names, UnknownName
-from .store import StoreError, open_store
-from .workspace import Workspace, WorkspaceError
+from .messages import ChaingraphError, os_reason, text
+from .names import Names
+from .store import open_store
+from .workspace import Workspace
 
 DEFAULT_REGION = "西宁"
 
 
-class UserError(click.ClickException):
-    """An error in what the user asked for: printed without a traceback, exit code 2."""
+class UserError(ChaingraphError):
+    """An error in what the user asked for (a message code and its parameters): printed in
+    the command's language without a traceback, exit code 2."""
+
+
+class OptionsError(UserError):
+    """Options that do not go together: shown as click shows a usage error (with the usage)."""
+
+
+class _Failure(click.ClickException):
+    """An error already put into words, as the command line shows it."""
 
     exit_code = 2
+
+
+def _language_asked(args: list[str]) -> str:
+    """The ``--lang`` on the command line, for messages written before options are parsed
+    (click's usage errors); else ``$CHAINGRAPH_LANG``, else zh."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        if value in LANGUAGES:
+            return value
+    return default_language()
+
+
+class _Context(click.Context):
+    def get_usage(self) -> str:
+        # Only usage errors print this; --help writes its own (English) usage line.
+        from .messages._click import gettext
+
+        usage = super().get_usage()
+        return gettext("Usage:") + usage.removeprefix("Usage:")
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+
+class _Group(click.Group):
+    """The ``chaingraph`` group: click's own messages in the language of the command line."""
+
+    context_class = _Context
+    command_class = _Command
+
+    def main(self, args=None, *rest, **extra):
+        from .messages._click import click_messages
+
+        words = list(sys.argv[1:] if args is None else args)
+        with click_messages(_language_asked(words)):
+            return super().main(args, *rest, **extra)
 
 
 def store_option(command):
@@ -102,17 +157,23 @@ PLANNING_REPORT = "chaingraph.render.report.PlanningReport"
 
 
 def handle_errors(command):
+    """Show the command's errors in its ``--lang``: one line (two with the usage of a usage
+    error), no traceback, exit code 2."""
+
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        lang = kwargs.get("lang") or default_language()
         try:
             return command(*args, **kwargs)
-        except (StoreError, UnknownName, WorkspaceError) as error:
-            raise UserError(str(error)) from None
+        except OptionsError as error:
+            raise click.UsageError(error.text(lang)) from None
+        except ChaingraphError as error:  # StoreError, UnknownName, OutputError ... UserError
+            raise _Failure(error.text(lang)) from None
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chaingraph")
 def main():
     """chaingraph: a region's industrial chains as a knowledge graph, and where they are broken."""
@@ -221,12 +282,12 @@ def _gaps_overview(workspace, chains, scope, as_of, threshold, fmt, explain, lev
 
     context = click.get_current_context()
     if not context.params["all_regions"]:
-        raise click.UsageError("--level goes with --all")
+        raise OptionsError("cli.gaps.level_without_all")
     if context.get_parameter_source("region") not in (None, ParameterSource.DEFAULT):
-        raise click.UsageError("--all and --region do not go together: choose one")
+        raise OptionsError("cli.gaps.all_and_region")
     for given, option in ((explain, "--explain"), (scope, "--scope")):
         if given:
-            raise click.UsageError(f"{option} does not go with --all (it is for one region)")
+            raise OptionsError("cli.gaps.not_with_all", option=option)
     level = level or "city"
     chain_ids = workspace.chains(chains)
     summaries = workspace.overview(level=level, chains=chains, threshold=threshold, as_of=as_of)
@@ -279,7 +340,7 @@ def impact(company, store, region, project, complete, lang, fmt):
     from .render.registry import render
 
     if sum(x is not None for x in (company, project, complete)) != 1:
-        raise UserError("give exactly one of COMPANY, --project P or --complete P")
+        raise UserError("cli.impact.one_subject")
     workspace = _workspace(store, lang)
     result = workspace.impact(region, company, project=project, complete=complete)
     click.echo(render(result, fmt, lang=lang), nl=False)
@@ -305,21 +366,19 @@ def diff(store, region, chains, year_from, year_to, lang, fmt):
 
 def _need_store(store: str | None, command: str) -> str:
     if not store:
-        raise UserError(
-            f"`chaingraph {command}` changes a store: name its directory with --store DIR "
-            "(or set CHAINGRAPH_STORE); the bundled in-memory data cannot be changed"
-        )
+        raise UserError("cli.need_store", command=command)
     return store
 
 
 class _LoadProgress:
     """A rich progress bar on stderr while big files are parsed and written; silent elsewhere."""
 
-    def __init__(self, verbose: bool) -> None:
+    def __init__(self, verbose: bool, lang: str) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.verbose = verbose
+        self.lang = lang
         console = Console(stderr=True)
         self.bar = Progress(
             TextColumn("{task.description}"),
@@ -335,9 +394,11 @@ class _LoadProgress:
     def __call__(self, what: str, done: int, total: int) -> None:
         writing = what == "writing"
         if what not in self.tasks:
-            description = f"writing {total:,} triples" if writing else what
+            writing_text = text("cli.load.writing", self.lang, triples=total)
+            description = writing_text if writing else what
             if self.verbose:
-                click.echo(description if writing else f"parsing {what}", err=True)
+                parsing = text("cli.load.parsing", self.lang, file=what)
+                click.echo(writing_text if writing else parsing, err=True)
             self.tasks[what] = self.bar.add_task(description, total=total, detail="")
             self.bar.start()
         detail = f"{done:,}/{total:,}" if writing else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
@@ -369,8 +430,9 @@ class _LoadProgress:
 @click.option(
     "-v", "--verbose", is_flag=True, help="Say on stderr what is being parsed and written."
 )
+@lang_option
 @handle_errors
-def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
+def load(store, files, fmt, replace, example, skip_bad_rows, verbose, lang):
     """Load RDF files (or company sheets) into a store, each into its own named graph.
 
     Every file is checked before anything is written, then all of them go in together with a
@@ -381,8 +443,8 @@ def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
     """
     location = _need_store(store, "load")
     if not files and not example:
-        raise UserError("nothing to load: name RDF files, or --example for the Xining facts")
-    progress = _LoadProgress(verbose)
+        raise UserError("cli.nothing_to_load")
+    progress = _LoadProgress(verbose, lang)
     options = {"skip_bad_rows": True} if skip_bad_rows else None
     with open_store(location) as target:
         try:
@@ -397,11 +459,9 @@ def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
         finally:
             progress.stop()
     total = sum(r.triples for r in records)
-    click.echo(f"Loaded {len(records)} file(s), {total:,} triples, into {location}:")
+    click.echo(text("cli.load.done", lang, files=len(records), triples=total, store=location))
     for r in records:
-        click.echo(
-            f"  {r.name}: {r.triples:,} triple{'' if r.triples == 1 else 's'} -> <{r.graph}>"
-        )
+        click.echo(text("cli.load.file", lang, file=r.name, triples=r.triples, graph=r.graph))
         if r.summary:
             click.echo("    " + r.summary.replace("\n", "\n    "))
 
@@ -409,8 +469,9 @@ def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
 @main.command()
 @store_option
 @format_option(ROW_TABLE)
+@lang_option
 @handle_errors
-def graphs(store, fmt):
+def graphs(store, fmt, lang):
     """List the store's named graphs with the record of each load (file, triples, sha256, time)."""
     from .render.registry import render
     from .render.tables import RowTable
@@ -435,14 +496,15 @@ def graphs(store, fmt):
 @main.command()
 @store_option
 @click.argument("graph_or_file")
+@lang_option
 @handle_errors
-def drop(store, graph_or_file):
+def drop(store, graph_or_file, lang):
     """Remove a loaded file's graph and its load record (by graph IRI, file path or file name)."""
     with open_store(_need_store(store, "drop")) as target:
-        _drop(target, graph_or_file)
+        _drop(target, graph_or_file, lang)
 
 
-def _drop(target, graph_or_file: str) -> None:
+def _drop(target, graph_or_file: str, lang: str) -> None:
     from pathlib import Path
 
     from .store import graph_for_file
@@ -456,17 +518,17 @@ def _drop(target, graph_or_file: str) -> None:
     else:
         matches = [r.graph for r in records if r.name == graph_or_file]
         if len(matches) != 1:
-            names = ", ".join(sorted(r.name for r in records))
-            what = "several loaded files are called" if matches else "no loaded file or graph is"
-            raise UserError(f"{what} {graph_or_file!r}; give the graph IRI. Loaded: {names}")
+            code = "cli.drop.ambiguous" if matches else "cli.drop.unknown"
+            loaded = ", ".join(sorted(r.name for r in records))  # file names: no translation
+            raise UserError(code, name=graph_or_file, loaded=loaded)
         graph = matches[0]
     before = len(target)
     record = target.drop_graph(graph)
     if record:
         n = record.triples
-        click.echo(f"Dropped <{graph}> ({record.name}, {n:,} triple{'' if n == 1 else 's'})")
+        click.echo(text("cli.drop.done_file", lang, graph=graph, file=record.name, triples=n))
     else:
-        click.echo(f"Dropped <{graph}> ({before - len(target):,} triples)")
+        click.echo(text("cli.drop.done", lang, graph=graph, triples=before - len(target)))
 
 
 @main.command()
@@ -659,11 +721,11 @@ def template(output, lang, fmt):
     fmt = fmt or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
     if output is None:
         if fmt == "xlsx":
-            raise UserError("--format xlsx needs -o FILE.xlsx")
+            raise UserError("cli.template.xlsx_needs_output")
         click.echo(template_text(lang), nl=False)
         return
     path = write_template(output, lang, fmt)
-    click.echo(f"wrote {path}", err=True)
+    click.echo(text("cli.wrote", lang, path=path), err=True)
 
 
 @main.command()
@@ -699,17 +761,22 @@ def validate(files, store, shapes, lang, fmt):
 
 
 def _output_errors(command):
-    """Turn view and output-file errors into a clean message and exit code 2."""
+    """Turn view and file-system errors into user errors (output files raise their own
+    :class:`~chaingraph.render.files.OutputError`, shown by :func:`handle_errors`)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .render.files import OutputError
         from .render.html import ViewError
 
         try:
             return command(*args, **kwargs)
-        except (OutputError, ViewError, OSError) as error:
+        except ViewError as error:
             raise UserError(str(error)) from None
+        except OSError as error:
+            if error.filename is None:
+                raise UserError(str(error)) from None
+            reason = os_reason(error)
+            raise UserError("files.failed", path=error.filename, reason=reason) from None
 
     return wrapper
 
@@ -758,8 +825,8 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
     )
     path = write_html(view, output, open_browser=open_browser)
     gaps = sum(1 for n in view.nodes if n.get("gap"))
-    counts = f"{len(view.nodes)} nodes, {len(view.edges)} edges, {gaps} gaps"
-    click.echo(f"{path}: {view.title} — {counts}")
+    counts = dict(nodes=len(view.nodes), edges=len(view.edges), gaps=gaps)
+    click.echo(text("cli.viz.wrote", lang, path=path, title=view.title, **counts))
 
 
 @main.command()
@@ -794,7 +861,7 @@ def export(store, region, fmt, output, lang, excel):
     """
     paths = _workspace(store, lang).export(fmt, output, region=region, excel=excel)
     for path in paths:
-        click.echo(f"{path} ({path.stat().st_size} bytes)")
+        click.echo(text("cli.export.wrote", lang, path=path, size=path.stat().st_size))
 
 
 @main.command()
@@ -837,8 +904,9 @@ def export(store, region, fmt, output, lang, excel):
     metavar="N",
     help="Worker processes answering queries at once. Default: 2, or 1 on a 1-CPU machine.",
 )
+@lang_option
 @handle_errors
-def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, workers):
+def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, workers, lang):
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     Read-only unless --allow-update; SERVICE, LOAD and FROM are refused (no outbound
@@ -895,15 +963,15 @@ def extract(files, fmt, review, load, store, region, lang):
     from .render.registry import render
 
     if load and not store:
-        raise UserError("--load needs --store DIR (a persistent store to load the facts into)")
+        raise UserError("cli.extract.load_needs_store")
     graph_store = open_store(store, read_only=not load)
     for name in files:
         if not Path(name).is_file():
-            raise UserError(f"{name}: no such file; give the path of a UTF-8 text file")
+            raise UserError("cli.extract.no_file", file=name)
     for name in files:
         result = extract_file(name, graph_store, region=region)
         if not result.facts:
-            click.echo(f"{name}: no facts found (is it Chinese text about industry?)", err=True)
+            click.echo(text("cli.extract.no_facts", lang, file=name), err=True)
         click.echo(render(result, "table" if review else fmt, lang=lang), nl=False)
         if load:
             import pyoxigraph
@@ -912,7 +980,10 @@ def extract(files, fmt, review, load, store, region, lang):
             turtle = to_turtle(result)
             added = graph_store.load_data(turtle, graph, format=pyoxigraph.RdfFormat.TURTLE)
             graph_store.flush()
-            summary = f"{name}: {len(result.facts)} facts, {added} triples into <{graph}>"
+            facts = len(result.facts)
+            summary = text(
+                "cli.extract.loaded", lang, file=name, facts=facts, triples=added, graph=graph
+            )
             click.echo(summary, err=True)
 
 
@@ -948,14 +1019,15 @@ def report(store, region, lang, fmt, output):
     if fmt is None:
         fmt = "markdown" if output and output.lower().endswith((".md", ".markdown")) else "html"
     if fmt == "html" and output is None:
-        raise UserError("the HTML report needs a file: add -o report.html (or --format markdown)")
+        raise UserError("cli.report.html_needs_output")
     result = _workspace(store, lang).report(region, views=fmt == "html")
     if output is None:
         click.echo(render(result, fmt), nl=False)
         return
     path = write_report(result, output, fmt)
     gaps = sum(len(c.gaps) for c in result.chains)
-    click.echo(f"{path}: {result.title} — {len(result.chains)} chains, {gaps} gaps")
+    counts = dict(chains=len(result.chains), gaps=gaps)
+    click.echo(text("cli.report.wrote", lang, path=path, title=result.title, **counts))
 
 
 if __name__ == "__main__":

@@ -4,11 +4,15 @@
 >>> names = Names(open_store())
 >>> names.region("西宁"), names.chain("锂电"), names.chain("li"), names.region("开发区")
 ('region:CN-630100', 'chain:li', 'chain:li', 'region:xining-etdz')
->>> names.chain("光富")
-Traceback (most recent call last):
-...
-chaingraph.names.UnknownName: unknown chain '光富'. Did you mean: ... 光伏 (chain:pv)?
+>>> try:
+...     names.chain("光富")
+... except UnknownName as error:
+...     print(error.text("en"))
+...     print(error.text("zh"))
+unknown chain '光富'. Did you mean: ... 光伏 (chain:pv)?
 Known chains: ...
+未知的产业链「光富」。是不是：...光伏 (chain:pv)？
+已知的产业链：...
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .labels import LabelIndex, default_language
+from .messages import ChaingraphError, Message
 from .namespaces import curie
 from .store import Store
 
@@ -46,7 +51,7 @@ def nodes_of_type(store: Store, types: tuple[str, ...]) -> list[str]:
     return sorted(curie(str(row["x"])) for row in store.select(query))
 
 
-class UnknownName(ValueError):
+class UnknownName(ChaingraphError, ValueError):
     """No node, or more than one, has the name; the message lists the closest and the known."""
 
 
@@ -77,25 +82,29 @@ class Names:
         among = self.known(kind)
         labels = self._labels_of(kind, among)
 
-        def describe(nodes: list[str]) -> str:
-            return ", ".join(f"{labels.pick(n, self.lang)} ({n})" for n in nodes)
+        def describe(nodes: list[str]) -> list[str]:
+            return [f"{labels.pick(n, self.lang)} ({n})" for n in nodes]
 
         matches = labels.find(name, among) or [
             node for node in among if node.rsplit(":", 1)[-1].casefold() == name.casefold()
         ]
         if len(matches) == 1:
             return matches[0]
+        what = Message(f"names.kind.{kind}")
         if matches:
-            raise UnknownName(
-                f"{kind} {name!r} is ambiguous: {describe(matches)}. Give the id instead."
+            ambiguous = UnknownName(
+                "names.ambiguous", kind=what, name=name, matches=describe(matches)
             )
-        message = f"unknown {kind} {name!r}."
+            raise ambiguous.speaking(self.lang)
         close = labels.closest(name, among)
-        if close:
-            message += f" Did you mean: {describe(close)}?"
-        known = ", ".join(sorted({labels.pick(n, self.lang) for n in among}))
-        plural = "companies" if kind == "company" else f"{kind}s"
-        raise UnknownName(f"{message}\nKnown {plural}: {known}")
+        raise UnknownName(
+            "names.unknown_close" if close else "names.unknown",
+            kind=what,
+            name=name,
+            close=describe(close),
+            kinds=Message(f"names.kinds.{kind}"),
+            known=sorted({labels.pick(n, self.lang) for n in among}),
+        ).speaking(self.lang)
 
     def region(self, name: str) -> str:
         return self.resolve(name, "region")

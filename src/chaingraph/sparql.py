@@ -12,8 +12,8 @@ TSV, JSON, XML) and CONSTRUCT/DESCRIBE triples in the RDF syntaxes, all written 
 serialisers; ``table`` and ``markdown`` are for people.
 
 >>> from chaingraph.render.registry import render
->>> solutions = query_results(
-...     open_store(), 'SELECT ?s ?n WHERE { VALUES (?s ?n) { (<http://example.org/a> 2) } }')
+>>> solutions = open_store().query_results(
+...     'SELECT ?s ?n WHERE { VALUES (?s ?n) { (<http://example.org/a> 2) } }')
 >>> print(render(solutions, "tsv"), end="")
 ?s	?n
 <http://example.org/a>	2
@@ -21,13 +21,12 @@ serialisers; ``table`` and ``markdown`` are for people.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache, partial
 
 import pyoxigraph as ox
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Literal, Node, URIRef
 
 from .labels import LabelIndex
 from .namespaces import PREFIXES, curie
@@ -47,12 +46,6 @@ __all__ = [
     "query_results",
     "render_result",
 ]
-
-# Messages, in one place for the catalogs.
-MESSAGES = {
-    "wrong_format": "format {fmt!r} is for {kinds}; choose one of {choices}",
-    "update": "this is a SPARQL UPDATE; run it with --update (or Store.update())",
-}
 
 # -- result formats ---------------------------------------------------------------------------
 
@@ -178,35 +171,13 @@ def render_result(result, fmt: str, **options) -> str:
     choices = formats(type(result))
     if fmt not in choices:
         kinds = "/".join(kind for t, kind in _KINDS.items() if fmt in formats(t))
-        raise StoreError(
-            MESSAGES["wrong_format"].format(fmt=fmt, kinds=kinds, choices=", ".join(choices))
-        )
+        raise StoreError("render.query_format", fmt=fmt, kinds=kinds, choices=", ".join(choices))
     return render(result, fmt, **options)
 
 
-def query_results(store, text: str, timeout: float | None = None):
+def query_results(store: Store, text: str, timeout: float | None = None):
     """Oxigraph's own result object for a checked, read-only query on ``store``."""
-    own = getattr(store, "query_results", None)
-    if own is not None:
-        return own(text, timeout=timeout)
-    return _as_oxigraph(store.query(text, timeout=timeout))
-
-
-def _as_oxigraph(result):
-    """Rows, a bool or Triples as Oxigraph's result objects (for stores without
-    ``query_results``), by way of the W3C JSON format and a scratch store."""
-    if isinstance(result, bool):
-        document = {"head": {}, "boolean": result}
-    elif isinstance(result, Rows):
-        names = _vars(result)
-        bindings = [{n: _json_value(v) for n, v in row.items()} for row in result]
-        document = {"head": {"vars": names}, "results": {"bindings": bindings}}
-    else:
-        scratch = ox.Store()
-        scratch.load(Triples(result).graph().serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
-        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    payload = json.dumps(document).encode("utf-8")
-    return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+    return store.query_results(text, timeout=timeout)
 
 
 def _vars(rows: Sequence[Mapping[str, Node]]) -> list[str]:
@@ -214,19 +185,6 @@ def _vars(rows: Sequence[Mapping[str, Node]]) -> list[str]:
     for row in rows:
         names += [k for k in row if k not in names]
     return names
-
-
-def _json_value(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    value: dict[str, str] = {"type": "literal", "value": str(term)}
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype:
-        value["datatype"] = str(term.datatype)
-    return value
 
 
 # -- the Python API -----------------------------------------------------------------------------
@@ -244,7 +202,7 @@ def run_query(store, text: str, info: QueryInfo, timeout: float | None = None):
         return store.ask(text, timeout=timeout)
     if info.returns_graph:
         return store.construct(text, timeout=timeout)
-    raise StoreError(MESSAGES["update"])
+    raise StoreError("this is a SPARQL UPDATE; run it with --update (or Store.update())")
 
 
 @cache

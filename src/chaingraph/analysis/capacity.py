@@ -206,7 +206,7 @@ def bundled_conversion_factors() -> dict[tuple[str, str], ConversionFactor]:
     import pyoxigraph as ox
 
     from ..resources import GRAPH_BASE, bundled_path
-    from ..store import Store
+    from ..store import OxigraphStore as Store
 
     store = Store(ox.Store(), None)
     relative = Path("data/chains/conversion-factors.ttl")

@@ -35,6 +35,8 @@ import importlib
 import inspect
 from collections.abc import Callable
 
+from ..messages import ChaingraphError
+
 __all__ = ["HOMES", "FormatError", "formats", "register", "render", "renderer", "unregister"]
 
 Renderer = Callable[..., object]
@@ -56,17 +58,11 @@ HOMES: dict[str, str] = {
     "pyoxigraph.QueryTriples": "chaingraph.sparql",
 }
 
-# Messages, in one place for the catalogs.
-MESSAGES = {
-    "unknown": "unknown format {fmt!r} for {kind}; choose one of {choices}",
-    "nothing": "no output format is registered for {kind}",
-}
-
 _RENDERERS: dict[type, dict[str, Renderer]] = {}
 
 
-class FormatError(ValueError):
-    """A format that no renderer of the result's type offers."""
+class FormatError(ChaingraphError, ValueError):
+    """A format that no renderer of the result's type offers (text in the catalogs)."""
 
 
 def _name(result_type: type) -> str:
@@ -133,9 +129,8 @@ def renderer(result_type: type, fmt: str) -> Renderer:
     if fmt not in table:
         kind = result_type.__qualname__
         if not table:
-            raise FormatError(MESSAGES["nothing"].format(kind=kind))
-        choices = ", ".join(table)
-        raise FormatError(MESSAGES["unknown"].format(fmt=fmt, kind=kind, choices=choices))
+            raise FormatError("render.no_format", kind=kind)
+        raise FormatError("render.unknown_format", fmt=fmt, kind=kind, choices=", ".join(table))
     return table[fmt]
 
 
