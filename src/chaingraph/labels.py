@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import difflib
 import os
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from .namespaces import curie
+
+# How names are compared (``（）`` equals ``()``): the one fold of the domain vocabulary.
+from .vocabulary import fold as normalise
 
 __all__ = ["LANGUAGES", "LabelIndex", "default_language", "normalise"]
 
@@ -34,11 +36,6 @@ def default_language() -> str:
     """``zh`` unless ``CHAINGRAPH_LANG`` says ``en``."""
     lang = os.environ.get(LANG_ENV, "zh").lower()
     return lang if lang in LANGUAGES else "zh"
-
-
-def normalise(name: str) -> str:
-    """Fold width and case, drop spaces: how names are compared (``（）`` equals ``()``)."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def _other(lang: str) -> str:

@@ -31,14 +31,14 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .namespaces import PREFIXES
+# parse_name and mint_company_iri live with the other domain words; they are part of this
+# module's interface too (sheet import and extraction mint company IRIs the same way).
+from .vocabulary import ParsedName, fold, mint_company_iri, parse_name
 
 __all__ = [
     "CompanyIndex",
@@ -54,140 +54,6 @@ USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _FLOAT_SHAPE = re.compile(r"^\d+(\.\d+)?E\+?\d+$|^\d+\.\d+$", re.IGNORECASE)
-
-# Legal forms, longest first (folded: NFKC + casefold, no spaces).
-LEGAL_FORMS = (
-    "集团股份有限公司",
-    "集团有限责任公司",
-    "股份有限公司",
-    "有限责任公司",
-    "集团有限公司",
-    "有限公司",
-    "股份公司",
-    "集团公司",
-    "分公司",
-    "总公司",
-    "公司",
-    "集团",
-    "co.,ltd.",
-    "co.,ltd",
-    "co.ltd.",
-    "co.ltd",
-    "companylimited",
-    "corporation",
-    "limited",
-    "group",
-    "corp.",
-    "corp",
-    "ltd.",
-    "ltd",
-    "inc.",
-    "inc",
-    "co.",
-    ",",
-)
-
-# Province-level divisions (short names); with 省/市/自治区 they are also place affixes.
-PROVINCES = [
-    "北京",
-    "天津",
-    "上海",
-    "重庆",
-    "河北",
-    "山西",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "台湾",
-    "内蒙古",
-    "广西",
-    "西藏",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-    "中国",
-]
-_PLACE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
-_BRACKETS = re.compile(r"[(\[【]([^)\]】]*)[)\]】]")
-
-
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _place_key(text: str) -> str:
-    for suffix in _PLACE_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            return text[: -len(suffix)]
-    return text
-
-
-@dataclass(frozen=True)
-class ParsedName:
-    core: str
-    places: tuple[str, ...]
-
-
-def _strip_legal(text: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for form in LEGAL_FORMS:
-            if text.endswith(form) and len(text) > len(form) + 1:
-                text = text[: -len(form)]
-                changed = True
-                break
-    return text
-
-
-def parse_name(name: str, places: Iterable[str] = ()) -> ParsedName:
-    """Core name and place affixes; ``places`` adds known place names (e.g. cities)."""
-    folded = {_fold(p) for p in (*PROVINCES, *places) if p}
-    known = sorted(folded | {_place_key(p) for p in folded}, key=len, reverse=True)
-    text = _fold(name)
-    found: list[str] = []
-    for content in _BRACKETS.findall(text):
-        if content:
-            found.append(_place_key(content))
-    text = _BRACKETS.sub("", text)
-    text = _strip_legal(text)
-    for _ in range(3):  # leading place names: 青海省西宁市...
-        for place in known:
-            for variant in (place + s for s in ("省", "市", "自治区", "")):
-                if text.startswith(variant) and len(text) - len(variant) >= 2:
-                    found.append(_place_key(place))
-                    text = text[len(variant) :]
-                    break
-            else:
-                continue
-            break
-        else:
-            break
-    for place in known:  # a trailing place: 亚洲硅业青海
-        if text.endswith(place) and len(text) - len(place) >= 2:
-            found.append(_place_key(place))
-            text = text[: -len(place)]
-            break
-    text = _strip_legal(text)
-    return ParsedName(text, tuple(sorted(set(found))))
 
 
 def uscc_check_character(first17: str) -> str:
@@ -211,19 +77,6 @@ def uscc_problem(code: str) -> str | None:
     if code[17] != expected:
         return f"check character is {code[17]}, expected {expected}: a typo in the code?"
     return None
-
-
-def _key(parsed: ParsedName) -> str:
-    return parsed.core + ("@" + "+".join(parsed.places) if parsed.places else "")
-
-
-def mint_company_iri(name: str, code: str | None = None, places: Iterable[str] = ()) -> str:
-    """``co:uscc-<code>`` with a credit code, else ``co:n-<sha1 of core name and places>``."""
-    base = PREFIXES["co"]
-    if code:
-        return f"{base}uscc-{code}"
-    digest = hashlib.sha1(_key(parse_name(name, places)).encode("utf-8")).hexdigest()[:12]
-    return f"{base}n-{digest}"
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -273,7 +126,7 @@ class CompanyIndex:
 
     def add(self, iri: str, labels: Iterable[str], code: str | None = None) -> None:
         for label in labels:
-            self._labels[_fold(label)].add(iri)
+            self._labels[fold(label)].add(iri)
             parsed = self.parse(label)
             self._cores[parsed.core].add((iri, parsed.places))
         if code:
@@ -284,7 +137,7 @@ class CompanyIndex:
         return self._codes.get(code)
 
     def match(self, name: str) -> CompanyMatch:
-        exact = self._labels.get(_fold(name), set())
+        exact = self._labels.get(fold(name), set())
         if len(exact) == 1:
             return CompanyMatch(next(iter(exact)), "label")
         if len(exact) > 1:

@@ -15,6 +15,8 @@ The registry is built once, on first use.
 ('core_km', 'yi_yuan')
 >>> quantity(1300, "万芯公里").to("core_km").magnitude
 13000000
+>>> DEFINITIONS[-2:]
+('yi_yuan = 100000000 * yuan = _ = 亿元', 'wan_yuan = 10000 * yuan = _ = 万元')
 """
 
 from __future__ import annotations
@@ -22,23 +24,38 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .vocabulary import PINT_NAMES, PINT_SCALED, SCALE_PINYIN, SCALES
+
 if TYPE_CHECKING:
     import pint
 
 __all__ = ["DEFINITIONS", "UnitError", "pint_unit", "quantity", "registry"]
 
-DEFINITIONS = (
-    "吨 = t",
-    "wan_t = 10000 * t = _ = 万吨",
-    "pian = [piece] = _ = 片",
-    "yi_pian = 1e8 * pian = _ = 亿片",
-    "core_km = [fibre_core_length] = _ = 芯公里",
-    "wan_core_km = 10000 * core_km = _ = 万芯公里",
-    "yuan = [currency] = _ = 元",
-    "yi_yuan = 1e8 * yuan = _ = 亿元",
-    "wan_yuan = 1e4 * yuan = _ = 万元",
-    "percentage_point = 0.01 = 个百分点",
-)
+# pint dimensions of the units pint does not know; the Chinese names come from the vocabulary.
+_NEW_UNITS = {
+    "pian": "[piece]",
+    "core_km": "[fibre_core_length]",
+    "yuan": "[currency]",
+    "percentage_point": "0.01",
+}
+
+
+def _definitions() -> tuple[str, ...]:
+    """pint definitions of the Chinese unit words (:data:`.vocabulary.PINT_NAMES`) and of
+    their scaled forms (:data:`.vocabulary.PINT_SCALED`: 万吨 = ``wan_t``)."""
+    out = []
+    for word, name in PINT_NAMES.items():
+        if name in _NEW_UNITS:
+            out.append(f"{name} = {_NEW_UNITS[name]} = _ = {word}")
+        else:
+            out.append(f"{word} = {name}")  # an alias of a unit pint knows (吨 = t)
+    for scale, word in PINT_SCALED:
+        name = PINT_NAMES[word]
+        out.append(f"{SCALE_PINYIN[scale]}_{name} = {SCALES[scale]} * {name} = _ = {scale}{word}")
+    return tuple(out)
+
+
+DEFINITIONS = _definitions()
 
 
 class UnitError(ValueError):

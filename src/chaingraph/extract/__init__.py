@@ -78,7 +78,8 @@ def extract_text(
 
 
 def _resolve_region(name: str, lexicon: Lexicon, document: Document) -> Entity:
-    from ..labels import normalise
+    from ..vocabulary import fold as normalise
+    from ..vocabulary import place_level
 
     if ":" in name:
         return Entity("region", lexicon.label(name), name, lexicon.region_level.get(name))
@@ -88,7 +89,7 @@ def _resolve_region(name: str, lexicon: Lexicon, document: Document) -> Entity:
             "region", lexicon.label(pairs[0]), pairs[0], lexicon.region_level.get(pairs[0])
         )
     if normalise(name) in document.norm.casefold():
-        level = "province" if name.endswith("省") else "city"
+        level = "province" if place_level(name) == "province" else "city"
         return Entity("region", name, None, level)
     from ..names import UnknownName
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..labels import normalise
 from ..namespaces import curie
+from ..vocabulary import LEVEL_CLASSES
+from ..vocabulary import fold as normalise
 
 __all__ = ["Lexicon"]
 
@@ -28,14 +29,8 @@ _KINDS = {
     "sector": "cg:IndustrySector",
     "indicator": "cg:Indicator",
 }
-_REGION_TYPES = {
-    "cg:Country": "country",
-    "cg:Province": "province",
-    "cg:City": "city",
-    "cg:DevelopmentZone": "zone",
-    "cg:IndustrialPark": "park",
-    "cg:Region": "region",
-}
+# The level of a region of each class (a cg:Region is a "region", whatever its name says).
+_REGION_TYPES = {cls: level for level, cls in LEVEL_CLASSES.items() if level != "district"}
 # When two kinds share a label, the earlier kind wins (碳纤维 is a stage and a chain).
 PRIORITY = ("company", "region", "stage", "sector", "chain")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..vocabulary import SCALES, UNIT_WORDS
 from .segment import Sentence
 
 __all__ = [
@@ -27,24 +28,11 @@ __all__ = [
     "StatisticFact",
 ]
 
-# unit word -> (unit, factor): value in the unit = number x multiplier x factor
+# The unit words and scales of the vocabulary, as floats: value = number x scale x factor.
 UNITS: dict[str, tuple[str, float]] = {
-    "GWh": ("cgu:GWh", 1.0),
-    "GW": ("cgu:GW", 1.0),
-    "MWh": ("cgu:GWh", 1e-3),
-    "MW": ("cgu:MW", 1.0),
-    "千瓦时": ("cgu:GWh", 1e-6),
-    "千瓦": ("cgu:MW", 1e-3),
-    "芯公里": ("cgu:core-km", 1.0),
-    "吨": ("cgu:t", 1.0),
-    "元": ("cgu:CNY-100M", 1e-8),
-    "%": ("cgu:percent", 1.0),
-    "个百分点": ("cgu:percentage-point", 1.0),
-    "倍": ("cgu:times", 1.0),
-    "项": ("cgu:count", 1.0),
-    "个": ("cgu:count", 1.0),
+    word: (unit, float(factor)) for word, (unit, factor) in UNIT_WORDS.items()
 }
-MULTIPLIERS = {"": 1.0, "万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3}
+MULTIPLIERS = {"": 1.0, **{scale: float(multiple) for scale, multiple in SCALES.items()}}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..vocabulary import (
+    ADMIN_SUFFIXES,
+    SCALES,
+    TEXT_LEGAL_FORMS,
+    UNIT_WORDS,
+    ZONE_SUFFIXES,
+    place_stem,
+)
+from ..vocabulary import PROVINCES as VOCABULARY_PROVINCES
+from ..vocabulary import STATUS_WORDS as VOCABULARY_STATUS_WORDS
 from .lexicon import PRIORITY, Lexicon
 from .model import (
     MULTIPLIERS,
@@ -57,10 +67,18 @@ _CN_DIGITS = {
 # Quantities: number [range] [万/亿] unit
 # ---------------------------------------------------------------------------------------------
 
-_UNIT_WORDS = "GWh|GW|MWh|MW|千瓦时|千瓦|芯公里|吨|元|%|个百分点|倍"
+
+def _alternatives(words) -> str:
+    """A regex alternation of ``words``, longest first (so 万亿 wins over 万, GWh over GW)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# the unit words of quantities (the count words 项/个 are read by the statistics rules)
+_UNIT_WORDS = _alternatives(w for w, (unit, _) in UNIT_WORDS.items() if unit != "cgu:count")
+_SCALE_WORDS = _alternatives(SCALES)
 _QUANTITY = re.compile(
-    rf"(?<![\d.])(?:(?P<low>{NUM})(?P<lowmul>万亿|万|亿|千)?(?:-|~|～|—|－|至|到)(?=\d))?"
-    rf"(?P<num>{NUM})(?P<mul>万亿|万|亿|千)?(?P<unit>{_UNIT_WORDS})"
+    rf"(?<![\d.])(?:(?P<low>{NUM})(?P<lowmul>{_SCALE_WORDS})?(?:-|~|～|—|－|至|到)(?=\d))?"
+    rf"(?P<num>{NUM})(?P<mul>{_SCALE_WORDS})?(?P<unit>{_UNIT_WORDS})"
 )
 CAPACITY_UNITS = {"cgu:GW", "cgu:GWh", "cgu:MW", "cgu:t", "cgu:core-km"}
 
@@ -99,65 +117,8 @@ def parse_quantities(text: str, offset: int = 0) -> list[QuantityMatch]:
 # Status words of projects, longest first
 # ---------------------------------------------------------------------------------------------
 
-STATUS_WORDS: list[tuple[str, str]] = sorted(
-    [
-        *[
-            (w, "cg:InProduction")
-            for w in (
-                "建成投产",
-                "竣工投产",
-                "全面投产",
-                "正式投产",
-                "点火投产",
-                "投产达产",
-                "建成投运",
-                "投产",
-                "达产",
-                "投运",
-                "建成",
-                "满产",
-                "投入生产",
-                "竣工",
-            )
-        ],
-        *[
-            (w, "cg:UnderConstruction")
-            for w in (
-                "开工建设",
-                "开工",
-                "动工",
-                "在建",
-                "加快建设",
-                "启动建设",
-                "加速建设",
-                "建设中",
-                "正在建设",
-                "主体完工",
-            )
-        ],
-        *[
-            (w, "cg:Planned")
-            for w in (
-                "签约",
-                "落地",
-                "引进",
-                "落户",
-                "洽谈",
-                "在谈",
-                "对接",
-                "意向",
-                "拟建",
-                "计划建设",
-                "规划建设",
-                "签订",
-                "招引",
-                "计划",
-                "规划",
-            )
-        ],
-    ],
-    key=lambda pair: -len(pair[0]),
-)
+# the status words of the vocabulary, longest first
+STATUS_WORDS: list[tuple[str, str]] = list(VOCABULARY_STATUS_WORDS.items())
 _STATUS_RE = re.compile("|".join(re.escape(w) for w, _ in STATUS_WORDS))
 _STATUS = dict(STATUS_WORDS)
 
@@ -195,34 +156,12 @@ def split_sequence(text: str) -> list[str]:
 # Word lists
 # ---------------------------------------------------------------------------------------------
 
-_LEGAL_FORMS = (
-    "集团股份有限公司",
-    "集团有限责任公司",
-    "集团有限公司",
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "集团公司",
-    "股份公司",
-    "集团",
-)
-COMPANY_SUFFIX = re.compile("(?:" + "|".join(sorted(_LEGAL_FORMS, key=len, reverse=True)) + ")")
+COMPANY_SUFFIX = re.compile(f"(?:{_alternatives(TEXT_LEGAL_FORMS)})")
 TITLES = re.compile(
     r"(?:董事长|副董事长|总经理|副总经理|总裁|执行总裁|副总裁|党委书记|董事|负责人|总工程师|厂长|CEO)"
 )
-ZONE_SUFFIX = re.compile(
-    r"(?:经济技术开发区|高新技术产业开发区|高新技术开发区|开发区|工业园区|产业园区|产业园|高新区|经开区|"
-    r"工业园|园区|新区|工业集中区)"
-)
-ADMIN_SUFFIX = {
-    "省": "province",
-    "自治区": "province",
-    "市": "city",
-    "州": "city",
-    "盟": "city",
-    "区": "district",
-    "县": "district",
-}
+ZONE_SUFFIX = re.compile(f"(?:{_alternatives(ZONE_SUFFIXES)})")
+ADMIN_SUFFIX = ADMIN_SUFFIXES
 SELF_REFS = {
     "我市": "city",
     "本市": "city",
@@ -375,12 +314,8 @@ GENERIC_NAMES = {
     "相关",
     "市属",
 }
-# Province-level names as company names begin with them (四川天齐锂业 -> 天齐锂业)
-_PROVINCE_NAMES = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北",
-    "湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 中国",
-)
-PROVINCES = tuple(sorted((n for line in _PROVINCE_NAMES for n in line.split()), key=len)[::-1])
+# Province-level names, longest first, as company names begin with them (四川天齐锂业 -> 天齐锂业)
+PROVINCES = tuple(sorted(VOCABULARY_PROVINCES, key=len, reverse=True))
 LIST_INTRO = (
     "了",
     "集聚",
@@ -478,6 +413,33 @@ METRICS = (
 )
 
 
+# Words a project item may start with before its company: lead words, status words, 我市...
+_ITEM_LEADS = sorted(
+    LEAD_WORDS + tuple(w for w, _ in STATUS_WORDS) + tuple(SELF_REFS), key=len, reverse=True
+)
+# A clause after 项目 that gives the latest news, or the capacity of the project
+_LATEST_NEWS = ("目前", "现已", "已", "现", "今年", "一期", "首期")
+_CAPACITY_FOLLOWS = r"(?:新增|形成|年产|产能|设计产能|规划产能|达产后|总产能|建成后)"
+
+
+def _strip_lead_words(part: str) -> str:
+    """A project item without the lead words and the year before its company (引进, 2023年)."""
+    stripped = part
+    changed = True
+    while changed:
+        changed = False
+        for lead in _ITEM_LEADS:
+            if stripped.startswith(lead) and len(stripped) > len(lead):
+                stripped = stripped[len(lead) :]
+                changed = True
+                break
+        year = re.match(r"^\d{4}年", stripped)
+        if year:
+            stripped = stripped[year.end() :]
+            changed = True
+    return stripped
+
+
 # statistics of these families are about a place, never a product or a company
 REGIONAL_FAMILIES = ("count", "rate", "rank", "contribution", "gap")
 
@@ -494,7 +456,7 @@ class Mention:
 
 
 @dataclass
-class Names:
+class DocumentNames:
     """Names found in this document, on top of the lexicon."""
 
     companies: dict[str, tuple[str, float, str]] = field(
@@ -524,8 +486,8 @@ class Extractor:
     def _tokens(self, doc: Document) -> dict[int, list[Token]]:
         return {s.index: self.cut(s.text, s.start) for s in doc.sentences}
 
-    def find_names(self, doc: Document, tokens: dict[int, list[Token]]) -> Names:
-        names = Names()
+    def find_names(self, doc: Document, tokens: dict[int, list[Token]]) -> DocumentNames:
+        names = DocumentNames()
         for sentence in doc.sentences:
             toks = tokens[sentence.index]
             self._full_company_names(sentence, toks, names)
@@ -537,7 +499,7 @@ class Extractor:
         self._merge_short_names(names)
         return names
 
-    def _merge_short_names(self, names: Names) -> None:
+    def _merge_short_names(self, names: DocumentNames) -> None:
         """天齐锂业 met before 四川天齐锂业股份有限公司: a name found on its own that lies inside
         exactly one full name is that company."""
         fulls = {full for full, _c, _r in names.companies.values() if COMPANY_SUFFIX.search(full)}
@@ -558,7 +520,7 @@ class Extractor:
         return self.lex.names.get(text.casefold(), [])
 
     def _add_company(
-        self, names: Names, name: str, full: str, confidence: float, rule: str
+        self, names: DocumentNames, name: str, full: str, confidence: float, rule: str
     ) -> None:
         name = name.strip()
         if (
@@ -631,63 +593,18 @@ class Extractor:
                 break
         return [n for n in dict.fromkeys(out) if len(n) >= 2]
 
-    def _full_company_names(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
+    def _full_company_names(
+        self, sentence: Sentence, toks: list[Token], names: DocumentNames
+    ) -> None:
         text = sentence.text
         for m in COMPANY_SUFFIX.finditer(text):
-            if text[m.end() : m.end() + 1] in ("）", ")"):
-                continue  # 北方稀土（集团）高科技股份有限公司: 集团 in brackets is not the end
-            later = COMPANY_SUFFIX.search(text, m.end())
-            if later and re.fullmatch(rf"[{CJK}]{{1,12}}", text[m.end() : later.start()]):
-                continue  # 晟晏实业集团能源循环经济有限公司: the name goes on
+            if not self._ends_a_name(text, m):
+                continue
             end = m.end()
-            # the name runs back over name-like tokens, stopping at punctuation, verbs, parks
-            start = m.start()
-            holder = [t for t in toks if t.start < sentence.start + m.start() < t.end]
-            if holder and COMPANY_SUFFIX.search(holder[0].word):
-                start = holder[0].start - sentence.start  # a full name in the user dictionary
-            for tok in reversed([t for t in toks if t.end <= sentence.start + m.start()]):
-                rel = tok.start - sentence.start
-                word = tok.word
-                if re.fullmatch(r"[（(][^）)]*[）)]?|[（()）]", word) or word in "（）()":
-                    start = rel
-                    continue
-                if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", word):
-                    break
-                if (
-                    ZONE_SUFFIX.fullmatch(word)
-                    or word in LEAD_WORDS
-                    or word in ("旗下", "的", "是", "为", "和", "与", "及")
-                ):
-                    break
-                if re.search(f"(?:{ZONE_SUFFIX.pattern})$", word) or word in SELF_REFS:
-                    break
-                if (
-                    tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f")
-                    and not self._known(word)
-                    and word not in DIRECTION_WORDS
-                    and (self._common_word(word) or len(word) < 2)  # 富临 (a rare "verb") is a name
-                ):
-                    break  # (a vn such as 循环 in 循环经济有限公司 may be part of the name)
-                if m.start() - rel > 24:
-                    break
-                start = rel
-            full = text[start:end]
-            full = re.sub(r"^[（(][^）)]*[）)]", "", full)
+            start = self._name_start(sentence, toks, m)
+            full = re.sub(r"^[（(][^）)]*[）)]", "", text[start:end])
             if not self._distinctive(full):
-                # 青海某某新材料有限公司: the walk stopped inside the name (新材料 is no name);
-                # take up to two more tokens, as long as they are letters
-                before = [t for t in toks if t.end <= sentence.start + start][-2:]
-                for tok in reversed(before):
-                    if (
-                        not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word)
-                        or tok.word in LEAD_WORDS
-                        or re.search(f"(?:{ZONE_SUFFIX.pattern})$", tok.word)
-                    ):
-                        break
-                    start = tok.start - sentence.start
-                    full = text[start:end]
-                    if self._distinctive(full):
-                        break
+                start, full = self._name_start_beyond_trade_words(sentence, toks, start, end, full)
             previous = [t for t in toks if t.end == sentence.start + start]
             if previous and previous[0].flag == "ns" and not ZONE_SUFFIX.search(previous[0].word):
                 start = previous[0].start - sentence.start  # names start with their province
@@ -700,6 +617,74 @@ class Extractor:
             for short in self.short_names(full)[1:]:
                 if short not in names.companies and not self._common_word(short):
                     names.companies[short] = (full, 0.85, "short name")
+
+    @staticmethod
+    def _ends_a_name(text: str, m: re.Match) -> bool:
+        """Whether the legal form ``m`` ends a company name (not 集团 in brackets, not a form
+        inside a longer name)."""
+        if text[m.end() : m.end() + 1] in ("）", ")"):
+            return False  # 北方稀土（集团）高科技股份有限公司: 集团 in brackets is not the end
+        later = COMPANY_SUFFIX.search(text, m.end())
+        # 晟晏实业集团能源循环经济有限公司: the name goes on
+        return not (later and re.fullmatch(rf"[{CJK}]{{1,12}}", text[m.end() : later.start()]))
+
+    def _name_start(self, sentence: Sentence, toks: list[Token], m: re.Match) -> int:
+        """Where the name ending in the legal form ``m`` starts: it runs back over name-like
+        tokens, stopping at punctuation, verbs and parks (an offset into the sentence)."""
+        start = m.start()
+        holder = [t for t in toks if t.start < sentence.start + m.start() < t.end]
+        if holder and COMPANY_SUFFIX.search(holder[0].word):
+            start = holder[0].start - sentence.start  # a full name in the user dictionary
+        for tok in reversed([t for t in toks if t.end <= sentence.start + m.start()]):
+            rel = tok.start - sentence.start
+            word = tok.word
+            if re.fullmatch(r"[（(][^）)]*[）)]?|[（()）]", word) or word in "（）()":
+                start = rel
+                continue
+            if self._stops_a_name(tok) or m.start() - rel > 24:
+                break
+            start = rel
+        return start
+
+    def _stops_a_name(self, tok: Token) -> bool:
+        """A token no company name runs back over: punctuation, a lead word, a park, a verb."""
+        word = tok.word
+        if not re.fullmatch(rf"[{CJK}A-Za-z0-9]+", word):
+            return True
+        if (
+            ZONE_SUFFIX.fullmatch(word)
+            or word in LEAD_WORDS
+            or word in ("旗下", "的", "是", "为", "和", "与", "及")
+        ):
+            return True
+        if re.search(f"(?:{ZONE_SUFFIX.pattern})$", word) or word in SELF_REFS:
+            return True
+        # (a vn such as 循环 in 循环经济有限公司 may be part of the name)
+        return (
+            tok.flag in ("v", "p", "c", "u", "d", "r", "m", "q", "uj", "ul", "f")
+            and not self._known(word)
+            and word not in DIRECTION_WORDS
+            and (self._common_word(word) or len(word) < 2)  # 富临 (a rare "verb") is a name
+        )
+
+    def _name_start_beyond_trade_words(
+        self, sentence: Sentence, toks: list[Token], start: int, end: int, full: str
+    ) -> tuple[int, str]:
+        """青海某某新材料有限公司: the walk stopped inside the name (新材料 is no name); take up
+        to two more tokens, as long as they are letters."""
+        before = [t for t in toks if t.end <= sentence.start + start][-2:]
+        for tok in reversed(before):
+            if (
+                not re.fullmatch(rf"[{CJK}A-Za-z]+", tok.word)
+                or tok.word in LEAD_WORDS
+                or re.search(f"(?:{ZONE_SUFFIX.pattern})$", tok.word)
+            ):
+                break
+            start = tok.start - sentence.start
+            full = sentence.text[start:end]
+            if self._distinctive(full):
+                break
+        return start, full
 
     def _distinctive(self, full: str) -> bool:
         """Whether a full company name has something left once the legal form and trade words
@@ -762,7 +747,9 @@ class Extractor:
             return None
         return "".join(t.word for t in picked)
 
-    def _context_companies(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
+    def _context_companies(
+        self, sentence: Sentence, toks: list[Token], names: DocumentNames
+    ) -> None:
         text, base = sentence.text, sentence.start
         # A、B、C等(龙头)企业: the listed names are companies
         pattern = (
@@ -828,7 +815,7 @@ class Extractor:
             if found:
                 self._add_company(names, found[0], found[0], 0.6, m.group(0))
 
-    def _abbreviations(self, sentence: Sentence, names: Names) -> None:
+    def _abbreviations(self, sentence: Sentence, names: DocumentNames) -> None:
         """FULL（以下简称“X”）: X is another name of the company or place written last
         before it (青海国家高新技术产业开发区，以下简称“开发区”)."""
         for m in re.finditer(
@@ -859,7 +846,7 @@ class Extractor:
                 ref = next(r for k, r in self.lex.names[name] if k == "region")
                 self.lex.add_name(short, "region", ref)
 
-    def _places(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
+    def _places(self, sentence: Sentence, toks: list[Token], names: DocumentNames) -> None:
         text, base = sentence.text, sentence.start
         previous: tuple[int, str] | None = None
         for m in ZONE_SUFFIX.finditer(text):
@@ -892,7 +879,7 @@ class Extractor:
             name = text[start : m.end()]
             if count == 0 or len(name) < 3 or name in NOT_PLACES:
                 continue
-            level = "park" if re.search(r"园区?$|工业集中区$|产业园$", name) else "zone"
+            level = ZONE_SUFFIXES[m.group(0)]
             canonical = name
             if previous and text[previous[0] : start] in ("（", "("):
                 canonical = names.places.get(previous[1], (previous[1], level))[0]
@@ -915,7 +902,9 @@ class Extractor:
                     if nxt in ADMIN_SUFFIX:
                         names.places.setdefault(word + nxt, (word + nxt, ADMIN_SUFFIX[nxt]))
 
-    def _project_companies(self, sentence: Sentence, toks: list[Token], names: Names) -> None:
+    def _project_companies(
+        self, sentence: Sentence, toks: list[Token], names: DocumentNames
+    ) -> None:
         for item in self._project_items(sentence):
             prefix = item["prefix"]
             if not prefix or not (item["product"] or item["quantity"]):
@@ -935,11 +924,11 @@ class Extractor:
                 continue
             self._add_company(names, prefix, prefix, 0.7, "project")
 
-    def _without_place_suffix(self, name: str, names: Names) -> str:
+    def _without_place_suffix(self, name: str, names: DocumentNames) -> str:
         """隆基曲靖, 宁德时代宜春: a company's local operation is written with the place after
         the company's name; the company is the part before it."""
         places = set(names.places)
-        places |= {re.sub(r"(?:省|市|县)$", "", p) for p in names.places}
+        places |= {place_stem(p) for p in names.places}
         places |= {n for n, pairs in self.lex.names.items() if pairs[0][0] == "region"}
         for place in sorted(places, key=len, reverse=True):
             if len(place) >= 2 and name.endswith(place) and len(name) - len(place) >= 2:
@@ -963,116 +952,100 @@ class Extractor:
             clause_end = min(
                 [after.find(c) for c in "，。；" if after.find(c) >= 0] or [len(after)]
             )
-            status, word = status_of(after[:clause_end])
             rest = after[clause_end + 1 :]
             next_clause = (
                 re.split(r"[，。；]", rest)[0] if after[clause_end : clause_end + 1] == "，" else ""
             )
-            if not status and next_clause.startswith(
-                ("目前", "现已", "已", "现", "今年", "一期", "首期")
-            ):
-                status, word = status_of(
-                    next_clause
-                )  # 引进X项目，目前一期已开工建设: the latest news
-            if not status:
-                status, word = status_of(text[clause_start : m.start()])
-            # 项目建成投产，新增动力电池产能30GWh: the capacity may follow in the next clause
-            follow = (
-                next_clause
-                if re.match(
-                    r"(?:新增|形成|年产|产能|设计产能|规划产能|达产后|总产能|建成后)", next_clause
-                )
-                else ""
+            status, word = self._project_status(
+                after[:clause_end], next_clause, text[clause_start : m.start()]
             )
+            # 项目建成投产，新增动力电池产能30GWh: the capacity may follow in the next clause
+            follow = next_clause if re.match(_CAPACITY_FOLLOWS, next_clause) else ""
             follow_at = sentence.start + m.end() + clause_end + 1
+            parts = segment.split("、")
             offset = clause_start
-            for part in segment.split("、"):
-                part_start = offset
+            for part in parts:
+                item = self._project_item(part, follow if len(parts) == 1 else "", follow_at)
+                item["start"] += sentence.start + offset
+                item["end"] = sentence.start + offset + len(part)
+                item.update(status=status, status_word=word, project_at=sentence.start + m.start())
+                items.append(item)
                 offset += len(part) + 1
-                stripped = part
-                changed = True
-                while changed:
-                    changed = False
-                    for lead in sorted(
-                        LEAD_WORDS + tuple(w for w, _ in STATUS_WORDS) + tuple(SELF_REFS),
-                        key=len,
-                        reverse=True,
-                    ):
-                        if stripped.startswith(lead) and len(stripped) > len(lead):
-                            stripped = stripped[len(lead) :]
-                            changed = True
-                            break
-                    year = re.match(r"^\d{4}年", stripped)
-                    if year:
-                        stripped = stripped[year.end() :]
-                        changed = True
-                lead_len = len(part) - len(stripped)
-                quantities = parse_quantities(stripped)
-                quantities = [q for q in quantities if q.quantity.unit in CAPACITY_UNITS]
-                extra = None
-                if quantities:
-                    q = quantities[0]
-                    prefix, product = stripped[: q.start], stripped[q.end :]
-                else:
-                    q = None
-                    prefix, product = self._split_product(stripped)
-                    if follow and len(segment.split("、")) == 1:
-                        fq = [
-                            x for x in parse_quantities(follow) if x.quantity.unit in CAPACITY_UNITS
-                        ]
-                        if fq:
-                            q = fq[0]
-                            extra = (follow_at, follow_at + len(follow))
-                            prefix = prefix if product else stripped
-                            product = product or re.sub(
-                                r"^(?:新增|形成|年产|设计产能|达产后)|产能.*$|规模.*$",
-                                "",
-                                follow[: fq[0].start],
-                            )
-                for mod in MODIFIERS:
-                    if prefix.endswith(mod):
-                        prefix = prefix[: -len(mod)]
-                # 协鑫科技旗下乐山协鑫…, 乐山高新区引进京运通: the company is the last name
-                # 比亚迪与盐湖股份合资建设的: the first partner leads
-                prefix = re.sub(
-                    r"(?:合资|共同|联合)?(?:建设|投资|投建|打造|实施|新建)?的$", "", prefix
-                )
-                splitter = r"旗下|引进|招引|签约|落户|携手|联合|控股的|的"
-                parts = [p for p in re.split(splitter, prefix) if p]
-                prefix = parts[-1] if parts else ""
-                partners = re.split(r"与|和|及|、", prefix)
-                if len(partners) > 1 and all(len(p) >= 2 for p in partners):
-                    prefix = partners[0]
-                prefix = re.sub(r"(?:在|于)[^在于]{1,6}$", "", prefix)  # 阿特斯在包头签约
-                prefix = re.sub(r"(?:将|拟|计划|正在|已经|已|正|还|也|再|将要)+$", "", prefix)
-                prefix = re.sub(
-                    r"(?:(?:[一二三四五六七八九十\d]+|首)期(?:工程)?|扩建|技改|改扩建|新建)+$",
-                    "",
-                    prefix,
-                )
-                prefix = re.sub(rf"^.*?(?:{ZONE_SUFFIX.pattern})", "", prefix)
-                for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
-                    if (
-                        pairs[0][0] == "region"
-                        and prefix.startswith(name)
-                        and not COMPANY_SUFFIX.search(prefix)
-                    ):
-                        prefix = prefix[len(name) :]
-                        break
-                items.append(
-                    {
-                        "start": sentence.start + part_start + lead_len,
-                        "end": sentence.start + part_start + len(part),
-                        "prefix": prefix if len(prefix) >= 2 else "",
-                        "quantity": q.quantity if q else None,
-                        "extra": extra,
-                        "product": product,
-                        "status": status,
-                        "status_word": word,
-                        "project_at": sentence.start + m.start(),
-                    }
-                )
         return items
+
+    @staticmethod
+    def _project_status(clause: str, next_clause: str, before: str) -> tuple[str | None, str]:
+        """The status of a project: in its clause, else in the next clause when that is the
+        latest news (引进X项目，目前一期已开工建设), else before the word 项目."""
+        status, word = status_of(clause)
+        if not status and next_clause.startswith(_LATEST_NEWS):
+            status, word = status_of(next_clause)
+        if not status:
+            status, word = status_of(before)
+        return status, word
+
+    def _project_item(self, part: str, follow: str, follow_at: int) -> dict:
+        """One item: company prefix, quantity and product; ``start`` is relative to the part
+        (after its lead words), ``extra`` the span of a capacity read from ``follow``."""
+        stripped = _strip_lead_words(part)
+        quantities = [q for q in parse_quantities(stripped) if q.quantity.unit in CAPACITY_UNITS]
+        extra = None
+        if quantities:
+            q = quantities[0]
+            prefix, product = stripped[: q.start], stripped[q.end :]
+        else:
+            q = None
+            prefix, product = self._split_product(stripped)
+            fq = [x for x in parse_quantities(follow) if x.quantity.unit in CAPACITY_UNITS]
+            if fq:
+                q = fq[0]
+                extra = (follow_at, follow_at + len(follow))
+                prefix = prefix if product else stripped
+                product = product or re.sub(
+                    r"^(?:新增|形成|年产|设计产能|达产后)|产能.*$|规模.*$",
+                    "",
+                    follow[: fq[0].start],
+                )
+        prefix = self._project_company(prefix)
+        return {
+            "start": len(part) - len(stripped),
+            "prefix": prefix if len(prefix) >= 2 else "",
+            "quantity": q.quantity if q else None,
+            "extra": extra,
+            "product": product,
+        }
+
+    def _project_company(self, prefix: str) -> str:
+        """The company named before a project's product: the last name, the first partner,
+        without the place, phase or verb around it."""
+        for mod in MODIFIERS:
+            if prefix.endswith(mod):
+                prefix = prefix[: -len(mod)]
+        # 协鑫科技旗下乐山协鑫…, 乐山高新区引进京运通: the company is the last name
+        # 比亚迪与盐湖股份合资建设的: the first partner leads
+        prefix = re.sub(r"(?:合资|共同|联合)?(?:建设|投资|投建|打造|实施|新建)?的$", "", prefix)
+        splitter = r"旗下|引进|招引|签约|落户|携手|联合|控股的|的"
+        parts = [p for p in re.split(splitter, prefix) if p]
+        prefix = parts[-1] if parts else ""
+        partners = re.split(r"与|和|及|、", prefix)
+        if len(partners) > 1 and all(len(p) >= 2 for p in partners):
+            prefix = partners[0]
+        prefix = re.sub(r"(?:在|于)[^在于]{1,6}$", "", prefix)  # 阿特斯在包头签约
+        prefix = re.sub(r"(?:将|拟|计划|正在|已经|已|正|还|也|再|将要)+$", "", prefix)
+        prefix = re.sub(
+            r"(?:(?:[一二三四五六七八九十\d]+|首)期(?:工程)?|扩建|技改|改扩建|新建)+$",
+            "",
+            prefix,
+        )
+        prefix = re.sub(rf"^.*?(?:{ZONE_SUFFIX.pattern})", "", prefix)
+        for name, pairs in sorted(self.lex.names.items(), key=lambda p: -len(p[0])):
+            if (
+                pairs[0][0] == "region"
+                and prefix.startswith(name)
+                and not COMPANY_SUFFIX.search(prefix)
+            ):
+                return prefix[len(name) :]
+        return prefix
 
     def _split_product(self, text: str) -> tuple[str, str]:
         """``天合光能光伏全产业链`` -> (``天合光能``, ``光伏全产业链``): the product starts at the
@@ -1096,38 +1069,71 @@ class Extractor:
 
     # -- mentions ---------------------------------------------------------------------------
 
-    def mentions(self, doc: Document, names: Names) -> list[Mention]:
+    def mentions(self, doc: Document, names: DocumentNames) -> list[Mention]:
         """Every name in the text, longest match first; a longer name hides the ones inside it
         (铬铁矿 hides 铬铁, 电解铜箔 hides 电解铜), ties go to company > region > stage > chain."""
-        table: dict[str, list[tuple[str, str | None]]] = {}
-        for name, pairs in self.lex.names.items():
-            table[name] = list(pairs)
-        company_entities: dict[str, Entity] = {}
+        table = {name: list(pairs) for name, pairs in self.lex.names.items()}
+        company_entities = self._company_entities(names, table)
+        place_entities = self._place_entities(names, table)
+        for word in SELF_REFS:
+            table.setdefault(word, []).insert(0, ("self", None))
+        text = doc.norm
+        taken = [False] * len(text)
+        chosen = []
+        for start, end, kind, ref, name in self._candidates(text, table):
+            if any(taken[start:end]):
+                continue
+            for k in range(start, end):
+                taken[k] = True
+            mention = Mention(kind, start, end, text[start:end], ref)
+            if kind == "company":
+                self._company_mention(mention, name, company_entities)
+            elif kind == "region":
+                self._region_mention(mention, place_entities)
+            elif kind == "chain":
+                mention.inner_stage = self._inner_stage(ref, name)
+            chosen.append(mention)
+        chosen.extend(self._metal_lists(text, taken))
+        chosen.extend(self._sequence_elements(text, chosen))
+        chosen.sort(key=lambda m: m.start)
+        return chosen
+
+    def _company_entities(self, names: DocumentNames, table: dict) -> dict[str, Entity]:
+        """The companies found in this text, by the name written, first in ``table``."""
+        entities: dict[str, Entity] = {}
         for name, (full, _conf, _rule) in names.companies.items():
             known = [r for k, r in self._known(full) if k == "company"] or [
                 r for k, r in self._known(name) if k == "company"
             ]
             entity = Entity("company", full, known[0] if known else None)
-            company_entities[name] = entity
+            entities[name] = entity
             table.setdefault(name.casefold(), []).insert(0, ("company", entity.ref))
-        place_entities: dict[str, Entity] = {}
+        return entities
+
+    def _place_entities(self, names: DocumentNames, table: dict) -> dict[str, Entity]:
+        """The new places found in this text (and their stems: 宜宾 for 宜宾市), first in
+        ``table``."""
+        entities: dict[str, Entity] = {}
         for name, (canonical, level) in names.places.items():
-            place_entities[name] = Entity(
+            entities[name] = Entity(
                 "region", canonical, None, names.places.get(canonical, (canonical, level))[1]
             )
             table.setdefault(name.casefold(), []).insert(0, ("region", None))
-            stem = re.sub(r"(?:省|市|县)$", "", name)
+            stem = place_stem(name)
             if (
                 stem != name
                 and len(stem) >= 2
                 and not self._known(stem)
                 and stem not in names.companies
             ):
-                place_entities[stem] = place_entities[name]
+                entities[stem] = entities[name]
                 table.setdefault(stem.casefold(), []).insert(0, ("region", None))
-        for word in SELF_REFS:
-            table.setdefault(word, []).insert(0, ("self", None))
-        text = doc.norm
+        return entities
+
+    @staticmethod
+    def _candidates(text: str, table: dict) -> list[tuple[int, int, str, str | None, str]]:
+        """Every occurrence of every name: (start, end, kind, ref, name), longest first, then
+        by kind priority, then by position."""
         folded = text.casefold()
         by_first: dict[str, list[str]] = {}
         for name in table:
@@ -1141,48 +1147,40 @@ class Extractor:
                     candidates.append((i, i + len(name), kind, ref, name))
         rank = {k: n for n, k in enumerate(("self", *PRIORITY))}
         candidates.sort(key=lambda c: (-(c[1] - c[0]), rank.get(c[2], 9), c[0]))
-        taken = [False] * len(text)
-        chosen = []
-        for start, end, kind, ref, name in candidates:
-            if any(taken[start:end]):
-                continue
-            for k in range(start, end):
-                taken[k] = True
-            raw_name = text[start:end]
-            mention = Mention(kind, start, end, raw_name, ref)
-            if kind == "company":
-                entity = company_entities.get(raw_name) or company_entities.get(name)
-                if entity is None:
-                    full = self.lex.label(ref) if ref else raw_name
-                    entity = Entity("company", full, ref)
-                mention.entity = entity
-                mention.ref = entity.ref
-            elif kind == "region":
-                mention.entity = place_entities.get(raw_name) or Entity(
-                    "region",
-                    self.lex.label(ref) if ref else raw_name,
-                    ref,
-                    self.lex.region_level.get(ref or ""),
-                )
-            elif kind == "chain":
-                inside = self.lex.stage_labels_of_chain(ref)
-                for length in range(len(name), 1, -1):
-                    hit = next(
-                        (
-                            inside[name[s : s + length]]
-                            for s in range(len(name) - length + 1)
-                            if name[s : s + length] in inside
-                        ),
-                        None,
-                    )
-                    if hit:
-                        mention.inner_stage = hit
-                        break
-            chosen.append(mention)
-        chosen.extend(self._metal_lists(text, taken))
-        chosen.extend(self._sequence_elements(text, chosen))
-        chosen.sort(key=lambda m: m.start)
-        return chosen
+        return candidates
+
+    def _company_mention(self, mention: Mention, name: str, entities: dict[str, Entity]) -> None:
+        entity = entities.get(mention.text) or entities.get(name)
+        if entity is None:
+            full = self.lex.label(mention.ref) if mention.ref else mention.text
+            entity = Entity("company", full, mention.ref)
+        mention.entity = entity
+        mention.ref = entity.ref
+
+    def _region_mention(self, mention: Mention, entities: dict[str, Entity]) -> None:
+        ref = mention.ref
+        mention.entity = entities.get(mention.text) or Entity(
+            "region",
+            self.lex.label(ref) if ref else mention.text,
+            ref,
+            self.lex.region_level.get(ref or ""),
+        )
+
+    def _inner_stage(self, chain: str, name: str) -> str | None:
+        """The longest stage name of ``chain`` inside a chain's name (锂电池 -> li:pack)."""
+        inside = self.lex.stage_labels_of_chain(chain)
+        for length in range(len(name), 1, -1):
+            hit = next(
+                (
+                    inside[name[s : s + length]]
+                    for s in range(len(name) - length + 1)
+                    if name[s : s + length] in inside
+                ),
+                None,
+            )
+            if hit:
+                return hit
+        return None
 
     def _sequence_elements(self, text: str, chosen: list[Mention]) -> list[Mention]:
         """In ``丙烯腈→原丝→碳纤维→复合材料`` an element that is no name of ours is read as the
@@ -1268,7 +1266,9 @@ class Extractor:
             carried = ctx.last_subject() or carried
         return facts
 
-    def _bare_city(self, tokens: dict[int, list[Token]], names: Names, doc: Document) -> None:
+    def _bare_city(
+        self, tokens: dict[int, list[Token]], names: DocumentNames, doc: Document
+    ) -> None:
         """No city named with 市 and none the graph knows: take the place name (jieba's ``ns``)
         written most often, at least twice, as the city (武汉 in 武汉光谷…, 在武汉建成…)."""
         if any(level == "city" for _, level in names.places.values()):
@@ -1773,55 +1773,84 @@ class _Context:
         return None
 
     def statistics(self) -> list[Fact]:
+        """Every statistic of the sentence, rule by rule; a number one rule reads (``consumed``,
+        normalised offsets) is not read again by a later, vaguer rule."""
+        consumed: set[int] = set()
+        out: list[Fact] = []
+        for rule in (
+            self._rates_listed,
+            self._shares,
+            self._contribution_rates,
+            self._contribution_points,
+            self._gaps,
+            self._changes,
+            self._growth,
+            self._doubling,
+            self._counts,
+            self._counts_after_noun,
+            self._ranks,
+            self._outputs,
+            self._amounts,
+            self._bare_rates,
+        ):
+            out += rule(consumed)
+        return out
+
+    def _take(self, consumed: set[int], m: re.Match, group: str = "v") -> None:
+        consumed.add(self.s.start + m.start(group))
+
+    def _rates_listed(self, consumed: set[int]) -> list[Fact]:
+        """Rates listed with 分别: A率、B率、C率分别达到x%、y%、z%."""
         out: list[Fact] = []
         text, base = self.text, self.s.start
-        consumed: set[int] = set()
-
-        def take(m, group="v"):
-            consumed.add(base + m.start(group))
-
-        # rates listed with 分别: A率、B率、C率分别达到x%、y%、z%
         for m in re.finditer(
             rf"((?:[{CJK}]{{1,8}}率、)+[{CJK}]{{1,8}}率)分别(?:为|达到|达|是)?((?:{NUM}%、)+{NUM}%)",
             text,
         ):
             metrics = m.group(1).split("、")
             values = m.group(2).split("、")
-            if len(metrics) == len(values):
-                at = m.start(2)
-                for metric, value in zip(metrics, values, strict=True):
-                    q = Quantity.of(_f(value[:-1]), "", "%", value)
-                    hint = metric if self.lex.indicator_for(metric) else ""
-                    out.append(
-                        self._stat(
-                            base + at,
-                            "rate",
-                            q,
-                            metric_word=metric,
-                            indicator_hint=hint,
-                            rule="分别",
-                        )
+            if len(metrics) != len(values):
+                continue
+            at = m.start(2)
+            for metric, value in zip(metrics, values, strict=True):
+                q = Quantity.of(_f(value[:-1]), "", "%", value)
+                hint = metric if self.lex.indicator_for(metric) else ""
+                out.append(
+                    self._stat(
+                        base + at, "rate", q, metric_word=metric, indicator_hint=hint, rule="分别"
                     )
-                    consumed.add(base + at)
-                    at += len(value) + 1
-        # share: 占…比重为x%
+                )
+                consumed.add(base + at)
+                at += len(value) + 1
+        return out
+
+    def _shares(self, consumed: set[int]) -> list[Fact]:
+        """Share: 占…比重为x%, 占比x%."""
+        out: list[Fact] = []
         for m in re.finditer(
             rf"占[^，。；]{{0,20}}(?:比重|比例|份额)(?:约为|约|为|达到|达|超过|接近|近)?(?P<v>{NUM})%|占比(?:为|达到|达)?(?P<w>{NUM})%",
-            text,
+            self.text,
         ):
             g = "v" if m.group("v") else "w"
             q = Quantity.of(_f(m.group(g)), "", "%", m.group(g) + "%")
             out.append(
-                self._stat(base + m.start(), "share", q, indicator_hint="占比", rule="占比重")
+                self._stat(
+                    self.s.start + m.start(), "share", q, indicator_hint="占比", rule="占比重"
+                )
             )
-            take(m, g)
-        # contribution: 贡献率x%, 上拉/拉动…x个百分点
+            self._take(consumed, m, g)
+        return out
+
+    def _contribution_rates(self, consumed: set[int]) -> list[Fact]:
+        """Contribution: 贡献率x% (对全省/全市/全国)."""
+        out: list[Fact] = []
+        text = self.text
         for m in re.finditer(rf"贡献率(?:为|达到|达)?(?P<v>{NUM})%", text):
             q = Quantity.of(_f(m["v"]), "", "%", m.group(0))
             compared = re.search(r"对(全省|全市|全国)", text[max(0, m.start() - 15) : m.start()])
             out.append(
                 self._stat(
-                    base + m.start(),
+                    self.s.start + m.start(),
                     "contribution",
                     q,
                     indicator_hint="贡献",
@@ -1829,14 +1858,20 @@ class _Context:
                     rule="贡献率",
                 )
             )
-            take(m)
+            self._take(consumed, m)
+        return out
+
+    def _contribution_points(self, consumed: set[int]) -> list[Fact]:
+        """Contribution: 上拉/拉动…x个百分点."""
+        out: list[Fact] = []
         for m in re.finditer(
-            rf"(?:上拉|拉动)(?P<who>全省|全市|全国)?[^，。；\d]{{0,12}}(?P<v>{NUM})个百分点", text
+            rf"(?:上拉|拉动)(?P<who>全省|全市|全国)?[^，。；\d]{{0,12}}(?P<v>{NUM})个百分点",
+            self.text,
         ):
             q = Quantity.of(_f(m["v"]), "", "个百分点", m.group(0))
             out.append(
                 self._stat(
-                    base + m.start(),
+                    self.s.start + m.start(),
                     "contribution",
                     q,
                     indicator_hint="贡献",
@@ -1844,17 +1879,21 @@ class _Context:
                     rule="拉动",
                 )
             )
-            take(m)
-        # gap: 高于/低于 X y个百分点
+            self._take(consumed, m)
+        return out
+
+    def _gaps(self, consumed: set[int]) -> list[Fact]:
+        """Gap: 高于/低于 X y个百分点."""
+        out: list[Fact] = []
         for m in re.finditer(
             rf"(?P<dir>高于|低于|快于|慢于)(?P<who>全省|全市|全国|平均水平)?[^，。；\d]{{0,8}}(?P<v>{NUM})个百分点",
-            text,
+            self.text,
         ):
             sign = -1 if m["dir"] in ("低于", "慢于") else 1
             q = Quantity.of(sign * _f(m["v"]), "", "个百分点", m.group(0))
             out.append(
                 self._stat(
-                    base + m.start(),
+                    self.s.start + m.start(),
                     "gap",
                     q,
                     indicator_hint="增速差",
@@ -1862,10 +1901,15 @@ class _Context:
                     rule="高于",
                 )
             )
-            take(m)
-        # change: 较上年提高 x个百分点
+            self._take(consumed, m)
+        return out
+
+    def _changes(self, consumed: set[int]) -> list[Fact]:
+        """Change: 较上年提高 x个百分点."""
+        out: list[Fact] = []
+        base = self.s.start
         for m in re.finditer(
-            rf"(?P<dir>提高|提升|加快|回落|下降|增加|减少)(?P<v>{NUM})个百分点", text
+            rf"(?P<dir>提高|提升|加快|回落|下降|增加|减少)(?P<v>{NUM})个百分点", self.text
         ):
             if base + m.start("v") in consumed:
                 continue
@@ -1876,26 +1920,40 @@ class _Context:
                     base + m.start(), "change", q, indicator_hint="增速变化", rule="提高百分点"
                 )
             )
-            take(m)
-        # growth: 增长x% / 增长x倍 / 翻了x倍
+            self._take(consumed, m)
+        return out
+
+    def _growth(self, consumed: set[int]) -> list[Fact]:
+        """Growth: 增长x% / 增长x倍."""
+        out: list[Fact] = []
+        base = self.s.start
         for m in re.finditer(
             rf"(?P<dir>增长|增加|提高|上升|下降|减少|增速为|增速达|增幅为|增幅达)(?:了|约|达到|达)?(?P<v>{NUM})(?P<u>%|倍)",
-            text,
+            self.text,
         ):
             if base + m.start("v") in consumed:
                 continue
             sign = -1 if m["dir"] in ("下降", "减少") else 1
             q = Quantity.of(sign * _f(m["v"]), "", m["u"], m.group(0))
             out.append(self._stat(base + m.start(), "growth", q, rule="增长"))
-            take(m)
-        for m in re.finditer(rf"翻了(?P<v>{NUM})倍(?P<more>以上|多)?", text):
+            self._take(consumed, m)
+        return out
+
+    def _doubling(self, consumed: set[int]) -> list[Fact]:
+        """Growth: 翻了x倍."""
+        out: list[Fact] = []
+        for m in re.finditer(rf"翻了(?P<v>{NUM})倍(?P<more>以上|多)?", self.text):
             q = Quantity.of(_f(m["v"]), "", "倍", m.group(0))
-            out.append(self._stat(base + m.start(), "growth", q, rule="翻了"))
-            take(m)
-        # counts: N项/个 … 项目/集群
+            out.append(self._stat(self.s.start + m.start(), "growth", q, rule="翻了"))
+            self._take(consumed, m)
+        return out
+
+    def _counts(self, consumed: set[int]) -> list[Fact]:
+        """Counts: N项/个 … 项目/集群."""
+        out: list[Fact] = []
         for m in re.finditer(
             rf"(?P<v>{NUM}|[一二两三四五六七八九十]+)(?P<u>项|个)(?P<what>[^，。；、\d]{{0,10}}?(?:项目|产业集群|集群|基地))",
-            text,
+            self.text,
         ):
             raw = m["v"]
             value = _f(raw) if raw[0].isdigit() else float(_cn_number(raw))
@@ -1904,7 +1962,7 @@ class _Context:
             hint = "项目数" if what.endswith("项目") else ("集群" if "集群" in what else "")
             out.append(
                 self._stat(
-                    base + m.start(),
+                    self.s.start + m.start(),
                     "count",
                     q,
                     metric_word=what,
@@ -1912,12 +1970,17 @@ class _Context:
                     rule="count",
                 )
             )
-            take(m)
-        # 项目12个 (the count after the noun)
+            self._take(consumed, m)
+        return out
+
+    def _counts_after_noun(self, consumed: set[int]) -> list[Fact]:
+        """Counts written after the noun: 项目12个."""
+        out: list[Fact] = []
+        base = self.s.start
         pattern = (
             rf"(?P<what>(?:项目|企业|产业集群|集群|基地))(?P<v>{NUM})(?:余|多)?(?P<u>个|项|家)"
         )
-        for m in re.finditer(pattern, text):
+        for m in re.finditer(pattern, self.text):
             if base + m.start("v") in consumed:
                 continue
             unit = "个" if m["u"] == "家" else m["u"]
@@ -1934,11 +1997,15 @@ class _Context:
                     rule="count",
                 )
             )
-            take(m, "v")
-        # rank: 领跑/位居…第N
+            self._take(consumed, m, "v")
+        return out
+
+    def _ranks(self, consumed: set[int]) -> list[Fact]:
+        """Rank: 领跑/位居…第N."""
+        out: list[Fact] = []
         for m in re.finditer(
             rf"(?:领跑|领先)(?P<g>全国|全省)(?P<grp>[{CJK}]{{0,8}})|(?:位居|位列|排名|居)(?P<g2>全国|全省)?[^，。；]{{0,8}}?第(?P<n>{NUM}|[一二三四五六七八九十]+)",
-            text,
+            self.text,
         ):
             value = (
                 1.0
@@ -1946,8 +2013,14 @@ class _Context:
                 else (float(m["n"]) if m["n"][0].isdigit() else float(_cn_number(m["n"])))
             )
             q = Quantity(value, "cgu:rank", m.group(0))
-            out.append(self._stat(base + m.start(), "rank", q, indicator_hint="排名", rule="rank"))
-        # output: 产量(达到)x吨
+            out.append(
+                self._stat(self.s.start + m.start(), "rank", q, indicator_hint="排名", rule="rank")
+            )
+        return out
+
+    def _outputs(self, consumed: set[int]) -> list[Fact]:
+        """Output: 产量(达到)x吨 (a capacity unit after 产量, without 产能)."""
+        out: list[Fact] = []
         for qm in self.quantities:
             if qm.quantity.unit not in CAPACITY_UNITS:
                 continue
@@ -1957,7 +2030,11 @@ class _Context:
                 out.append(
                     self._stat(qm.start, "amount", qm.quantity, metric_word="产量", rule="产量")
                 )
-        # amounts: x亿元 / x万元 with a metric
+        return out
+
+    def _amounts(self, consumed: set[int]) -> list[Fact]:
+        """Amounts: x亿元 / x万元 with a metric."""
+        out: list[Fact] = []
         for qm in self.quantities:
             if qm.quantity.unit != "cgu:CNY-100M" or qm.start in consumed:
                 continue
@@ -1967,8 +2044,15 @@ class _Context:
             out.append(
                 self._stat(qm.start, "amount", qm.quantity, metric_word=metric, rule="amount")
             )
-        # bare percentages: x率 为/达到 y%
-        for m in re.finditer(rf"(?P<metric>[{CJK}]{{1,6}}率)(?:为|达到|达)(?P<v>{NUM})%", text):
+        return out
+
+    def _bare_rates(self, consumed: set[int]) -> list[Fact]:
+        """Bare percentages: x率 为/达到 y%."""
+        out: list[Fact] = []
+        base = self.s.start
+        for m in re.finditer(
+            rf"(?P<metric>[{CJK}]{{1,6}}率)(?:为|达到|达)(?P<v>{NUM})%", self.text
+        ):
             if base + m.start("v") in consumed or m["metric"] == "贡献率":
                 continue
             q = Quantity.of(_f(m["v"]), "", "%", m.group(0))

@@ -28,6 +28,8 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..vocabulary import fold_width
+
 __all__ = ["Document", "Sentence", "Token", "tokenizer"]
 
 _TERMINATORS = "。！？；!?;"
@@ -35,16 +37,6 @@ _OPEN_QUOTES = "“‘「『"
 _CLOSE_QUOTES = "”’」』"
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 HEADING_MAX = 30  # a paragraph this short without a full stop is a heading, a sentence of its own
-
-
-def _fold(char: str) -> str:
-    """Full-width ASCII to ASCII, one character for one (so offsets stay aligned)."""
-    code = ord(char)
-    if 0xFF01 <= code <= 0xFF5E and char not in "，；：！？（）":
-        return chr(code - 0xFEE0)
-    if char == "\u3000":
-        return " "
-    return char
 
 
 @dataclass(frozen=True)
@@ -82,7 +74,7 @@ class Document:
         for position, char in enumerate(self.raw):
             if char.isspace():
                 continue
-            chars.append(_fold(char))
+            chars.append(fold_width(char))
             index.append(position)
         self.norm = "".join(chars)
         self.index = index

@@ -3,20 +3,21 @@
 Every fact gets a ``cg:evidence`` quote (``prov:value`` = the sentence with whitespace removed,
 ``cg:charStart``/``cg:charEnd`` = offsets into the original file, ``prov:wasQuotedFrom`` = a
 ``cg:SourceDocument`` for the file), a ``cg:confidence`` and a ``cg:assertion``. Companies and
-places the graph does not know yet get IRIs from their names (``co:四川时代新能源科技有限公司``,
-``region:宜宾市``), so that facts from several articles meet.
+places the graph does not know yet get the IRIs that sheet import mints from the same names
+(``co:n-…`` from the core name and its places, ``region:n-…`` from the place name; see
+:mod:`chaingraph.vocabulary`), so that facts from several articles and sheets meet.
 """
 
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import CG, PREFIXES, expand
 from ..resources import GRAPH_BASE
+from ..vocabulary import LEVEL_CLASSES, STATUS_LABELS, mint_company_iri, mint_place_iri
 from .model import (
     CapacityFact,
     CompanyFact,
@@ -32,18 +33,6 @@ __all__ = ["describe", "graph_iri", "review_rows", "to_graph", "to_json", "to_tu
 
 EXTRACT_BASE = "https://w3id.org/chaingraph/data/extract/"
 _CG = Namespace(CG)
-_LEVEL_CLASS = {
-    "province": "cg:Province",
-    "city": "cg:City",
-    "zone": "cg:DevelopmentZone",
-    "park": "cg:IndustrialPark",
-}
-# the preferred labels of the statuses in ontology/chaingraph.ttl
-STATUS_LABELS = {
-    "cg:Planned": ("规划", "planned"),
-    "cg:UnderConstruction": ("在建", "under construction"),
-    "cg:InProduction": ("投产", "in production"),
-}
 _FACT_CLASS = {
     "presence": "cg:PresenceClaim",
     "capacity": "cg:RegionalCapacity",
@@ -60,33 +49,32 @@ def _base(extraction) -> str:
     return f"{EXTRACT_BASE}{extraction.slug}/"
 
 
-def _entity_iri(extraction, entity: Entity | None) -> URIRef | None:
+def _known_places(extraction) -> tuple[str, ...]:
+    """The names of the regions the store knows, as sheet import passes them to
+    :func:`.vocabulary.mint_company_iri` (they are taken off the front or end of a name)."""
+    lexicon = extraction.lexicon
+    return tuple(lexicon.label(node) for node in lexicon.region_level)
+
+
+def _entity_iri(extraction, entity: Entity | None, places=()) -> URIRef | None:
+    """A known entity's IRI; a new company or place gets the IRI sheet import would mint for
+    the same name (:func:`.vocabulary.mint_company_iri`, :func:`.vocabulary.mint_place_iri`),
+    so that a company read from a sheet and from a sentence is one node."""
     if entity is None:
         return None
     if entity.ref:
         return URIRef(expand(entity.ref))
-    # Named by the name the text gives: a full legal name is unique, so two articles naming
-    # the same new company (or city) meet in one node; curated ids are ASCII and never clash.
-    namespace = PREFIXES["co"] if entity.kind == "company" else PREFIXES["region"]
-    return URIRef(namespace + iri_name(entity.name))
+    if entity.kind == "company":
+        return URIRef(mint_company_iri(entity.name, None, places))
+    return URIRef(mint_place_iri(entity.name))
 
 
-def iri_name(name: str) -> str:
-    """The last segment of a new entity's IRI: the name itself (IRIs may hold Chinese), other
-    characters percent-encoded.
-
-    >>> iri_name("阳光能源（曲靖）有限公司"), iri_name("A&B 公司")
-    ('阳光能源（曲靖）有限公司', 'A%26B%20公司')
-    """
-    return "".join(c if c.isalnum() or c in "（）-_" else quote(c, safe="") for c in name)
-
-
-def _key_iri(extraction, key: str | None) -> URIRef | None:
+def _key_iri(extraction, key: str | None, places=()) -> URIRef | None:
     if not key:
         return None
     if key.startswith("new:"):
         _, kind, name = key.split(":", 2)
-        return _entity_iri(extraction, Entity(kind, name))
+        return _entity_iri(extraction, Entity(kind, name), places)
     return URIRef(expand(key))
 
 
@@ -148,157 +136,192 @@ def review_rows(extraction, lang: str = "zh", width: int = 36) -> list[list[str]
 
 
 def to_graph(extraction) -> Graph:
-    g = Graph()
-    for prefix, namespace in PREFIXES.items():
-        g.bind(prefix, Namespace(namespace), override=True)
-    base = _base(extraction)
-    g.bind("ex", Namespace(base))
-    source = URIRef(base + "source")
-    g.add((source, RDF.type, _CG.SourceDocument))
-    g.add((source, _CG.sourceFile, Literal(extraction.source_name)))
-    g.add((source, DCTERMS.language, Literal("zh")))
-    g.add((source, SKOS.prefLabel, Literal(extraction.source_name)))
-    g.add((source, RDFS.comment, Literal(f"sha256 {extraction.digest}", lang="en")))
-    if extraction.region:
-        g.add((source, DCTERMS.spatial, _entity_iri(extraction, extraction.region)))
-    quotes: dict[int, URIRef] = {}
+    """The candidate facts of one extraction as RDF, each with its quote and provenance."""
+    writer = _GraphWriter(extraction)
+    for counter, fact in enumerate(extraction.facts, start=1):
+        writer.add(fact, counter)
+    return writer.g
 
-    def quote_of(fact: Fact) -> URIRef:
+
+def _decimal(value: float) -> Literal:
+    return Literal(f"{value:.6f}".rstrip("0").rstrip(".") or "0", datatype=XSD.decimal)
+
+
+class _GraphWriter:
+    """The graph of one extraction, written fact by fact: quotes are written once per sentence
+    and new companies and places once per IRI."""
+
+    def __init__(self, extraction) -> None:
+        self.extraction = extraction
+        self.places = _known_places(extraction)
+        self.g = g = Graph()
+        for prefix, namespace in PREFIXES.items():
+            g.bind(prefix, Namespace(namespace), override=True)
+        self.base = base = _base(extraction)
+        g.bind("ex", Namespace(base))
+        self.source = source = URIRef(base + "source")
+        g.add((source, RDF.type, _CG.SourceDocument))
+        g.add((source, _CG.sourceFile, Literal(extraction.source_name)))
+        g.add((source, DCTERMS.language, Literal("zh")))
+        g.add((source, SKOS.prefLabel, Literal(extraction.source_name)))
+        g.add((source, RDFS.comment, Literal(f"sha256 {extraction.digest}", lang="en")))
+        if extraction.region:
+            g.add((source, DCTERMS.spatial, self.iri(extraction.region)))
+        self.quotes: dict[int, URIRef] = {}
+
+    def iri(self, entity: Entity | None) -> URIRef | None:
+        return _entity_iri(self.extraction, entity, self.places)
+
+    def quote_of(self, fact: Fact) -> URIRef:
         s = fact.sentence
-        if s.index not in quotes:
-            q = URIRef(f"{base}q{s.index + 1:03d}")
-            g.add((q, RDF.type, _CG.Quote))
-            g.add((q, PROV.wasQuotedFrom, source))
-            g.add((q, _CG.charStart, Literal(s.raw_start)))
-            g.add((q, _CG.charEnd, Literal(s.raw_end)))
-            g.add((q, PROV.value, Literal(s.value, lang="zh")))
-            quotes[s.index] = q
-        return quotes[s.index]
+        if s.index not in self.quotes:
+            q = URIRef(f"{self.base}q{s.index + 1:03d}")
+            self.g.add((q, RDF.type, _CG.Quote))
+            self.g.add((q, PROV.wasQuotedFrom, self.source))
+            self.g.add((q, _CG.charStart, Literal(s.raw_start)))
+            self.g.add((q, _CG.charEnd, Literal(s.raw_end)))
+            self.g.add((q, PROV.value, Literal(s.value, lang="zh")))
+            self.quotes[s.index] = q
+        return self.quotes[s.index]
 
-    def entity(e: Entity | None) -> URIRef | None:
-        iri = _entity_iri(extraction, e)
-        if iri is not None and not e.ref and (iri, RDF.type, None) not in g:
-            cls = (
-                "cg:Company"
-                if e.kind == "company"
-                else _LEVEL_CLASS.get(e.level or "", "cg:Region")
-            )
-            g.add((iri, RDF.type, URIRef(expand(cls))))
+    def entity(self, e: Entity | None) -> URIRef | None:
+        """The IRI of a company or place; a new one is typed and labelled the first time."""
+        iri = self.iri(e)
+        if iri is None or e.ref:
+            return iri
+        g = self.g
+        if (iri, RDF.type, None) not in g:
+            cls = "cg:Company" if e.kind == "company" else LEVEL_CLASSES.get(e.level or "")
+            g.add((iri, RDF.type, URIRef(expand(cls or "cg:Region"))))
             g.add((iri, SKOS.prefLabel, Literal(e.name, lang="zh")))
-            g.add((iri, PROV.wasDerivedFrom, source))
+            g.add((iri, PROV.wasDerivedFrom, self.source))
+        elif (iri, SKOS.prefLabel, Literal(e.name, lang="zh")) not in g:
+            # another spelling of the same company (（青海） / (青海)): one node, both names
+            g.add((iri, SKOS.altLabel, Literal(e.name, lang="zh")))
         return iri
 
-    def capacity(node, quantity) -> None:
+    def capacity(self, node: URIRef, quantity) -> None:
         cap = BNode()
-        g.add((node, _CG.capacity, cap))
-        g.add((cap, RDF.type, _CG.Capacity))
-        g.add(
-            (
-                cap,
-                _CG.value,
-                Literal(
-                    f"{quantity.value:.6f}".rstrip("0").rstrip(".") or "0", datatype=XSD.decimal
-                ),
-            )
-        )
-        g.add((cap, _CG.unit, URIRef(expand(quantity.unit))))
-        g.add((cap, _CG.statedAs, Literal(quantity.stated)))
+        self.g.add((node, _CG.capacity, cap))
+        self.g.add((cap, RDF.type, _CG.Capacity))
+        self.g.add((cap, _CG.value, _decimal(quantity.value)))
+        self.g.add((cap, _CG.unit, URIRef(expand(quantity.unit))))
+        self.g.add((cap, _CG.statedAs, Literal(quantity.stated)))
 
-    for counter, fact in enumerate(extraction.facts, start=1):
-        evidence = quote_of(fact)
+    def stages(self, node: URIRef, stages, chain: str | None) -> None:
+        for stage in stages:
+            self.g.add((node, _CG.stage, URIRef(expand(stage))))
+        if chain:
+            self.g.add((node, _CG.chain, URIRef(expand(chain))))
+
+    # -- one fact ---------------------------------------------------------------------------
+
+    def add(self, fact: Fact, counter: int) -> None:
+        evidence = self.quote_of(fact)
         if isinstance(fact, CompanyFact):
-            node = entity(fact.company)
-            if fact.company.ref:
-                node = URIRef(f"{base}mention-{counter:03d}")
-                g.add((node, RDF.type, _CG.Fact))
-                g.add((node, RDFS.comment, Literal(f"mentions {fact.company.ref}", lang="en")))
-            for short in fact.short_names:
-                if not fact.company.ref:
-                    g.add((node, SKOS.altLabel, Literal(short, lang="zh")))
-            if fact.located_in:
-                g.add((node, _CG.locatedIn, entity(fact.located_in)))
+            node = self.company(fact, counter)
         elif isinstance(fact, PlaceFact):
-            node = entity(fact.place)
-            home = extraction.region
-            if (
-                home is not None
-                and fact.place.level in ("zone", "park", "district")
-                and home.key != fact.place.key
-            ):
-                # a zone, park or district named in an article about a city lies in that city
-                g.add((node, _CG.partOf, entity(home)))
-                g.add(
-                    (node, RDFS.comment, Literal("cg:partOf read from the text's city", lang="en"))
-                )
+            node = self.place(fact)
         else:
-            node = URIRef(f"{base}{fact.kind}-{counter:03d}")
-            if isinstance(fact, ProjectFact):
-                g.add((node, RDF.type, _CG.Project))
-                if fact.company:
-                    g.add((node, _CG.producer, entity(fact.company)))
-                if fact.status:
-                    g.add((node, _CG.status, URIRef(expand(fact.status))))
-                if fact.site:
-                    g.add((node, _CG.site, entity(fact.site)))
-                if fact.product:
-                    g.add((node, _CG.product, Literal(fact.product, lang="zh")))
-                if fact.year:
-                    g.add((node, _CG.year, Literal(fact.year, datatype=XSD.gYear)))
-                if fact.quantity:
-                    capacity(node, fact.quantity)
-                for stage in fact.stages:
-                    g.add((node, _CG.stage, URIRef(expand(stage))))
-                if fact.chain:
-                    g.add((node, _CG.chain, URIRef(expand(fact.chain))))
-            else:
-                g.add((node, RDF.type, URIRef(expand(_FACT_CLASS[fact.kind]))))
-            region = getattr(fact, "region", None)
-            if region is not None and not isinstance(fact, StatisticFact):
-                g.add((node, _CG.region, entity(region)))
-            if isinstance(fact, PresenceFact):
-                for stage in fact.stages:
-                    g.add((node, _CG.stage, URIRef(expand(stage))))
-                if fact.chain:
-                    g.add((node, _CG.chain, URIRef(expand(fact.chain))))
-            elif isinstance(fact, CapacityFact):
-                g.add((node, _CG.stage, URIRef(expand(fact.stage))))
-                capacity(node, fact.quantity)
-                if fact.year:
-                    g.add((node, _CG.year, Literal(fact.year, datatype=XSD.gYear)))
-            elif isinstance(fact, StatisticFact):
-                if fact.region:
-                    g.add((node, _CG.region, entity(fact.region)))
-                about = _key_iri(extraction, fact.about)
-                if about is not None:
-                    if fact.about.startswith("new:"):
-                        kind, name = fact.about.split(":", 2)[1:]
-                        entity(Entity(kind, name))
-                    g.add((node, _CG.about, about))
-                if fact.indicator:
-                    g.add((node, _CG.indicator, URIRef(expand(fact.indicator))))
-                if fact.metric:
-                    g.add((node, RDFS.label, Literal(fact.metric, lang="zh")))
-                q = fact.quantity
-                g.add(
-                    (
-                        node,
-                        _CG.value,
-                        Literal(f"{q.value:.6f}".rstrip("0").rstrip("."), datatype=XSD.decimal),
-                    )
-                )
-                g.add((node, _CG.unit, URIRef(expand(q.unit))))
-                g.add((node, _CG.statedAs, Literal(q.stated)))
-                if fact.period:
-                    g.add((node, _CG.period, Literal(fact.period, datatype=XSD.gYear)))
-                if fact.compared_with:
-                    g.add((node, _CG.comparedWith, entity(fact.compared_with)))
+            node = URIRef(f"{self.base}{fact.kind}-{counter:03d}")
+            self.claim(node, fact)
+        g = self.g
         g.add((node, _CG.evidence, evidence))
         g.add((node, _CG.confidence, Literal(f"{fact.confidence:.2f}", datatype=XSD.decimal)))
         g.add((node, _CG.assertion, URIRef(expand(fact.assertion))))
-        g.add((node, PROV.wasDerivedFrom, source))
+        g.add((node, PROV.wasDerivedFrom, self.source))
         if fact.rule:
             g.add((node, RDFS.comment, Literal(f"extraction rule: {fact.rule}", lang="en")))
-    return g
+
+    def company(self, fact: CompanyFact, counter: int) -> URIRef:
+        """A new company is its own node; a known one gets a mention node pointing to it."""
+        node = self.entity(fact.company)
+        if fact.company.ref:
+            node = URIRef(f"{self.base}mention-{counter:03d}")
+            self.g.add((node, RDF.type, _CG.Fact))
+            self.g.add((node, RDFS.comment, Literal(f"mentions {fact.company.ref}", lang="en")))
+        else:
+            for short in fact.short_names:
+                self.g.add((node, SKOS.altLabel, Literal(short, lang="zh")))
+        if fact.located_in:
+            self.g.add((node, _CG.locatedIn, self.entity(fact.located_in)))
+        return node
+
+    def place(self, fact: PlaceFact) -> URIRef:
+        node = self.entity(fact.place)
+        home = self.extraction.region
+        inside_home = fact.place.level in ("zone", "park", "district")
+        if home is not None and inside_home and home.key != fact.place.key:
+            # a zone, park or district named in an article about a city lies in that city
+            self.g.add((node, _CG.partOf, self.entity(home)))
+            comment = Literal("cg:partOf read from the text's city", lang="en")
+            self.g.add((node, RDFS.comment, comment))
+        return node
+
+    def claim(self, node: URIRef, fact: Fact) -> None:
+        """A project, presence claim, regional capacity or observation."""
+        if isinstance(fact, ProjectFact):
+            self.project(node, fact)
+        else:
+            self.g.add((node, RDF.type, URIRef(expand(_FACT_CLASS[fact.kind]))))
+        region = getattr(fact, "region", None)
+        if region is not None and not isinstance(fact, StatisticFact):
+            self.g.add((node, _CG.region, self.entity(region)))
+        if isinstance(fact, PresenceFact):
+            self.stages(node, fact.stages, fact.chain)
+        elif isinstance(fact, CapacityFact):
+            self.g.add((node, _CG.stage, URIRef(expand(fact.stage))))
+            self.capacity(node, fact.quantity)
+            if fact.year:
+                self.g.add((node, _CG.year, Literal(fact.year, datatype=XSD.gYear)))
+        elif isinstance(fact, StatisticFact):
+            self.statistic(node, fact)
+
+    def project(self, node: URIRef, fact: ProjectFact) -> None:
+        g = self.g
+        g.add((node, RDF.type, _CG.Project))
+        if fact.company:
+            g.add((node, _CG.producer, self.entity(fact.company)))
+        if fact.status:
+            g.add((node, _CG.status, URIRef(expand(fact.status))))
+        if fact.site:
+            g.add((node, _CG.site, self.entity(fact.site)))
+        if fact.product:
+            g.add((node, _CG.product, Literal(fact.product, lang="zh")))
+        if fact.year:
+            g.add((node, _CG.year, Literal(fact.year, datatype=XSD.gYear)))
+        if fact.quantity:
+            self.capacity(node, fact.quantity)
+        self.stages(node, fact.stages, fact.chain)
+
+    def statistic(self, node: URIRef, fact: StatisticFact) -> None:
+        g = self.g
+        if fact.region:
+            g.add((node, _CG.region, self.entity(fact.region)))
+        about = _key_iri(self.extraction, fact.about, self.places)
+        if about is not None:
+            if fact.about.startswith("new:"):
+                kind, name = fact.about.split(":", 2)[1:]
+                self.entity(Entity(kind, name))
+            g.add((node, _CG.about, about))
+        if fact.indicator:
+            g.add((node, _CG.indicator, URIRef(expand(fact.indicator))))
+        if fact.metric:
+            g.add((node, RDFS.label, Literal(fact.metric, lang="zh")))
+        q = fact.quantity
+        g.add(
+            (
+                node,
+                _CG.value,
+                Literal(f"{q.value:.6f}".rstrip("0").rstrip("."), datatype=XSD.decimal),
+            )
+        )
+        g.add((node, _CG.unit, URIRef(expand(q.unit))))
+        g.add((node, _CG.statedAs, Literal(q.stated)))
+        if fact.period:
+            g.add((node, _CG.period, Literal(fact.period, datatype=XSD.gYear)))
+        if fact.compared_with:
+            g.add((node, _CG.comparedWith, self.entity(fact.compared_with)))
 
 
 def to_turtle(extraction) -> str:

@@ -33,10 +33,24 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
-from ..labels import LabelIndex, normalise
+from ..labels import LabelIndex
 from ..namespaces import CG, PREFIXES, curie, expand
 from ..resolve import CompanyIndex, mint_company_iri, uscc_problem
 from ..store import Store
+from ..vocabulary import (
+    ADMIN_SUFFIXES,
+    LEVEL_CLASSES,
+    NOT_CAPACITY_UNITS,
+    SHEET_UNIT_SPELLINGS,
+    STATUS_WORDS,
+    UNIT_WORDS,
+    ZONE_SUFFIXES,
+    mint_place_iri,
+    place_level,
+    place_stem,
+    scaled_unit_words,
+)
+from ..vocabulary import fold as normalise
 from .table import COLUMNS, Problem, Row, Table, TableError, read_table, write_rows
 
 __all__ = ["ImportReport", "default_graph", "import_table", "table_to_rdf"]
@@ -46,49 +60,13 @@ SKOS = Namespace(PREFIXES["skos"])
 PROV = Namespace(PREFIXES["prov"])
 DCT = Namespace(PREFIXES["dcterms"])
 REGION_TYPES = ("Country", "Province", "City", "DevelopmentZone", "IndustrialPark", "Region")
-# Suffix of a new region's name -> its type; longest first.
-REGION_SUFFIXES = (
-    ("工业园区", "IndustrialPark"),
-    ("产业园区", "IndustrialPark"),
-    ("开发区", "DevelopmentZone"),
-    ("高新区", "DevelopmentZone"),
-    ("经开区", "DevelopmentZone"),
-    ("自治区", "Province"),
-    ("工业园", "IndustrialPark"),
-    ("产业园", "IndustrialPark"),
-    ("园区", "IndustrialPark"),
-    ("省", "Province"),
-    ("市", "City"),
-    ("州", "City"),
-    ("盟", "City"),
-)
-_GENERIC_PLACES = {normalise(s) for s, _ in REGION_SUFFIXES} | {"新区", "园", "区"}
+# Names that are only a suffix (园区, 新区, 县) name no parent region.
+_GENERIC_PLACES = {normalise(s) for s in (*ZONE_SUFFIXES, *ADMIN_SUFFIXES)} | {"园"}
 # Unit spellings beyond the labels of ontology/units.ttl: text -> (unit CURIE, factor).
 UNIT_MULTIPLES = {
-    "万吨": ("cgu:t", Decimal(10000)),
-    "千吨": ("cgu:t", Decimal(1000)),
-    "吨/年": ("cgu:t", Decimal(1)),
-    "万吨/年": ("cgu:t", Decimal(10000)),
-    "万千瓦": ("cgu:MW", Decimal(10)),
-    "万芯公里": ("cgu:core-km", Decimal(10000)),
-    "gw/年": ("cgu:GW", Decimal(1)),
-    "tonnes": ("cgu:t", Decimal(1)),
-    "tons": ("cgu:t", Decimal(1)),
-    "tonne": ("cgu:t", Decimal(1)),
-}
-NOT_CAPACITY_UNITS = {"cgu:percent", "cgu:percentage-point", "cgu:times", "cgu:rank"}
-STATUS_WORDS = {
-    "已投产": "cg:InProduction",
-    "建成": "cg:InProduction",
-    "生产": "cg:InProduction",
-    "运营": "cg:InProduction",
-    "operating": "cg:InProduction",
-    "建设中": "cg:UnderConstruction",
-    "在建中": "cg:UnderConstruction",
-    "拟建": "cg:Planned",
-    "筹建": "cg:Planned",
-    "规划中": "cg:Planned",
-    "签约落地": "cg:Planned",
+    normalise(spelling): unit
+    for spelling, unit in scaled_unit_words({**UNIT_WORDS, **SHEET_UNIT_SPELLINGS}).items()
+    if unit[0] not in NOT_CAPACITY_UNITS
 }
 _NUMBER = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(.*)$")
 _YEAR = re.compile(r"^(\d{4})(?:年|\.0+|-\d{2}-\d{2})?$")
@@ -96,10 +74,6 @@ _YEAR = re.compile(r"^(\d{4})(?:年|\.0+|-\d{2}-\d{2})?$")
 
 def _u(name: str) -> URIRef:
     return URIRef(expand(name))
-
-
-def _mint(prefix: str, text: str) -> str:
-    return prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------- what the store knows
@@ -284,11 +258,7 @@ class RowReader:
 
     @staticmethod
     def _place_key(text: str) -> str:
-        text = normalise(text)
-        for suffix in ("自治区", "省", "市"):
-            if text.endswith(suffix) and len(text) > len(suffix) + 1:
-                return text[: -len(suffix)]
-        return text
+        return place_stem(normalise(text))
 
     def problem(self, parsed: Parsed, key: str | None, message: str, suggestion: str = "") -> None:
         column = self.table.header_of(key) if key else None
@@ -530,7 +500,7 @@ class RowReader:
 
     def _create_region(self, name: str, parent: str | None) -> str:
         folded = normalise(name)
-        kind = next((t for s, t in REGION_SUFFIXES if folded.endswith(s) and folded != s), "Region")
+        kind = LEVEL_CLASSES.get(place_level(folded) or "region", "cg:Region").removeprefix("cg:")
         if parent is None:
             best = ""
             named = dict(self.known.nodes_named)
@@ -551,7 +521,7 @@ class RowReader:
                     best, parent = label, regions[0]
             if parent is None and kind == "Province" and "region:CN" in self.known.region_type:
                 parent = "region:CN"
-        iri = curie(_mint(PREFIXES["region"] + "n-", folded))
+        iri = curie(mint_place_iri(name))
         self.created_regions[iri] = (name, f"cg:{kind}", parent)
         self.region_names[self._place_key(name)].add(iri)
         return iri
@@ -694,112 +664,130 @@ def _build_graph(
 ) -> Graph:
     g = Graph()
     base = PREFIXES["data"] + "table/" + hashlib.sha1(graph.encode()).hexdigest()[:12] + "/"
-    doc = URIRef(base + "source")
-    g.add((doc, RDF.type, CGNS.SourceDocument))
-    g.add((doc, SKOS.prefLabel, Literal(table.path.name, lang="zh")))
-    g.add((doc, DCT["title"], Literal(table.path.name)))
-    g.add((doc, DCT.identifier, Literal("sha256:" + digest)))
-    g.add((doc, DCT["format"], Literal("xlsx" if table.kind == "xlsx" else "csv")))
-
+    doc = _add_source(g, table, base, digest)
     used_regions: set[str] = set()
     company_regions: dict[str, list[str]] = defaultdict(list)
     company_names: dict[str, list[str]] = defaultdict(list)
     parents: dict[str, str] = {}
     for p in good:
-        fact = URIRef(f"{base}row-{p.row.number}")
-        quote = URIRef(f"{base}row-{p.row.number}/quote")
-        g.add((fact, RDF.type, CGNS.Project if p.status else CGNS.Production))
-        if p.status:
-            g.add((fact, RDF.type, CGNS.Production))
-        g.add(
-            (
-                fact,
-                SKOS.prefLabel,
-                Literal(f"{p.company_name} {reader.known.label(p.stage)}", lang="zh"),
-            )
-        )
-        g.add((fact, CGNS.producer, _u(p.company)))
-        g.add((fact, CGNS.stage, _u(p.stage)))
-        g.add((fact, CGNS.site, _u(p.site)))
-        if p.status:
-            g.add((fact, CGNS.status, _u(p.status)))
-        if p.year:
-            g.add((fact, CGNS.year, Literal(p.year, datatype=XSD.gYear)))
-        if p.capacity:
-            value, unit, stated = p.capacity
-            cap = URIRef(f"{base}row-{p.row.number}/capacity")
-            g.add((fact, CGNS.capacity, cap))
-            g.add((cap, RDF.type, CGNS.Capacity))
-            g.add((cap, CGNS.value, Literal(format(value, "f"), datatype=XSD.decimal)))
-            g.add((cap, CGNS.unit, _u(unit)))
-            g.add((cap, CGNS.statedAs, Literal(stated)))
-        g.add((fact, CGNS.evidence, quote))
-        g.add((fact, CGNS.confidence, Literal(Decimal("1.0"), datatype=XSD.decimal)))
-        g.add((fact, CGNS.assertion, CGNS.Stated))
-        g.add((fact, PROV.wasDerivedFrom, doc))
-        if p.source:
-            source = p.source
-            g.add(
-                (
-                    fact,
-                    DCT.source,
-                    URIRef(source) if re.match(r"^https?://\S+$", source) else Literal(source),
-                )
-            )
-        g.add((quote, RDF.type, CGNS.Quote))
-        g.add((quote, PROV.value, Literal(" | ".join(c.strip() for c in p.row.raw if c.strip()))))
-        g.add((quote, PROV.wasQuotedFrom, doc))
-        g.add((quote, CGNS.row, Literal(p.row.number)))
+        _add_fact(g, reader, p, base, doc)
         used_regions.add(p.site)
         company_regions[p.company].append(p.site)
         company_names[p.company].append(p.company_name)
         if p.group:
             parents[p.company] = p.group
             company_names[p.group].append(p.group_name)
-
-    # companies: new ones get a type, labels and a location; known ones new aliases only
-    codes = reader.added_codes
-    for company, names in company_names.items():
-        node = _u(company)
-        entry = reader.new_companies.get(company)
-        if entry is not None:
-            names_in_order = sorted(dict.fromkeys(entry["names"]), key=lambda n: (-len(n), n))
-            pref, *others = names_in_order
-            g.add((node, RDF.type, CGNS.Company))
-            for literal in _text_literal(pref):
-                g.add((node, SKOS.prefLabel, literal))
-            for other in others:
-                g.add((node, SKOS.altLabel, Literal(other, lang="zh")))
-            regions = list(dict.fromkeys(company_regions.get(company, [])))
-            for region in regions:
-                g.add((node, CGNS.locatedIn, _u(region)))
-            if not regions:
-                g.add((node, CGNS.locatedIn, _u("region:CN")))
-                g.add(
-                    (
-                        node,
-                        RDFS.comment,
-                        Literal(
-                            "Named as a parent company; its location is not in the sheet.",
-                            lang="en",
-                        ),
-                    )
-                )
-            if entry["code"]:
-                g.add((node, CGNS.creditCode, Literal(entry["code"])))
-            g.add((node, PROV.wasDerivedFrom, doc))
-        else:
-            known = {normalise(n) for n in reader._labels_of(company)}
-            for name in dict.fromkeys(names):
-                if normalise(name) not in known:
-                    g.add((node, SKOS.altLabel, Literal(name, lang="zh")))
-            if company in codes:
-                g.add((node, CGNS.creditCode, Literal(codes[company])))
+    _add_companies(g, reader, company_names, company_regions, doc)
     for company, group in parents.items():
         g.add((_u(company), CGNS.parentOrganization, _u(group)))
+    _add_created_regions(g, reader, used_regions, doc)
+    return g
 
-    # regions created by this sheet, and their created parents
-    todo = [r for r in used_regions if r in reader.created_regions]
+
+def _add_source(g: Graph, table: Table, base: str, digest: str) -> URIRef:
+    """The ``cg:SourceDocument`` of the sheet: its name, sha256 and format."""
+    doc = URIRef(base + "source")
+    g.add((doc, RDF.type, CGNS.SourceDocument))
+    g.add((doc, SKOS.prefLabel, Literal(table.path.name, lang="zh")))
+    g.add((doc, DCT["title"], Literal(table.path.name)))
+    g.add((doc, DCT.identifier, Literal("sha256:" + digest)))
+    g.add((doc, DCT["format"], Literal("xlsx" if table.kind == "xlsx" else "csv")))
+    return doc
+
+
+def _add_fact(g: Graph, reader: RowReader, p: Parsed, base: str, doc: URIRef) -> None:
+    """One row: a production fact (a project when it has a status) and its quote."""
+    fact = URIRef(f"{base}row-{p.row.number}")
+    g.add((fact, RDF.type, CGNS.Project if p.status else CGNS.Production))
+    if p.status:
+        g.add((fact, RDF.type, CGNS.Production))
+    label = f"{p.company_name} {reader.known.label(p.stage)}"
+    g.add((fact, SKOS.prefLabel, Literal(label, lang="zh")))
+    g.add((fact, CGNS.producer, _u(p.company)))
+    g.add((fact, CGNS.stage, _u(p.stage)))
+    g.add((fact, CGNS.site, _u(p.site)))
+    if p.status:
+        g.add((fact, CGNS.status, _u(p.status)))
+    if p.year:
+        g.add((fact, CGNS.year, Literal(p.year, datatype=XSD.gYear)))
+    if p.capacity:
+        _add_capacity(g, fact, URIRef(f"{base}row-{p.row.number}/capacity"), p.capacity)
+    quote = URIRef(f"{base}row-{p.row.number}/quote")
+    g.add((fact, CGNS.evidence, quote))
+    g.add((fact, CGNS.confidence, Literal(Decimal("1.0"), datatype=XSD.decimal)))
+    g.add((fact, CGNS.assertion, CGNS.Stated))
+    g.add((fact, PROV.wasDerivedFrom, doc))
+    if p.source:
+        source = p.source
+        link = re.match(r"^https?://\S+$", source)
+        g.add((fact, DCT.source, URIRef(source) if link else Literal(source)))
+    g.add((quote, RDF.type, CGNS.Quote))
+    g.add((quote, PROV.value, Literal(" | ".join(c.strip() for c in p.row.raw if c.strip()))))
+    g.add((quote, PROV.wasQuotedFrom, doc))
+    g.add((quote, CGNS.row, Literal(p.row.number)))
+
+
+def _add_capacity(g: Graph, fact: URIRef, cap: URIRef, capacity: tuple) -> None:
+    value, unit, stated = capacity
+    g.add((fact, CGNS.capacity, cap))
+    g.add((cap, RDF.type, CGNS.Capacity))
+    g.add((cap, CGNS.value, Literal(format(value, "f"), datatype=XSD.decimal)))
+    g.add((cap, CGNS.unit, _u(unit)))
+    g.add((cap, CGNS.statedAs, Literal(stated)))
+
+
+def _add_companies(
+    g: Graph,
+    reader: RowReader,
+    company_names: dict[str, list[str]],
+    company_regions: dict[str, list[str]],
+    doc: URIRef,
+) -> None:
+    """New companies get a type, labels and a location; known ones new aliases only."""
+    for company, names in company_names.items():
+        entry = reader.new_companies.get(company)
+        if entry is not None:
+            regions = list(dict.fromkeys(company_regions.get(company, [])))
+            _add_new_company(g, _u(company), entry, regions, doc)
+        else:
+            _add_aliases(g, reader, company, names)
+
+
+def _add_new_company(g: Graph, node: URIRef, entry: dict, regions: list[str], doc: URIRef):
+    names_in_order = sorted(dict.fromkeys(entry["names"]), key=lambda n: (-len(n), n))
+    pref, *others = names_in_order
+    g.add((node, RDF.type, CGNS.Company))
+    for literal in _text_literal(pref):
+        g.add((node, SKOS.prefLabel, literal))
+    for other in others:
+        g.add((node, SKOS.altLabel, Literal(other, lang="zh")))
+    for region in regions:
+        g.add((node, CGNS.locatedIn, _u(region)))
+    if not regions:
+        g.add((node, CGNS.locatedIn, _u("region:CN")))
+        g.add((node, RDFS.comment, Literal(_PARENT_ONLY, lang="en")))
+    if entry["code"]:
+        g.add((node, CGNS.creditCode, Literal(entry["code"])))
+    g.add((node, PROV.wasDerivedFrom, doc))
+
+
+_PARENT_ONLY = "Named as a parent company; its location is not in the sheet."
+
+
+def _add_aliases(g: Graph, reader: RowReader, company: str, names: list[str]) -> None:
+    """A known company: the names the sheet gives it that the store does not, and its code."""
+    node = _u(company)
+    known = {normalise(n) for n in reader._labels_of(company)}
+    for name in dict.fromkeys(names):
+        if normalise(name) not in known:
+            g.add((node, SKOS.altLabel, Literal(name, lang="zh")))
+    if company in reader.added_codes:
+        g.add((node, CGNS.creditCode, Literal(reader.added_codes[company])))
+
+
+def _add_created_regions(g: Graph, reader: RowReader, used: set[str], doc: URIRef) -> None:
+    """Regions created by this sheet, and their created parents."""
+    todo = [r for r in used if r in reader.created_regions]
     done = set()
     while todo:
         region = todo.pop()
@@ -816,7 +804,6 @@ def _build_graph(
             if parent in reader.created_regions:
                 todo.append(parent)
     reader.report.regions_created = sorted((r, *reader.created_regions[r]) for r in done)
-    return g
 
 
 def default_graph(path: str | Path) -> str:
