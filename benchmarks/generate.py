@@ -135,203 +135,238 @@ def plan(triples: int) -> dict[str, int]:
     return {"provinces": provinces, "cities_per_province": cities_per_province}
 
 
-def generate(out, triples: int, seed: int = 42) -> dict:
-    """Write about ``triples`` synthetic triples as N-Triples to ``out``; return metadata."""
-    rng = random.Random(seed)
-    chains = chain_stages()
-    chain_iris = sorted(chains)
-    w = Writer(out)
-    p = {
-        name: _iri(iri)
-        for name, iri in {
-            "partOf": CG + "partOf",
-            "adminCode": CG + "adminCode",
-            "pref": SKOS + "prefLabel",
-            "alt": SKOS + "altLabel",
-            "locatedIn": CG + "locatedIn",
-            "producer": CG + "producer",
-            "stage": CG + "stage",
-            "site": CG + "site",
-            "status": CG + "status",
-            "year": CG + "year",
-            "confidence": CG + "confidence",
-            "assertion": CG + "assertion",
-            "evidence": CG + "evidence",
-            "capacity": CG + "capacity",
-            "value": CG + "value",
-            "unit": CG + "unit",
-            "statedAs": CG + "statedAs",
-            "region": CG + "region",
-            "chain": CG + "chain",
-            "pvalue": PROV + "value",
-            "quotedFrom": PROV + "wasQuotedFrom",
-            "charStart": CG + "charStart",
-            "charEnd": CG + "charEnd",
-        }.items()
-    }
-    cls = {
-        name: _iri(CG + name)
-        for name in [
-            "Province",
-            "City",
-            "DevelopmentZone",
-            "IndustrialPark",
-            "Company",
-            "Production",
-            "Project",
-            "Capacity",
-            "Quote",
-            "SourceDocument",
-            "PresenceClaim",
-            "RegionalCapacity",
-        ]
-    }
-    shape = plan(triples)
+P = {
+    name: _iri(iri)
+    for name, iri in {
+        "partOf": CG + "partOf",
+        "adminCode": CG + "adminCode",
+        "pref": SKOS + "prefLabel",
+        "alt": SKOS + "altLabel",
+        "locatedIn": CG + "locatedIn",
+        "producer": CG + "producer",
+        "stage": CG + "stage",
+        "site": CG + "site",
+        "status": CG + "status",
+        "year": CG + "year",
+        "confidence": CG + "confidence",
+        "assertion": CG + "assertion",
+        "evidence": CG + "evidence",
+        "capacity": CG + "capacity",
+        "value": CG + "value",
+        "unit": CG + "unit",
+        "statedAs": CG + "statedAs",
+        "region": CG + "region",
+        "chain": CG + "chain",
+        "pvalue": PROV + "value",
+        "quotedFrom": PROV + "wasQuotedFrom",
+        "charStart": CG + "charStart",
+        "charEnd": CG + "charEnd",
+    }.items()
+}
+CLS = {
+    name: _iri(CG + name)
+    for name in [
+        "Province",
+        "City",
+        "DevelopmentZone",
+        "IndustrialPark",
+        "Company",
+        "Production",
+        "Project",
+        "Capacity",
+        "Quote",
+        "SourceDocument",
+        "PresenceClaim",
+        "RegionalCapacity",
+    ]
+}
 
-    # Regions: provinces > cities > development zone > industrial park.
-    cities: list[dict] = []
-    sources: dict[str, dict] = {}
-    for pi in range(1, shape["provinces"] + 1):
-        province = f"{REGION}syn-p{pi:02d}"
-        w.t(_iri(province), RDF_TYPE, cls["Province"])
-        w.t(_iri(province), p["partOf"], _iri(REGION + "CN"))
-        w.t(_iri(province), p["pref"], _lit(f"合成省{pi:02d}", "zh"))
-        w.t(_iri(province), p["pref"], _lit(f"Synthetic province {pi:02d}", "en"))
-        source = f"{SRC}syn-report-p{pi:02d}"
-        w.t(_iri(source), RDF_TYPE, cls["SourceDocument"])
-        w.t(_iri(source), p["pref"], _lit(f"合成省{pi:02d}产业报告", "zh"))
-        sources[province] = {"iri": _iri(source), "offset": 0}
-        for ci in range(1, shape["cities_per_province"] + 1):
-            code = f"{pi:02d}{ci:02d}"
-            city = f"{REGION}syn-c{code}"
-            zone = f"{REGION}syn-z{code}"
-            park = f"{REGION}syn-k{code}"
-            zh = f"合成{pi:02d}省{ci:02d}市"
-            for iri, kind, parent, label_zh, label_en in (
-                (city, "City", province, zh, f"Synthetic city {code}"),
-                (zone, "DevelopmentZone", city, f"{zh}经开区", f"Synthetic zone {code}"),
-                (park, "IndustrialPark", zone, f"{zh}产业园", f"Synthetic park {code}"),
-            ):
-                w.t(_iri(iri), RDF_TYPE, cls[kind])
-                w.t(_iri(iri), p["partOf"], _iri(parent))
-                w.t(_iri(iri), p["pref"], _lit(label_zh, "zh"))
-                w.t(_iri(iri), p["pref"], _lit(label_en, "en"))
-            w.t(_iri(city), p["adminCode"], _lit(f"9{code}0"))
-            cities.append(
-                {"city": city, "sites": [city, zone, park], "province": province, "zh": zh}
-            )
-    # Zipf-like weights: city i gets weight 1 / (i + 1) ** 0.8 in a shuffled order.
-    order = list(range(len(cities)))
-    rng.shuffle(order)
-    weights = [0.0] * len(cities)
-    for rank, index in enumerate(order):
-        weights[index] = 1.0 / (rank + 1) ** 0.8
-    densest = cities[order[0]]["city"]
 
-    def quote(city: dict, text: str) -> str:
-        source = sources[city["province"]]
+class _Synthesis:
+    """The state of one generation: the writer, the random generator (its calls in a fixed
+    order: the same seed gives the same file), the regions and the counters."""
+
+    def __init__(self, out, seed: int):
+        self.rng = random.Random(seed)
+        self.chains = chain_stages()
+        self.chain_iris = sorted(self.chains)
+        self.w = Writer(out)
+        self.cities: list[dict] = []
+        self.sources: dict[str, dict] = {}
+        self.companies = self.facts = self.claims = 0
+
+    def regions(self, shape: dict[str, int]) -> None:
+        """Provinces > cities > development zone > industrial park."""
+        w = self.w
+        for pi in range(1, shape["provinces"] + 1):
+            province = f"{REGION}syn-p{pi:02d}"
+            w.t(_iri(province), RDF_TYPE, CLS["Province"])
+            w.t(_iri(province), P["partOf"], _iri(REGION + "CN"))
+            w.t(_iri(province), P["pref"], _lit(f"合成省{pi:02d}", "zh"))
+            w.t(_iri(province), P["pref"], _lit(f"Synthetic province {pi:02d}", "en"))
+            source = f"{SRC}syn-report-p{pi:02d}"
+            w.t(_iri(source), RDF_TYPE, CLS["SourceDocument"])
+            w.t(_iri(source), P["pref"], _lit(f"合成省{pi:02d}产业报告", "zh"))
+            self.sources[province] = {"iri": _iri(source), "offset": 0}
+            for ci in range(1, shape["cities_per_province"] + 1):
+                self.city(province, f"{pi:02d}{ci:02d}", f"合成{pi:02d}省{ci:02d}市")
+
+    def city(self, province: str, code: str, zh: str) -> None:
+        w = self.w
+        city = f"{REGION}syn-c{code}"
+        zone = f"{REGION}syn-z{code}"
+        park = f"{REGION}syn-k{code}"
+        for iri, kind, parent, label_zh, label_en in (
+            (city, "City", province, zh, f"Synthetic city {code}"),
+            (zone, "DevelopmentZone", city, f"{zh}经开区", f"Synthetic zone {code}"),
+            (park, "IndustrialPark", zone, f"{zh}产业园", f"Synthetic park {code}"),
+        ):
+            w.t(_iri(iri), RDF_TYPE, CLS[kind])
+            w.t(_iri(iri), P["partOf"], _iri(parent))
+            w.t(_iri(iri), P["pref"], _lit(label_zh, "zh"))
+            w.t(_iri(iri), P["pref"], _lit(label_en, "en"))
+        w.t(_iri(city), P["adminCode"], _lit(f"9{code}0"))
+        self.cities.append(
+            {"city": city, "sites": [city, zone, park], "province": province, "zh": zh}
+        )
+
+    def weights(self) -> tuple[list[float], str]:
+        """Zipf-like weights: city i gets weight 1 / (i + 1) ** 0.8 in a shuffled order; and
+        the densest city."""
+        order = list(range(len(self.cities)))
+        self.rng.shuffle(order)
+        weights = [0.0] * len(self.cities)
+        for rank, index in enumerate(order):
+            weights[index] = 1.0 / (rank + 1) ** 0.8
+        return weights, self.cities[order[0]]["city"]
+
+    def quote(self, city: dict, text: str) -> str:
+        w = self.w
+        source = self.sources[city["province"]]
         iri = _iri(f"{SYN}q{w.count}")
         start = source["offset"]
         end = start + len(text)
         source["offset"] = end + 1
-        w.t(iri, RDF_TYPE, cls["Quote"])
-        w.t(iri, p["quotedFrom"], source["iri"])
-        w.t(iri, p["charStart"], _lit(str(start), datatype=XSD + "integer"))
-        w.t(iri, p["charEnd"], _lit(str(end), datatype=XSD + "integer"))
-        w.t(iri, p["pvalue"], _lit(text, "zh"))
+        w.t(iri, RDF_TYPE, CLS["Quote"])
+        w.t(iri, P["quotedFrom"], source["iri"])
+        w.t(iri, P["charStart"], _lit(str(start), datatype=XSD + "integer"))
+        w.t(iri, P["charEnd"], _lit(str(end), datatype=XSD + "integer"))
+        w.t(iri, P["pvalue"], _lit(text, "zh"))
         return iri
 
-    def capacity(fact: str) -> None:
-        unit, unit_zh = rng.choice(UNITS)
-        value = round(rng.uniform(1, 500), 1)
+    def capacity(self, fact: str) -> None:
+        w = self.w
+        unit, unit_zh = self.rng.choice(UNITS)
+        value = round(self.rng.uniform(1, 500), 1)
         cap = _iri(f"{fact}-cap")
-        w.t(_iri(fact), p["capacity"], cap)
-        w.t(cap, RDF_TYPE, cls["Capacity"])
-        w.t(cap, p["value"], _lit(f"{value}", datatype=XSD + "decimal"))
-        w.t(cap, p["unit"], _iri(CGU + unit))
-        w.t(cap, p["statedAs"], _lit(f"{value:g}{unit_zh}"))
+        w.t(_iri(fact), P["capacity"], cap)
+        w.t(cap, RDF_TYPE, CLS["Capacity"])
+        w.t(cap, P["value"], _lit(f"{value}", datatype=XSD + "decimal"))
+        w.t(cap, P["unit"], _iri(CGU + unit))
+        w.t(cap, P["statedAs"], _lit(f"{value:g}{unit_zh}"))
 
-    def common(fact: str, evidence: str) -> None:
+    def common(self, fact: str, evidence: str) -> None:
+        rng, w = self.rng, self.w
         w.t(
             _iri(fact),
-            p["confidence"],
+            P["confidence"],
             _lit(f"{rng.randint(5, 10) / 10}", datatype=XSD + "decimal"),
         )
-        w.t(_iri(fact), p["assertion"], _iri(CG + _pick(rng, ASSERTIONS)))
-        w.t(_iri(fact), p["evidence"], evidence)
+        w.t(_iri(fact), P["assertion"], _iri(CG + _pick(rng, ASSERTIONS)))
+        w.t(_iri(fact), P["evidence"], evidence)
 
-    companies = facts = claims = 0
-    while w.count < triples:
+    def company(self, city: dict) -> None:
+        rng, w = self.rng, self.w
+        self.companies += 1
+        companies = self.companies
+        company = f"{CO}syn-{companies:06d}"
+        name = f"{rng.choice(SURNAMES)}{rng.choice(SURNAMES)}{rng.choice(TRADES)}{companies}"
+        site = rng.choice(city["sites"])
+        chain = rng.choice(self.chain_iris)
+        stages = self.chains[chain]
+        first = rng.randrange(len(stages))
+        made = stages[first : first + rng.randint(1, 4)]
+        text = f"{name}有限公司位于{city['zh']}，生产{'、'.join(s[1] for s in made)}。"
+        evidence = self.quote(city, text)
+        w.t(_iri(company), RDF_TYPE, CLS["Company"])
+        w.t(_iri(company), P["pref"], _lit(f"{name}有限公司", "zh"))
+        w.t(_iri(company), P["pref"], _lit(f"Synthetic {companies} Co., Ltd.", "en"))
+        w.t(_iri(company), P["alt"], _lit(name, "zh"))
+        w.t(_iri(company), P["locatedIn"], _iri(site))
+        for stage, stage_zh, _stage_en in made:
+            self.production(company, name, site, stage, stage_zh, evidence)
+
+    def production(self, company, name, site, stage, stage_zh, evidence) -> None:
+        rng, w = self.rng, self.w
+        self.facts += 1
+        fact = f"{SYN}f{self.facts:07d}"
+        is_project = rng.random() < 0.35
+        w.t(_iri(fact), RDF_TYPE, CLS["Production"])
+        if is_project:
+            w.t(_iri(fact), RDF_TYPE, CLS["Project"])
+        w.t(_iri(fact), P["pref"], _lit(f"{name} {stage_zh}", "zh"))
+        w.t(_iri(fact), P["producer"], _iri(company))
+        w.t(_iri(fact), P["stage"], _iri(stage))
+        w.t(_iri(fact), P["site"], _iri(site))
+        status = _pick(rng, STATUSES) if is_project else "InProduction"
+        w.t(_iri(fact), P["status"], _iri(CG + status))
+        if is_project or rng.random() < 0.5:
+            year = str(rng.randint(2012, 2025))
+            w.t(_iri(fact), P["year"], _lit(year, datatype=XSD + "gYear"))
+        if rng.random() < 0.5:
+            self.capacity(fact)
+        self.common(fact, evidence)
+
+    def claim(self, city: dict, roll: float) -> None:
+        rng, w = self.rng, self.w
+        self.claims += 1
+        fact = f"{SYN}c{self.claims:06d}"
+        chain = rng.choice(self.chain_iris)
+        stages = self.chains[chain]
+        where = rng.choice(city["sites"][:2])
+        if roll < 0.97:
+            made = rng.sample(stages, k=min(len(stages), rng.randint(2, 6)))
+            w.t(_iri(fact), RDF_TYPE, CLS["PresenceClaim"])
+            w.t(_iri(fact), P["chain"], _iri(chain))
+            text = f"{city['zh']}形成{'、'.join(s[1] for s in made)}产业链。"
+        else:
+            made = [rng.choice(stages)]
+            w.t(_iri(fact), RDF_TYPE, CLS["RegionalCapacity"])
+            year = str(rng.randint(2018, 2025))
+            w.t(_iri(fact), P["year"], _lit(year, datatype=XSD + "gYear"))
+            self.capacity(fact)
+            text = f"{city['zh']}拥有{made[0][1]}产能。"
+        w.t(_iri(fact), P["region"], _iri(where))
+        for stage, _, _ in made:
+            w.t(_iri(fact), P["stage"], _iri(stage))
+        self.common(fact, self.quote(city, text))
+
+
+def generate(out, triples: int, seed: int = 42) -> dict:
+    """Write about ``triples`` synthetic triples as N-Triples to ``out``; return metadata."""
+    synthesis = _Synthesis(out, seed)
+    shape = plan(triples)
+    synthesis.regions(shape)
+    cities, rng = synthesis.cities, synthesis.rng
+    weights, densest = synthesis.weights()
+    while synthesis.w.count < triples:
         city = cities[rng.choices(range(len(cities)), weights=weights)[0]]
         roll = rng.random()
         if roll < 0.9:
-            companies += 1
-            company = f"{CO}syn-{companies:06d}"
-            name = f"{rng.choice(SURNAMES)}{rng.choice(SURNAMES)}{rng.choice(TRADES)}{companies}"
-            site = rng.choice(city["sites"])
-            chain = rng.choice(chain_iris)
-            stages = chains[chain]
-            first = rng.randrange(len(stages))
-            made = stages[first : first + rng.randint(1, 4)]
-            text = f"{name}有限公司位于{city['zh']}，生产{'、'.join(s[1] for s in made)}。"
-            evidence = quote(city, text)
-            w.t(_iri(company), RDF_TYPE, cls["Company"])
-            w.t(_iri(company), p["pref"], _lit(f"{name}有限公司", "zh"))
-            w.t(_iri(company), p["pref"], _lit(f"Synthetic {companies} Co., Ltd.", "en"))
-            w.t(_iri(company), p["alt"], _lit(name, "zh"))
-            w.t(_iri(company), p["locatedIn"], _iri(site))
-            for stage, stage_zh, _stage_en in made:
-                facts += 1
-                fact = f"{SYN}f{facts:07d}"
-                is_project = rng.random() < 0.35
-                w.t(_iri(fact), RDF_TYPE, cls["Production"])
-                if is_project:
-                    w.t(_iri(fact), RDF_TYPE, cls["Project"])
-                w.t(_iri(fact), p["pref"], _lit(f"{name} {stage_zh}", "zh"))
-                w.t(_iri(fact), p["producer"], _iri(company))
-                w.t(_iri(fact), p["stage"], _iri(stage))
-                w.t(_iri(fact), p["site"], _iri(site))
-                status = _pick(rng, STATUSES) if is_project else "InProduction"
-                w.t(_iri(fact), p["status"], _iri(CG + status))
-                if is_project or rng.random() < 0.5:
-                    year = str(rng.randint(2012, 2025))
-                    w.t(_iri(fact), p["year"], _lit(year, datatype=XSD + "gYear"))
-                if rng.random() < 0.5:
-                    capacity(fact)
-                common(fact, evidence)
+            synthesis.company(city)
         else:
-            claims += 1
-            fact = f"{SYN}c{claims:06d}"
-            chain = rng.choice(chain_iris)
-            stages = chains[chain]
-            where = rng.choice(city["sites"][:2])
-            if roll < 0.97:
-                made = rng.sample(stages, k=min(len(stages), rng.randint(2, 6)))
-                w.t(_iri(fact), RDF_TYPE, cls["PresenceClaim"])
-                w.t(_iri(fact), p["chain"], _iri(chain))
-                text = f"{city['zh']}形成{'、'.join(s[1] for s in made)}产业链。"
-            else:
-                made = [rng.choice(stages)]
-                w.t(_iri(fact), RDF_TYPE, cls["RegionalCapacity"])
-                year = str(rng.randint(2018, 2025))
-                w.t(_iri(fact), p["year"], _lit(year, datatype=XSD + "gYear"))
-                capacity(fact)
-                text = f"{city['zh']}拥有{made[0][1]}产能。"
-            w.t(_iri(fact), p["region"], _iri(where))
-            for stage, _, _ in made:
-                w.t(_iri(fact), p["stage"], _iri(stage))
-            common(fact, quote(city, text))
-    w.flush()
+            synthesis.claim(city, roll)
+    synthesis.w.flush()
     return {
-        "triples": w.count,
+        "triples": synthesis.w.count,
         "seed": seed,
         "provinces": shape["provinces"],
         "cities": [c["city"] for c in cities],
         "regions": len(cities) * 3 + shape["provinces"],
         "densest_city": densest,
-        "companies": companies,
-        "facts": facts,
-        "claims": claims,
+        "companies": synthesis.companies,
+        "facts": synthesis.facts,
+        "claims": synthesis.claims,
     }
 
 

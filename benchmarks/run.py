@@ -110,13 +110,6 @@ def timed(fn, *args, **kwargs):
     return time.perf_counter() - started, result
 
 
-def inline_region(query: str, region: str) -> str:
-    """The query with ``?region`` fixed by a ``VALUES`` block at the start of its WHERE clause,
-    as ``chaingraph query --name NAME --region R`` and the projection run it."""
-    head, brace, rest = query.partition("WHERE {")
-    return f"{head}{brace} VALUES ?region {{ <{region}> }}{rest}"
-
-
 def not_exists_form(query: str) -> str:
     """``stages-without-producer`` rewritten with FILTER NOT EXISTS instead of MINUS."""
     return query.replace("MINUS {", "FILTER NOT EXISTS {")
@@ -187,9 +180,9 @@ class HttpStore(_PlainRows):
         from chaingraph.namespaces import sparql_prefixes
 
         if bindings:
-            for name, value in bindings.items():
-                assert name == "region", name
-                query = inline_region(query, str(value))
+            from chaingraph.remote import with_values
+
+            query = with_values(query, bindings)
         body = urllib.parse.urlencode({"query": sparql_prefixes() + query}).encode()
         request = urllib.request.Request(
             self.endpoint,
@@ -474,11 +467,12 @@ class Backend:
 
         unbound = name.endswith("(every region)")
         base_name = name.split(" (")[0]
-        text = named_query(base_name).text
+        named = named_query(base_name)
+        # ?region bound as `chaingraph query --name NAME --region R` and the projection bind it
+        bound = base_name in REGION_QUERIES and not unbound
+        text = named.bind(region=self.region) if bound else named.text
         if name == NOT_EXISTS:
             text = not_exists_form(text)
-        if base_name in REGION_QUERIES and not unbound:
-            text = inline_region(text, self.region)
         if self.name == "pyoxigraph":
             from chaingraph.namespaces import sparql_prefixes
 

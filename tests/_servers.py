@@ -43,7 +43,8 @@ class Server:
                 self.process.wait(10)
 
 
-def _wait(server: Server, probe: str, deadline_s: float = 60) -> Server:
+def _wait(server: Server, probe: str, deadline_s: float = 600) -> Server:
+    # Returns once the server answers; the deadline only stops a server that never will.
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:

@@ -73,7 +73,7 @@ def test_cli_impact_on_xining():
     assert done.exit_code == 0, done.output
     assert "if Trina Solar full PV chain project is completed" in done.output
     assert runner.invoke(main, ["impact"]).exit_code == 2
-    unknown = runner.invoke(main, ["impact", "no such company"])
+    unknown = runner.invoke(main, ["impact", "no such company", "--lang", "en"])
     assert unknown.exit_code == 2 and "unknown company" in unknown.output
     elsewhere = runner.invoke(main, ["impact", "比亚迪"])
     assert elsewhere.exit_code == 2 and "nothing to change" in elsewhere.output

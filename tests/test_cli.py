@@ -85,8 +85,8 @@ def test_table_aligns_cjk_text():
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["--region", "西安"], "Did you mean"),
-        (["--region", "Atlantis"], "Known regions"),
+        (["--region", "西安", "--lang", "en"], "Did you mean"),
+        (["--region", "Atlantis", "--lang", "en"], "Known regions"),
         (["--chain", "光富"], "光伏 (chain:pv)"),
     ],
 )

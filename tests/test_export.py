@@ -159,11 +159,22 @@ def test_cli_export(tmp_path):
     result = runner.invoke(main, ["export", "--format", "xml", "-o", str(tmp_path / "t.xml")])
     assert result.exit_code == 2
     result = runner.invoke(
-        main, ["export", "--format", "turtle", "-o", str(tmp_path / "no" / "t.ttl")]
+        main, ["export", "--lang", "en", "--format", "turtle", "-o", str(tmp_path / "no" / "t.ttl")]
     )
     assert result.exit_code == 2 and "does not exist" in result.output
     result = runner.invoke(
-        main, ["export", "--region", "火星", "--format", "turtle", "-o", str(tmp_path / "m.ttl")]
+        main,
+        [
+            "export",
+            "--lang",
+            "en",
+            "--region",
+            "火星",
+            "--format",
+            "turtle",
+            "-o",
+            str(tmp_path / "m.ttl"),
+        ],
     )
     assert result.exit_code == 2 and "unknown region" in result.output
     assert not (tmp_path / "m.ttl").exists()

@@ -319,7 +319,7 @@ def test_cli_load_into_store(tmp_path, base_store):
 
 def test_cli_errors(tmp_path):
     runner = CliRunner()
-    missing = runner.invoke(main, ["extract", str(tmp_path / "nope.txt")])
+    missing = runner.invoke(main, ["extract", "--lang", "en", str(tmp_path / "nope.txt")])
     assert missing.exit_code == 2 and "no such file" in missing.output
     no_store = runner.invoke(main, ["extract", "--load", str(ARTICLE)])
     assert no_store.exit_code == 2 and "--store" in no_store.output

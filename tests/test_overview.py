@@ -286,10 +286,10 @@ def test_cli_options():
     ],
 )
 def test_cli_usage_errors(args, message):
-    result = CliRunner().invoke(main, ["gaps", "--all", *args])
+    result = CliRunner().invoke(main, ["gaps", "--all", *args, "--lang", "en"])
     assert result.exit_code == 2
     assert message in result.output
-    alone = CliRunner().invoke(main, ["gaps", "--level", "city"])
+    alone = CliRunner().invoke(main, ["gaps", "--level", "city", "--lang", "en"])
     assert alone.exit_code == 2 and "--level goes with --all" in alone.output
 
 

@@ -169,11 +169,15 @@ def test_cli_report(tmp_path, store):
 
 def test_cli_report_errors(tmp_path):
     runner = CliRunner()
-    result = runner.invoke(main, ["report"])
+    result = runner.invoke(main, ["report", "--lang", "en"])
     assert result.exit_code == 2 and "-o report.html" in result.output
-    result = runner.invoke(main, ["report", "--region", "西安", "-o", str(tmp_path / "r.html")])
+    result = runner.invoke(
+        main, ["report", "--lang", "en", "--region", "西安", "-o", str(tmp_path / "r.html")]
+    )
     assert result.exit_code == 2 and "unknown region" in result.output
-    result = runner.invoke(main, ["report", "-o", str(tmp_path / "missing" / "r.html")])
+    result = runner.invoke(
+        main, ["report", "--lang", "en", "-o", str(tmp_path / "missing" / "r.html")]
+    )
     assert result.exit_code == 2 and "does not exist" in result.output
     assert list(tmp_path.iterdir()) == []
 

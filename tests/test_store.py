@@ -135,7 +135,7 @@ def test_each_format_loads_the_same_triples_into_the_files_graph(
 ):
     path = tmp_path / name
     path.write_text(SAME_DATA[name], encoding="utf-8")
-    result = cli("load", "--store", str(store_dir), str(path))
+    result = cli("load", "--lang", "en", "--store", str(store_dir), str(path))
     assert result.exit_code == 0, result.output
     assert "3 triples" in result.output
     store = open_store(store_dir, read_only=True)
@@ -153,7 +153,7 @@ def test_each_format_loads_the_same_triples_into_the_files_graph(
 def test_format_option_overrides_the_extension(tmp_path, store_dir):
     path = tmp_path / "facts.data"
     path.write_text(TTL, encoding="utf-8")
-    unknown = cli("load", "--store", str(store_dir), str(path))
+    unknown = cli("load", "--lang", "en", "--store", str(store_dir), str(path))
     assert unknown.exit_code == 2
     assert "unknown file type '.data'" in unknown.output
     assert "table (.csv)" in unknown.output and "table (.xlsx)" in unknown.output
@@ -167,7 +167,7 @@ def test_format_option_overrides_the_extension(tmp_path, store_dir):
 def test_an_unknown_format_name_is_refused(tmp_path, store_dir):
     path = tmp_path / "facts.ttl"
     path.write_text(TTL, encoding="utf-8")
-    result = cli("load", "--store", str(store_dir), "--format", "yaml", str(path))
+    result = cli("load", "--lang", "en", "--store", str(store_dir), "--format", "yaml", str(path))
     assert result.exit_code == 2
     assert "unknown format 'yaml'; known: turtle" in result.output
 
@@ -311,7 +311,8 @@ def test_example_graphs_and_drop(tmp_path, store_dir):
     assert "facts.ttl,3," in listing.output
     assert "data/regions/xining-2022.ttl" in listing.output
     # By file name, by path, by graph IRI.
-    assert "(facts.ttl, 3 triples)" in cli("drop", "--store", str(store_dir), "facts.ttl").output
+    dropped = cli("drop", "--lang", "en", "--store", str(store_dir), "facts.ttl")
+    assert "(facts.ttl, 3 triples)" in dropped.output
     store = open_store(store_dir, read_only=True)
     assert graph_for_file(path) not in store.graphs()
     assert "facts.ttl" not in {r.name for r in store.graph_records()}
@@ -320,7 +321,7 @@ def test_example_graphs_and_drop(tmp_path, store_dir):
     assert cli("drop", "--store", str(store_dir), str(path)).exit_code == 0
     xining = GRAPH_BASE + "data/regions/xining-2022.ttl"
     assert cli("drop", "--store", str(store_dir), xining).exit_code == 0
-    unknown = cli("drop", "--store", str(store_dir), "nothing.ttl")
+    unknown = cli("drop", "--lang", "en", "--store", str(store_dir), "nothing.ttl")
     assert unknown.exit_code == 2 and "no loaded file or graph is 'nothing.ttl'" in unknown.output
     store = open_store(store_dir, read_only=True)
     assert xining not in store.graphs()
@@ -349,7 +350,7 @@ def _big_file(path: Path, n: int) -> None:
 )
 def test_a_load_killed_halfway_leaves_the_store_as_it_was(tmp_path, store_dir, replace, suffix):
     big = tmp_path / f"big.{suffix}"
-    args = ["load", "--store", str(store_dir), "-v", str(big)]
+    args = ["load", "--lang", "en", "--store", str(store_dir), "-v", str(big)]
     if replace:
         big.write_text(TTL, encoding="utf-8")
         assert run_cli("load", "--store", str(store_dir), str(big)).returncode == 0

@@ -257,10 +257,12 @@ def test_cli_viz_query_and_errors(tmp_path):
     result = runner.invoke(main, ["viz", "--query", str(query), "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2 and "CONSTRUCT" in result.output
     result = runner.invoke(
-        main, ["viz", "--company", "不存在的公司", "-o", str(tmp_path / "x.html")]
+        main, ["viz", "--lang", "en", "--company", "不存在的公司", "-o", str(tmp_path / "x.html")]
     )
     assert result.exit_code == 2 and "unknown company" in result.output
-    result = runner.invoke(main, ["viz", "-o", str(tmp_path / "missing" / "x.html")])
+    result = runner.invoke(
+        main, ["viz", "--lang", "en", "-o", str(tmp_path / "missing" / "x.html")]
+    )
     assert result.exit_code == 2 and "does not exist" in result.output
     assert not (tmp_path / "x.html").exists()
 
@@ -324,7 +326,7 @@ def test_payloads_run_nothing_in_chromium(browser, tmp_path, csp):
         )
         page.mouse.move(x - 40, y - 40)
         page.mouse.move(x, y)
-        tip = page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+        tip = page.wait_for_selector("div.vis-tooltip", state="visible", timeout=120_000)
         text = tip.text_content()
         assert text.startswith(PAYLOADS[0]) and "co:evil-0" in text
         # The production edge's tooltip is a DOM element holding the source sentence as text.

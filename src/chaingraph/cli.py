@@ -2,6 +2,10 @@
 
 Exit codes: 0 success; 1 a check failed (e.g. ``validate`` found violations, ``ASK`` was
 false); 2 a usage or input error (unknown region or chain, bad file, unreadable store).
+
+Messages follow the command's ``--lang`` (else ``$CHAINGRAPH_LANG``, else zh): the command
+raises errors with message codes (:mod:`chaingraph.messages`) and the error handler puts them
+into words; click's own usage errors are translated from the same catalogs.
 """
 
 from __future__ import annotations
@@ -13,17 +17,68 @@ import click
 
 from . import __version__
 from .labels import LANGUAGES, default_language
-from .names import Names, UnknownName
-from .store import StoreError, open_store
-from .workspace import Workspace, WorkspaceError
+from .messages import ChaingraphError, os_reason, text
+from .names import Names
+from .store import open_store
+from .workspace import Workspace
 
 DEFAULT_REGION = "西宁"
 
 
-class UserError(click.ClickException):
-    """An error in what the user asked for: printed without a traceback, exit code 2."""
+class UserError(ChaingraphError):
+    """An error in what the user asked for (a message code and its parameters): printed in
+    the command's language without a traceback, exit code 2."""
+
+
+class OptionsError(UserError):
+    """Options that do not go together: shown as click shows a usage error (with the usage)."""
+
+
+class _Failure(click.ClickException):
+    """An error already put into words, as the command line shows it."""
 
     exit_code = 2
+
+
+def _language_asked(args: list[str]) -> str:
+    """The ``--lang`` on the command line, for messages written before options are parsed
+    (click's usage errors); else ``$CHAINGRAPH_LANG``, else zh."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        if value in LANGUAGES:
+            return value
+    return default_language()
+
+
+class _Context(click.Context):
+    def get_usage(self) -> str:
+        # Only usage errors print this; --help writes its own (English) usage line.
+        from .messages._click import gettext
+
+        usage = super().get_usage()
+        return gettext("Usage:") + usage.removeprefix("Usage:")
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+
+class _Group(click.Group):
+    """The ``chaingraph`` group: click's own messages in the language of the command line."""
+
+    context_class = _Context
+    command_class = _Command
+
+    def main(self, args=None, *rest, **extra):
+        from .messages._click import click_messages
+
+        words = list(sys.argv[1:] if args is None else args)
+        with click_messages(_language_asked(words)):
+            return super().main(args, *rest, **extra)
 
 
 def store_option(command):
@@ -63,17 +118,23 @@ def format_option(*choices: str):
 
 
 def handle_errors(command):
+    """Show the command's errors in its ``--lang``: one line (two with the usage of a usage
+    error), no traceback, exit code 2."""
+
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        lang = kwargs.get("lang") or default_language()
         try:
             return command(*args, **kwargs)
-        except (StoreError, UnknownName, WorkspaceError) as error:
-            raise UserError(str(error)) from None
+        except OptionsError as error:
+            raise click.UsageError(error.text(lang)) from None
+        except ChaingraphError as error:  # StoreError, UnknownName, OutputError ... UserError
+            raise _Failure(error.text(lang)) from None
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chaingraph")
 def main():
     """chaingraph: a region's industrial chains as a knowledge graph, and where they are broken."""
@@ -182,12 +243,12 @@ def _gaps_overview(workspace, chains, scope, as_of, threshold, fmt, explain, lev
 
     context = click.get_current_context()
     if not context.params["all_regions"]:
-        raise click.UsageError("--level goes with --all")
+        raise OptionsError("cli.gaps.level_without_all")
     if context.get_parameter_source("region") not in (None, ParameterSource.DEFAULT):
-        raise click.UsageError("--all and --region do not go together: choose one")
+        raise OptionsError("cli.gaps.all_and_region")
     for given, option in ((explain, "--explain"), (scope, "--scope")):
         if given:
-            raise click.UsageError(f"{option} does not go with --all (it is for one region)")
+            raise OptionsError("cli.gaps.not_with_all", option=option)
     level = level or "city"
     chain_ids = workspace.chains(chains)
     summaries = workspace.overview(level=level, chains=chains, threshold=threshold, as_of=as_of)
@@ -249,7 +310,7 @@ def impact(company, store, region, project, complete, lang, fmt):
     from .render.planning import render_impact
 
     if sum(x is not None for x in (company, project, complete)) != 1:
-        raise UserError("give exactly one of COMPANY, --project P or --complete P")
+        raise UserError("cli.impact.one_subject")
     workspace = _workspace(store, lang)
     result = workspace.impact(region, company, project=project, complete=complete)
     click.echo(render_impact(result, fmt, lang=lang), nl=False)
@@ -275,21 +336,19 @@ def diff(store, region, chains, year_from, year_to, lang, fmt):
 
 def _need_store(store: str | None, command: str) -> str:
     if not store:
-        raise UserError(
-            f"`chaingraph {command}` changes a store: name its directory with --store DIR "
-            "(or set CHAINGRAPH_STORE); the bundled in-memory data cannot be changed"
-        )
+        raise UserError("cli.need_store", command=command)
     return store
 
 
 class _LoadProgress:
     """A rich progress bar on stderr while big files are parsed and written; silent elsewhere."""
 
-    def __init__(self, verbose: bool) -> None:
+    def __init__(self, verbose: bool, lang: str) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.verbose = verbose
+        self.lang = lang
         console = Console(stderr=True)
         self.bar = Progress(
             TextColumn("{task.description}"),
@@ -305,9 +364,11 @@ class _LoadProgress:
     def __call__(self, what: str, done: int, total: int) -> None:
         writing = what == "writing"
         if what not in self.tasks:
-            description = f"writing {total:,} triples" if writing else what
+            writing_text = text("cli.load.writing", self.lang, triples=total)
+            description = writing_text if writing else what
             if self.verbose:
-                click.echo(description if writing else f"parsing {what}", err=True)
+                parsing = text("cli.load.parsing", self.lang, file=what)
+                click.echo(writing_text if writing else parsing, err=True)
             self.tasks[what] = self.bar.add_task(description, total=total, detail="")
             self.bar.start()
         detail = f"{done:,}/{total:,}" if writing else f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
@@ -339,8 +400,9 @@ class _LoadProgress:
 @click.option(
     "-v", "--verbose", is_flag=True, help="Say on stderr what is being parsed and written."
 )
+@lang_option
 @handle_errors
-def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
+def load(store, files, fmt, replace, example, skip_bad_rows, verbose, lang):
     """Load RDF files (or company sheets) into a store, each into its own named graph.
 
     Every file is checked before anything is written, then all of them go in together with a
@@ -351,8 +413,8 @@ def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
     """
     location = _need_store(store, "load")
     if not files and not example:
-        raise UserError("nothing to load: name RDF files, or --example for the Xining facts")
-    progress = _LoadProgress(verbose)
+        raise UserError("cli.nothing_to_load")
+    progress = _LoadProgress(verbose, lang)
     options = {"skip_bad_rows": True} if skip_bad_rows else None
     with open_store(location) as target:
         try:
@@ -367,11 +429,9 @@ def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
         finally:
             progress.stop()
     total = sum(r.triples for r in records)
-    click.echo(f"Loaded {len(records)} file(s), {total:,} triples, into {location}:")
+    click.echo(text("cli.load.done", lang, files=len(records), triples=total, store=location))
     for r in records:
-        click.echo(
-            f"  {r.name}: {r.triples:,} triple{'' if r.triples == 1 else 's'} -> <{r.graph}>"
-        )
+        click.echo(text("cli.load.file", lang, file=r.name, triples=r.triples, graph=r.graph))
         if r.summary:
             click.echo("    " + r.summary.replace("\n", "\n    "))
 
@@ -379,8 +439,9 @@ def load(store, files, fmt, replace, example, skip_bad_rows, verbose):
 @main.command()
 @store_option
 @format_option("table", "csv", "tsv", "json", "markdown")
+@lang_option
 @handle_errors
-def graphs(store, fmt):
+def graphs(store, fmt, lang):
     """List the store's named graphs with the record of each load (file, triples, sha256, time)."""
     from .render.tables import render_rows
 
@@ -404,14 +465,15 @@ def graphs(store, fmt):
 @main.command()
 @store_option
 @click.argument("graph_or_file")
+@lang_option
 @handle_errors
-def drop(store, graph_or_file):
+def drop(store, graph_or_file, lang):
     """Remove a loaded file's graph and its load record (by graph IRI, file path or file name)."""
     with open_store(_need_store(store, "drop")) as target:
-        _drop(target, graph_or_file)
+        _drop(target, graph_or_file, lang)
 
 
-def _drop(target, graph_or_file: str) -> None:
+def _drop(target, graph_or_file: str, lang: str) -> None:
     from pathlib import Path
 
     from .store import graph_for_file
@@ -425,17 +487,17 @@ def _drop(target, graph_or_file: str) -> None:
     else:
         matches = [r.graph for r in records if r.name == graph_or_file]
         if len(matches) != 1:
-            names = ", ".join(sorted(r.name for r in records))
-            what = "several loaded files are called" if matches else "no loaded file or graph is"
-            raise UserError(f"{what} {graph_or_file!r}; give the graph IRI. Loaded: {names}")
+            code = "cli.drop.ambiguous" if matches else "cli.drop.unknown"
+            loaded = ", ".join(sorted(r.name for r in records))  # file names: no translation
+            raise UserError(code, name=graph_or_file, loaded=loaded)
         graph = matches[0]
     before = len(target)
     record = target.drop_graph(graph)
     if record:
         n = record.triples
-        click.echo(f"Dropped <{graph}> ({record.name}, {n:,} triple{'' if n == 1 else 's'})")
+        click.echo(text("cli.drop.done_file", lang, graph=graph, file=record.name, triples=n))
     else:
-        click.echo(f"Dropped <{graph}> ({before - len(target):,} triples)")
+        click.echo(text("cli.drop.done", lang, graph=graph, triples=before - len(target)))
 
 
 @main.command()
@@ -485,23 +547,33 @@ def _drop(target, graph_or_file: str) -> None:
     help="With --name: bind the query's ?region to this region (name, alias or id), e.g. "
     "--name local-production --region 西宁. Unbound, such a query covers every region.",
 )
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="With --name: bind a parameter the query declares (--list shows them; repeatable, "
+    "a parameter given twice takes both values). Regions, chains, stages and companies are "
+    "given by name, alias or id, e.g. --param chain=锂电.",
+)
 @handle_errors
-def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts, region):
+def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts, region, params):
     """Run a SPARQL query (or, with --update, an update) on the store.
 
     SELECT prints a table (with a <var>_label column beside IRI columns) or W3C CSV, TSV or
     JSON results; CONSTRUCT/DESCRIBE print Turtle or JSON-LD; ASK prints true or false and
     exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
     """
-    from .namespaces import expand
-    from .queries import named_queries, named_query
+    from .queries import message, named_queries, named_query, parameter_list
     from .render.tables import render_rows
     from .sparql import check_outbound, render_ask, render_graph, render_select, run_query
 
     if list_:
-        rows = [[q.name, q.title] for q in named_queries().values()]
+        rows = [[q.name, q.title, parameter_list(q)] for q in named_queries().values()]
         out = render_rows(
-            ["name", "title"], rows, fmt if fmt in ("csv", "tsv", "json", "markdown") else "table"
+            ["name", "title", "parameters"],
+            rows,
+            fmt if fmt in ("csv", "tsv", "json", "markdown") else "table",
         )
         click.echo(out, nl=not out.endswith("\n"))
         return
@@ -509,16 +581,16 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     if len(given) != 1:
         raise UserError("give exactly one of: a QUERY, -f FILE or --name NAME (--list shows names)")
     if region and not name:
-        raise UserError("--region goes with --name (a named query that uses ?region)")
+        raise UserError(message("region_without_name"))
+    if params and not name:
+        raise UserError(message("param_without_name"))
     if name:
         try:
             named = named_query(name)
         except KeyError as error:
             raise UserError(error.args[0]) from None
         text = named.text
-        if region and not named.uses_region:
-            scoped = ", ".join(q.name for q in named_queries().values() if q.uses_region)
-            raise UserError(f"the query {name!r} has no ?region; these do: {scoped}")
+        given_params = _given_params(named, params, region)
     elif file:
         text = file.read()
     info = check_outbound(text, allow_hosts)
@@ -533,8 +605,8 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
             click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
         return
     with open_store(store, read_only=True) as source:
-        if region:  # a named SELECT that uses ?region (checked above)
-            text = named.for_region(expand(Names(source, lang).region(region)))
+        if name and given_params:  # declared by the named query (checked above)
+            text = _bound(named, given_params, Names(source, lang))
         check_outbound(text, allow_hosts, source.graphs())
         result = run_query(source, text, info, timeout)
         if isinstance(result, bool):
@@ -551,6 +623,42 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     click.echo(output, nl=False)
     if result is False:
         sys.exit(1)
+
+
+def _given_params(named, params, region) -> list[tuple[str, str]]:
+    """``--region`` and the ``--param NAME=VALUE`` options, each checked against the query."""
+    from .queries import QueryError, message, named_queries
+
+    given = [("region", region)] if region else []
+    for option in params:
+        key, equals, value = option.partition("=")
+        if not equals or not key.strip():
+            raise UserError(message("param_syntax", option=option))
+        given.append((key.strip(), value))
+    if region and "region" not in named.params:
+        scoped = ", ".join(q.name for q in named_queries().values() if "region" in q.params)
+        raise UserError(message("no_region", query=named.name, scoped=scoped))
+    try:
+        named.check(*(key for key, _ in given))
+    except QueryError as error:
+        raise UserError(str(error)) from None
+    return given
+
+
+def _bound(named, given: list[tuple[str, str]], names) -> str:
+    """The named query with the given values bound; names of nodes resolved by ``names``."""
+    from .queries import NODE_TYPES, QueryError
+
+    values: dict[str, list[str]] = {}
+    for key, value in given:
+        kind = named.params[key].type
+        values.setdefault(key, []).append(
+            names.resolve(value, kind) if kind in NODE_TYPES else value
+        )
+    try:
+        return named.bind(**values)
+    except QueryError as error:
+        raise UserError(str(error)) from None
 
 
 def _iris(rows) -> list[str] | None:
@@ -596,11 +704,11 @@ def template(output, lang, fmt):
     fmt = fmt or ("xlsx" if output and output.lower().endswith(".xlsx") else "csv")
     if output is None:
         if fmt == "xlsx":
-            raise UserError("--format xlsx needs -o FILE.xlsx")
+            raise UserError("cli.template.xlsx_needs_output")
         click.echo(template_text(lang), nl=False)
         return
     path = write_template(output, lang, fmt)
-    click.echo(f"wrote {path}", err=True)
+    click.echo(text("cli.wrote", lang, path=path), err=True)
 
 
 @main.command()
@@ -635,17 +743,22 @@ def validate(files, store, shapes, lang, fmt):
 
 
 def _output_errors(command):
-    """Turn view and output-file errors into a clean message and exit code 2."""
+    """Turn view and file-system errors into user errors (output files raise their own
+    :class:`~chaingraph.render.files.OutputError`, shown by :func:`handle_errors`)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from .render.files import OutputError
         from .render.html import ViewError
 
         try:
             return command(*args, **kwargs)
-        except (OutputError, ViewError, OSError) as error:
+        except ViewError as error:
             raise UserError(str(error)) from None
+        except OSError as error:
+            if error.filename is None:
+                raise UserError(str(error)) from None
+            reason = os_reason(error)
+            raise UserError("files.failed", path=error.filename, reason=reason) from None
 
     return wrapper
 
@@ -694,8 +807,8 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
     )
     path = write_html(view, output, open_browser=open_browser)
     gaps = sum(1 for n in view.nodes if n.get("gap"))
-    counts = f"{len(view.nodes)} nodes, {len(view.edges)} edges, {gaps} gaps"
-    click.echo(f"{path}: {view.title} — {counts}")
+    counts = dict(nodes=len(view.nodes), edges=len(view.edges), gaps=gaps)
+    click.echo(text("cli.viz.wrote", lang, path=path, title=view.title, **counts))
 
 
 @main.command()
@@ -731,7 +844,7 @@ def export(store, region, fmt, output, lang, excel):
     """
     paths = _workspace(store, lang).export(fmt, output, region=region, excel=excel)
     for path in paths:
-        click.echo(f"{path} ({path.stat().st_size} bytes)")
+        click.echo(text("cli.export.wrote", lang, path=path, size=path.stat().st_size))
 
 
 @main.command()
@@ -774,8 +887,9 @@ def export(store, region, fmt, output, lang, excel):
     metavar="N",
     help="Worker processes answering queries at once. Default: 2, or 1 on a 1-CPU machine.",
 )
+@lang_option
 @handle_errors
-def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, workers):
+def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, workers, lang):
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     Read-only unless --allow-update; SERVICE, LOAD and FROM are refused (no outbound
@@ -832,15 +946,15 @@ def extract(files, fmt, review, load, store, region, lang):
     from .render.tables import render_rows
 
     if load and not store:
-        raise UserError("--load needs --store DIR (a persistent store to load the facts into)")
+        raise UserError("cli.extract.load_needs_store")
     graph_store = open_store(store, read_only=not load)
     for name in files:
         if not Path(name).is_file():
-            raise UserError(f"{name}: no such file; give the path of a UTF-8 text file")
+            raise UserError("cli.extract.no_file", file=name)
     for name in files:
         result = extract_file(name, graph_store, region=region)
         if not result.facts:
-            click.echo(f"{name}: no facts found (is it Chinese text about industry?)", err=True)
+            click.echo(text("cli.extract.no_facts", lang, file=name), err=True)
         if review or fmt == "table":
             headers = ["kind", "what", "value", "confidence", "sentence"]
             rows = review_rows(result, lang)
@@ -856,7 +970,10 @@ def extract(files, fmt, review, load, store, region, lang):
             turtle = to_turtle(result)
             added = graph_store.load_data(turtle, graph, format=pyoxigraph.RdfFormat.TURTLE)
             graph_store.flush()
-            summary = f"{name}: {len(result.facts)} facts, {added} triples into <{graph}>"
+            facts = len(result.facts)
+            summary = text(
+                "cli.extract.loaded", lang, file=name, facts=facts, triples=added, graph=graph
+            )
             click.echo(summary, err=True)
 
 
@@ -893,14 +1010,15 @@ def report(store, region, lang, fmt, output):
     if fmt is None:
         fmt = "markdown" if output and output.lower().endswith((".md", ".markdown")) else "html"
     if fmt == "html" and output is None:
-        raise UserError("the HTML report needs a file: add -o report.html (or --format markdown)")
+        raise UserError("cli.report.html_needs_output")
     result = _workspace(store, lang).report(region, views=fmt == "html")
     if output is None:
         click.echo(render_markdown(result), nl=False)
         return
     path = write_report(result, output, fmt)
     gaps = sum(len(c.gaps) for c in result.chains)
-    click.echo(f"{path}: {result.title} — {len(result.chains)} chains, {gaps} gaps")
+    counts = dict(chains=len(result.chains), gaps=gaps)
+    click.echo(text("cli.report.wrote", lang, path=path, title=result.title, **counts))
 
 
 if __name__ == "__main__":

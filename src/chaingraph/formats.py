@@ -8,10 +8,11 @@ names one.
 ('turtle', 'turtle', 'jsonld')
 >>> guess_format("facts.nq").name
 'nquads'
->>> guess_format("facts.docx")
-Traceback (most recent call last):
-...
-chaingraph.formats.UnknownFormat: facts.docx: unknown file type '.docx'; known: ...
+>>> try:
+...     guess_format("facts.docx")
+... except UnknownFormat as error:
+...     print(error.text("en"))
+facts.docx: unknown file type '.docx'; known: ... Name the format with --format.
 
 Other importers register a function by extension with :func:`register_importer`. Company
 sheets (``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, see :mod:`chaingraph.ingest`) are registered
@@ -26,6 +27,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .messages import ChaingraphError
+
 __all__ = [
     "FORMATS",
     "Importer",
@@ -39,11 +42,8 @@ __all__ = [
 ]
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(ChaingraphError, ValueError):
     """A format name or file extension that no parser or importer handles."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def rdf_format(name: str) -> RdfSyntax:
     for syntax in FORMATS:
         if wanted in syntax.names:
             return syntax
-    raise UnknownFormat(f"unknown format {name!r}; known: {known_formats()}")
+    raise UnknownFormat("formats.unknown_format", name=name, known=known_formats())
 
 
 def guess_format(path: str | Path) -> RdfSyntax | str:
@@ -142,8 +142,7 @@ def guess_format(path: str | Path) -> RdfSyntax | str:
         if suffix in syntax.extensions:
             return syntax
     raise UnknownFormat(
-        f"{Path(path).name}: unknown file type '.{suffix}'; known: {known_formats()}. "
-        "Name the format with --format."
+        "formats.unknown_type", file=Path(path).name, suffix=suffix, known=known_formats()
     )
 
 

@@ -42,15 +42,6 @@ def _other(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
 
 
-# labels.rq for given nodes. One VALUES block and a FILTER on the predicate: Oxigraph 0.5 is
-# several times slower when ?p comes from a second VALUES block (a cross product first).
-_NODE_LABELS = """SELECT ?s ?p ?label (LANG(?label) AS ?lang) WHERE {
-  VALUES ?s { NODES }
-  ?s ?p ?label .
-  FILTER(?p IN (PREDICATES) && isLiteral(?label))
-}"""
-
-
 class LabelIndex:
     """Labels by node (CURIE) and language, and the reverse index from names to nodes."""
 
@@ -78,15 +69,16 @@ class LabelIndex:
         of 26,000 companies take seconds to fetch and convert, those of one region's do not.
         ``preferred`` leaves out ``skos:altLabel`` of ``nodes`` (:meth:`pick` does not need them).
         """
-        from .namespaces import expand
         from .queries import named_query
 
         if nodes is None:
             query = named_query("labels").text
         else:
-            values = " ".join(f"<{expand(node)}>" for node in nodes)
-            predicates = "skos:prefLabel, rdfs:label" + ("" if preferred else ", skos:altLabel")
-            query = _NODE_LABELS.replace("NODES", values).replace("PREDICATES", predicates)
+            nodes = list(nodes)
+            if not nodes:
+                return cls()
+            which = "node-preferred-labels" if preferred else "node-labels"
+            query = named_query(f"internal/{which}").bind(s=nodes)
         return cls.from_rows(
             {"s": r["s"], "p": r["p"], "label": (str(r["label"]), r.get("lang"))}
             for r in store.select_plain(query)

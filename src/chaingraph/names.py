@@ -4,11 +4,15 @@
 >>> names = Names(open_store())
 >>> names.region("西宁"), names.chain("锂电"), names.chain("li"), names.region("开发区")
 ('region:CN-630100', 'chain:li', 'chain:li', 'region:xining-etdz')
->>> names.chain("光富")
-Traceback (most recent call last):
-...
-chaingraph.names.UnknownName: unknown chain '光富'. Did you mean: ... 光伏 (chain:pv)?
+>>> try:
+...     names.chain("光富")
+... except UnknownName as error:
+...     print(error.text("en"))
+...     print(error.text("zh"))
+unknown chain '光富'. Did you mean: ... 光伏 (chain:pv)?
 Known chains: ...
+未知的产业链「光富」。是不是：...光伏 (chain:pv)？
+已知的产业链：...
 """
 
 from __future__ import annotations
@@ -16,21 +20,38 @@ from __future__ import annotations
 from functools import cached_property
 
 from .labels import LabelIndex, default_language
+from .messages import ChaingraphError, Message
 from .namespaces import curie
 from .store import Store
 
 __all__ = ["Names", "UnknownName"]
 
+# The classes of each kind of node (bound to internal/nodes-of-type.rq).
 _KINDS = {
-    "region": "SELECT DISTINCT ?x WHERE { VALUES ?t { cg:Country cg:Province cg:City "
-    "cg:DevelopmentZone cg:IndustrialPark cg:Region } ?x a ?t }",
-    "chain": "SELECT ?x WHERE { ?x a cg:Chain }",
-    "stage": "SELECT ?x WHERE { ?x a cg:Stage }",
-    "company": "SELECT ?x WHERE { ?x a cg:Company }",
+    "region": (
+        "cg:Country",
+        "cg:Province",
+        "cg:City",
+        "cg:DevelopmentZone",
+        "cg:IndustrialPark",
+        "cg:Region",
+    ),
+    "chain": ("cg:Chain",),
+    "stage": ("cg:Stage",),
+    "company": ("cg:Company",),
+    "project": ("cg:Project",),
 }
 
 
-class UnknownName(ValueError):
+def nodes_of_type(store: Store, types: tuple[str, ...]) -> list[str]:
+    """The nodes (CURIEs, sorted) with one of ``types`` (CURIEs or IRIs)."""
+    from .queries import named_query
+
+    query = named_query("internal/nodes-of-type").bind(type=types)
+    return sorted(curie(str(row["x"])) for row in store.select(query))
+
+
+class UnknownName(ChaingraphError, ValueError):
     """No node, or more than one, has the name; the message lists the closest and the known."""
 
 
@@ -46,7 +67,7 @@ class Names:
         return LabelIndex.from_store(self.store)
 
     def known(self, kind: str) -> list[str]:
-        return sorted(curie(str(row["x"])) for row in self.store.select(_KINDS[kind]))
+        return nodes_of_type(self.store, _KINDS[kind])
 
     def _labels_of(self, kind: str, among: list[str]) -> LabelIndex:
         # Only the labels of this kind's nodes: on a national store, fetching every company's
@@ -61,25 +82,29 @@ class Names:
         among = self.known(kind)
         labels = self._labels_of(kind, among)
 
-        def describe(nodes: list[str]) -> str:
-            return ", ".join(f"{labels.pick(n, self.lang)} ({n})" for n in nodes)
+        def describe(nodes: list[str]) -> list[str]:
+            return [f"{labels.pick(n, self.lang)} ({n})" for n in nodes]
 
         matches = labels.find(name, among) or [
             node for node in among if node.rsplit(":", 1)[-1].casefold() == name.casefold()
         ]
         if len(matches) == 1:
             return matches[0]
+        what = Message(f"names.kind.{kind}")
         if matches:
-            raise UnknownName(
-                f"{kind} {name!r} is ambiguous: {describe(matches)}. Give the id instead."
+            ambiguous = UnknownName(
+                "names.ambiguous", kind=what, name=name, matches=describe(matches)
             )
-        message = f"unknown {kind} {name!r}."
+            raise ambiguous.speaking(self.lang)
         close = labels.closest(name, among)
-        if close:
-            message += f" Did you mean: {describe(close)}?"
-        known = ", ".join(sorted({labels.pick(n, self.lang) for n in among}))
-        plural = "companies" if kind == "company" else f"{kind}s"
-        raise UnknownName(f"{message}\nKnown {plural}: {known}")
+        raise UnknownName(
+            "names.unknown_close" if close else "names.unknown",
+            kind=what,
+            name=name,
+            close=describe(close),
+            kinds=Message(f"names.kinds.{kind}"),
+            known=sorted({labels.pick(n, self.lang) for n in among}),
+        ).speaking(self.lang)
 
     def region(self, name: str) -> str:
         return self.resolve(name, "region")

@@ -48,6 +48,7 @@ from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .formats import RdfSyntax, UnknownFormat, importers, rdf_format, resolve_format
+from .messages import ChaingraphError
 from .namespaces import PREFIXES, curie
 from .resources import GRAPH_BASE, bundled_files, bundled_path
 
@@ -88,7 +89,7 @@ _BULK_SLICE_QUADS = 250_000
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
-class StoreError(Exception):
+class StoreError(ChaingraphError):
     """A store could not be opened, read or written; the message says how to fix it."""
 
 
@@ -386,7 +387,7 @@ def _parse_file(
     try:
         kind = resolve_format(path, format)
     except UnknownFormat as error:
-        raise StoreError(str(error)) from None
+        raise StoreError(error.code, **error.params) from None
     graph = graph or graph_for_file(path)
     if bulk and not isinstance(kind, str) and path.stat().st_size >= BULK_MIN_BYTES:
         return _scan_rdf(path, kind, graph, progress)

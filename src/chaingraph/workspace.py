@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .labels import default_language
-from .names import Names, UnknownName
+from .messages import ChaingraphError
+from .names import Names
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["Workspace", "WorkspaceError"]
 
 
-class WorkspaceError(ValueError):
+class WorkspaceError(ChaingraphError, ValueError):
     """A question the workspace cannot answer as asked: a scope smaller than the region, years
     the wrong way round, a company with no fact in the region. The message says what to change.
     """
@@ -52,18 +53,18 @@ class WorkspaceError(ValueError):
 
 def _as_asked(function):
     """Turn the analyses' ``ValueError`` about the arguments into a :class:`WorkspaceError`
-    (an unknown name stays an :class:`~chaingraph.names.UnknownName`)."""
+    (an unknown name stays an :class:`~chaingraph.names.UnknownName`, and every error that
+    carries a message code keeps it)."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except UnknownName:
-            raise
-        except WorkspaceError:
+        except ChaingraphError as error:  # already in the catalogs: speak the workspace's
+            error.speaking(args[0].lang)
             raise
         except ValueError as error:
-            raise WorkspaceError(str(error)) from error
+            raise WorkspaceError(str(error)).speaking(args[0].lang) from error
 
     return wrapper
 
@@ -271,7 +272,7 @@ class Workspace:
         from .analysis.impact import impact
 
         if sum(x is not None for x in (company, project, complete)) != 1:
-            raise ValueError("give exactly one of company, project or complete")
+            raise WorkspaceError("workspace.one_subject")
         subject = project or complete
         subject_id = self.project(subject) if subject else None
         return impact(

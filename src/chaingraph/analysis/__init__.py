@@ -17,15 +17,12 @@ plain data:
   reads only its own facts.
 """
 
-from .capacity import capacity_balance, conversion_factors
+from importlib import import_module
+
+# Functions named like their module are bound now: importing the module later would otherwise
+# leave the module, not the function, under that name.
 from .completeness import completeness
-from .criticality import find_criticality
-from .gaps import GAP_CLASSES, ChainGaps, Evidence, GapReport, StageGap, find_gaps
 from .impact import impact
-from .overview import RegionSummary, gaps_overview
-from .synergy import find_synergies
-from .targets import find_targets, with_producers_elsewhere
-from .timeline import as_of, diff
 
 __all__ = [
     "GAP_CLASSES",
@@ -47,3 +44,36 @@ __all__ = [
     "impact",
     "with_producers_elsewhere",
 ]
+
+# Imported on first use: `chaingraph gaps` needs the gap analysis, not targets, impact or the
+# overview (the same lazy scheme as the ``chaingraph`` package itself).
+_LAZY = {
+    "GAP_CLASSES": ".gaps",
+    "ChainGaps": ".gaps",
+    "Evidence": ".gaps",
+    "GapReport": ".gaps",
+    "StageGap": ".gaps",
+    "find_gaps": ".gaps",
+    "capacity_balance": ".capacity",
+    "conversion_factors": ".capacity",
+    "find_criticality": ".criticality",
+    "RegionSummary": ".overview",
+    "gaps_overview": ".overview",
+    "find_synergies": ".synergy",
+    "find_targets": ".targets",
+    "with_producers_elsewhere": ".targets",
+    "as_of": ".timeline",
+    "diff": ".timeline",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -309,6 +309,85 @@ def _most_local_first(chain: ChainGaps) -> tuple:
     return (-verdicts.count("present"), -verdicts.count("asserted"), chain.chain)
 
 
+@dataclass
+class _Context:
+    """What every stage row of one region's report reads (see :func:`_stage_gap`)."""
+
+    G: nx.MultiDiGraph
+    lang: str
+    facts: dict  # stage -> (producers, pipeline, claims) in the region
+    scope_facts: dict  # stage -> producers and claims elsewhere in the scope
+    filled: set  # stages missing in the region but found in the scope
+    local_wide: set  # stages present or asserted in the scope
+    weak: dict  # capacity links making a stage a 强链 gap, by supplying stage
+    capacities: dict  # the capacity balance's stages
+    shown: dict  # the capacity links a stage's row shows
+    feeders: dict
+    scope_word: str
+    wide_label: str
+
+
+def _outside_facts(G: nx.MultiDiGraph, by_chain: dict, wide_facts: dict, own: set) -> dict:
+    """Per stage, the producers and claims in the scope but outside the region itself."""
+    scope_facts = {}
+    for stages in by_chain.values():
+        for s in stages:
+            outside = [(u, d) for u, d in wide_facts.get(s, ()) if _site(u, d) not in own]
+            producers, _, claims = _local_facts(G, outside)
+            scope_facts[s] = producers + claims
+    return scope_facts
+
+
+def _stage_gap(context: _Context, stage: str, tiers, chain_inputs: bool) -> StageGap:
+    """The verdict, gap class and rule of one stage, with its evidence and capacity."""
+    G, lang = context.G, context.lang
+    rules = _RULES.get(lang, _RULES["en"])
+    producers, pipeline, claims = context.facts[stage]
+    verdict = _verdict(producers, claims)
+    n_producers = len({p.subject for p in producers})
+    node = G.nodes[stage]
+    gap_class, rule = _classify(verdict, node["position"], tiers, n_producers, chain_inputs, lang)
+    detail = None
+    if stage in context.filled:
+        detail = _FILLED[lang].format(scope=context.scope_word)
+        names = sorted({e.subject_label for e in context.scope_facts[stage]})
+        gap_class = None
+        rule = rules["filled"].format(scope=context.wide_label, names=rules["sep"].join(names))
+    if stage in context.weak:
+        worst = min(context.weak[stage], key=lambda k: k.ratio)
+        gap_class = "cg:StrengthenGap"
+        prefix = rule + rules["then"] if verdict == "present" and n_producers == 1 else ""
+        rule = prefix + worst.rule
+    inputs = (
+        _input_paths(G, stage, context.local_wide, feeders=context.feeders)
+        if verdict == "missing" and stage not in context.filled
+        else []
+    )
+    cap = context.capacities.get(stage)
+    return StageGap(
+        stage=stage,
+        label=node["label"],
+        position=node["position"],
+        role=node["role"],
+        verdict=verdict,
+        verdict_label=VERDICT_LABELS[verdict][lang],
+        gap_class=gap_class,
+        gap_class_label=GAP_CLASSES[gap_class]["zh"] if gap_class else None,
+        rule=rule,
+        producers=producers,
+        pipeline=pipeline,
+        claims=claims,
+        local_inputs=inputs,
+        local_inputs_labels=[[G.nodes[s]["label"] for s in p] for p in inputs],
+        verdict_detail=detail,
+        scope_producers=context.scope_facts[stage],
+        capacity=cap.text if cap is not None and cap.local else None,
+        capacity_known=cap.known if cap is not None and cap.local else None,
+        weight=float(node.get("weight", 1.0)),
+        balance=[_link_dict(k) for k in context.shown.get(stage, ())],
+    )
+
+
 @without_collector
 def find_gaps(
     G: nx.MultiDiGraph,
@@ -377,24 +456,30 @@ def find_gaps(
     by_chain = _chain_stages(G, index.stages)
 
     facts = {s: _local_facts(G, own_facts.get(s, ())) for ss in by_chain.values() for s in ss}
-    scope_facts = {}
-    for stages in by_chain.values():
-        for s in stages:
-            outside = [(u, d) for u, d in wide_facts.get(s, ()) if _site(u, d) not in own]
-            producers, _, claims = _local_facts(G, outside)
-            scope_facts[s] = producers + claims
+    scope_facts = _outside_facts(G, by_chain, wide_facts, own)
     local = {s for s, (prod, _, claims) in facts.items() if prod or claims}
     filled = {s for s, found in scope_facts.items() if found and s not in local}
-    local_wide = local | filled
     balance = _balance(G, index, wide_facts, region, wide_region, None, threshold, factors)
-    weak = balance.weak()
     shown = defaultdict(list)  # the links a stage's row shows, by supplying stage
     for link in balance.links:
         if link.status in _LINK_SHOWN:
             shown[link.from_stage].append(link)
     scope_level = G.nodes[wide_region].get("level") if wide_region in G else None
-    scope_word = _SCOPE_WORDS[lang].get(scope_level or "", scope_level or "")
-    wide_label = G.nodes[wide_region].get("label", wide_region) if wide_region in G else ""
+    context = _Context(
+        G=G,
+        lang=lang,
+        facts=facts,
+        scope_facts=scope_facts,
+        filled=filled,
+        local_wide=local | filled,
+        weak=balance.weak(),
+        capacities=balance.stages,
+        shown=shown,
+        feeders=index.feeders,
+        scope_word=_SCOPE_WORDS[lang].get(scope_level or "", scope_level or ""),
+        wide_label=G.nodes[wide_region].get("label", wide_region) if wide_region in G else "",
+    )
+    local_wide, wide_label = context.local_wide, context.wide_label
 
     reports = []
     for chain, stages in sorted(by_chain.items()):
@@ -407,58 +492,7 @@ def find_gaps(
             continue
         if chains is not None and chain not in chains:
             continue
-        rows = []
-        for stage in stages:
-            producers, pipeline, claims = facts[stage]
-            verdict = _verdict(producers, claims)
-            n_producers = len({p.subject for p in producers})
-            node = G.nodes[stage]
-            gap_class, rule = _classify(
-                verdict, node["position"], tiers, n_producers, chain_inputs, lang
-            )
-            detail = None
-            if stage in filled:
-                detail = _FILLED[lang].format(scope=scope_word)
-                names = sorted({e.subject_label for e in scope_facts[stage]})
-                gap_class = None
-                rules = _RULES.get(lang, _RULES["en"])
-                rule = rules["filled"].format(scope=wide_label, names=rules["sep"].join(names))
-            if stage in weak:
-                worst = min(weak[stage], key=lambda k: k.ratio)
-                gap_class = "cg:StrengthenGap"
-                then = _RULES.get(lang, _RULES["en"])["then"]
-                prefix = rule + then if verdict == "present" and n_producers == 1 else ""
-                rule = prefix + worst.rule
-            inputs = (
-                _input_paths(G, stage, local_wide, feeders=index.feeders)
-                if verdict == "missing" and stage not in filled
-                else []
-            )
-            cap = balance.stages.get(stage)
-            rows.append(
-                StageGap(
-                    stage=stage,
-                    label=node["label"],
-                    position=node["position"],
-                    role=node["role"],
-                    verdict=verdict,
-                    verdict_label=VERDICT_LABELS[verdict][lang],
-                    gap_class=gap_class,
-                    gap_class_label=GAP_CLASSES[gap_class]["zh"] if gap_class else None,
-                    rule=rule,
-                    producers=producers,
-                    pipeline=pipeline,
-                    claims=claims,
-                    local_inputs=inputs,
-                    local_inputs_labels=[[G.nodes[s]["label"] for s in p] for p in inputs],
-                    verdict_detail=detail,
-                    scope_producers=scope_facts[stage],
-                    capacity=cap.text if cap is not None and cap.local else None,
-                    capacity_known=cap.known if cap is not None and cap.local else None,
-                    weight=float(node.get("weight", 1.0)),
-                    balance=[_link_dict(k) for k in shown.get(stage, ())],
-                )
-            )
+        rows = [_stage_gap(context, stage, tiers, chain_inputs) for stage in stages]
         reports.append(ChainGaps(chain, G.nodes[chain]["label"], tiers, rows))
     reports.sort(key=_most_local_first)
     in_report = {s.stage for c in reports for s in c.stages}

@@ -107,33 +107,8 @@ def impact(
     if sum(x is not None for x in (company, project, complete)) != 1:
         raise ValueError("give exactly one of a company, --project or --complete")
     region = region or G.graph["region"]
-    inside = local_regions(G, region)
-    H = G.copy()
-    touched = [
-        (u, v, k, d)
-        for u, v, k, d in H.edges(keys=True, data=True)
-        if d["predicate"] == "cg:produces"
-        and d.get("site") in inside
-        and ((company is not None and u == company) or k in (project, complete))
-    ]
     what = company or project or complete
-    if not touched:
-        label = G.nodes[what].get("label", what) if what in G else what
-        kind = "company" if company else "project"
-        raise ValueError(
-            f"{kind} {label} has no production fact or project in "
-            f"{G.nodes[region].get('label', region)}; nothing to change"
-        )
-    capacity = defaultdict(list)
-    facts = sorted({k for _, _, k, _ in touched})
-    if complete:
-        for u, v, k, _ in touched:
-            H.edges[u, v, k]["status"] = "cg:InProduction"
-    else:
-        for _, v, _, d in touched:
-            if d.get("status") in _PRODUCING and d.get("capacity") is not None and d.get("unit"):
-                capacity[v].append((d["capacity"], d["unit"]))
-        H.remove_edges_from([(u, v, k) for u, v, k, _ in touched])
+    H, facts, capacity = _changed_graph(G, region, company, project, complete)
 
     options = {**gap_options, "criticality": False}
     chain_ids = chains
@@ -142,51 +117,8 @@ def impact(
         H, region, [c.chain for c in before.chains] if chains is None else chains, **options
     )
     old, new = _states(before), _states(after)
-
-    def row(stage, state, **extra):
-        chain, r = state
-        return {
-            "stage": stage,
-            "label": r.label,
-            "chain": chain.chain,
-            "verdict": r.verdict,
-            "gap_class": r.gap_class,
-            "gap_class_label": r.gap_class_label,
-            "rule": r.rule,
-            **extra,
-        }
-
-    lost, gained, closed, opened, reclassified = [], [], [], [], []
-    for stage in sorted(set(old) & set(new)):
-        a, b = old[stage][1], new[stage][1]
-        if a.verdict == "present" and b.verdict != "present":
-            lost.append(row(stage, new[stage], before=a.verdict))
-        if a.verdict != "present" and b.verdict == "present":
-            gained.append(row(stage, new[stage], before=a.verdict))
-        if a.gap_class != b.gap_class:
-            worse = a.verdict == "present" and b.verdict != "present"
-            if a.gap_class and b.gap_class:
-                reclassified.append(row(stage, new[stage], before=a.gap_class, before_rule=a.rule))
-            elif a.gap_class and not worse:  # a stage that lost its producers is listed as lost
-                closed.append(row(stage, old[stage], now=b.gap_class, now_rule=b.rule))
-            elif b.gap_class:
-                opened.append(row(stage, new[stage], before=a.gap_class, before_rule=a.rule))
-    lost_ids = {r["stage"] for r in lost}
-    downstream = []
-    for stage in sorted(lost_ids):
-        for _, nxt, d in G.out_edges(stage, data=True):
-            if d["predicate"] in FLOW and nxt in new and new[nxt][1].verdict != "missing":
-                downstream.append(
-                    {
-                        "stage": nxt,
-                        "label": new[nxt][1].label,
-                        "chain": new[nxt][0].chain,
-                        "loses": stage,
-                        "loses_label": G.nodes[stage]["label"],
-                        "link": d["predicate"],
-                    }
-                )
-    downstream.sort(key=lambda r: (r["stage"], r["loses"]))
+    lost, gained, closed, opened, reclassified = _compare(old, new)
+    downstream = _downstream(G, {r["stage"] for r in lost}, new)
     return {
         "schema": "chaingraph.impact/1",
         "region": region,
@@ -220,19 +152,98 @@ def impact(
     }
 
 
+def _changed_graph(G, region, company, project, complete):
+    """A copy of ``G`` without the subject's local facts (or with the project ``complete``
+    in production), the facts touched and the capacity removed, by stage."""
+    inside = local_regions(G, region)
+    H = G.copy()
+    touched = [
+        (u, v, k, d)
+        for u, v, k, d in H.edges(keys=True, data=True)
+        if d["predicate"] == "cg:produces"
+        and d.get("site") in inside
+        and ((company is not None and u == company) or k in (project, complete))
+    ]
+    what = company or project or complete
+    if not touched:
+        label = G.nodes[what].get("label", what) if what in G else what
+        kind = "company" if company else "project"
+        raise ValueError(
+            f"{kind} {label} has no production fact or project in "
+            f"{G.nodes[region].get('label', region)}; nothing to change"
+        )
+    capacity = defaultdict(list)
+    facts = sorted({k for _, _, k, _ in touched})
+    if complete:
+        for u, v, k, _ in touched:
+            H.edges[u, v, k]["status"] = "cg:InProduction"
+    else:
+        for _, v, _, d in touched:
+            if d.get("status") in _PRODUCING and d.get("capacity") is not None and d.get("unit"):
+                capacity[v].append((d["capacity"], d["unit"]))
+        H.remove_edges_from([(u, v, k) for u, v, k, _ in touched])
+    return H, facts, capacity
+
+
+def _row(stage, state, **extra) -> dict:
+    chain, r = state
+    return {
+        "stage": stage,
+        "label": r.label,
+        "chain": chain.chain,
+        "verdict": r.verdict,
+        "gap_class": r.gap_class,
+        "gap_class_label": r.gap_class_label,
+        "rule": r.rule,
+        **extra,
+    }
+
+
+def _compare(old: dict, new: dict):
+    """Stages lost and gained, gaps closed, opened and reclassified between two reports."""
+    lost, gained, closed, opened, reclassified = [], [], [], [], []
+    for stage in sorted(set(old) & set(new)):
+        a, b = old[stage][1], new[stage][1]
+        if a.verdict == "present" and b.verdict != "present":
+            lost.append(_row(stage, new[stage], before=a.verdict))
+        if a.verdict != "present" and b.verdict == "present":
+            gained.append(_row(stage, new[stage], before=a.verdict))
+        if a.gap_class != b.gap_class:
+            worse = a.verdict == "present" and b.verdict != "present"
+            if a.gap_class and b.gap_class:
+                reclassified.append(_row(stage, new[stage], before=a.gap_class, before_rule=a.rule))
+            elif a.gap_class and not worse:  # a stage that lost its producers is listed as lost
+                closed.append(_row(stage, old[stage], now=b.gap_class, now_rule=b.rule))
+            elif b.gap_class:
+                opened.append(_row(stage, new[stage], before=a.gap_class, before_rule=a.rule))
+    return lost, gained, closed, opened, reclassified
+
+
+def _downstream(G, lost_ids: set, new: dict) -> list[dict]:
+    """The stages still local after the change that a lost stage fed."""
+    downstream = []
+    for stage in sorted(lost_ids):
+        for _, nxt, d in G.out_edges(stage, data=True):
+            if d["predicate"] in FLOW and nxt in new and new[nxt][1].verdict != "missing":
+                downstream.append(
+                    {
+                        "stage": nxt,
+                        "label": new[nxt][1].label,
+                        "chain": new[nxt][0].chain,
+                        "loses": stage,
+                        "loses_label": G.nodes[stage]["label"],
+                        "link": d["predicate"],
+                    }
+                )
+    downstream.sort(key=lambda r: (r["stage"], r["loses"]))
+    return downstream
+
+
 def resolve_project(store, name: str, lang: str | None = None) -> str:
     """The CURIE of the project (``cg:Project``) named ``name`` (label, alias or CURIE).
 
     Raises :class:`~chaingraph.names.UnknownName`, listing the closest and the known projects.
     """
     from ..names import Names
-    from ..namespaces import curie
 
-    class _Projects(Names):
-        def known(self, kind: str) -> list[str]:
-            if kind != "project":
-                return super().known(kind)
-            rows = self.store.select("SELECT ?x WHERE { ?x a cg:Project }")
-            return sorted(curie(str(row["x"])) for row in rows)
-
-    return _Projects(store, lang).resolve(name, "project")
+    return Names(store, lang).resolve(name, "project")

@@ -37,6 +37,7 @@ import networkx as nx
 
 from ..labels import LabelIndex
 from ..projection import _rows, add_productions, local_regions
+from ..queries import named_query
 from ..units import UnitError, quantity
 
 __all__ = ["WEIGHTS", "Target", "find_targets", "with_producers_elsewhere"]
@@ -94,7 +95,7 @@ def with_producers_elsewhere(G: nx.MultiDiGraph, store, region: str | None = Non
     H = G.copy()
     labels = LabelIndex.from_store(store)
     add_productions(H, _rows(store, "producers-of-stages", region))
-    for row in store.select(_named("company-ties")):
+    for row in store.select(named_query("company-ties").text):
         company, tie, other = (curie(str(row[k])) for k in ("company", "tie", "other"))
         for node, kind in (
             (company, "company"),
@@ -114,12 +115,6 @@ def with_producers_elsewhere(G: nx.MultiDiGraph, store, region: str | None = Non
             data["label"] = data[f"label_{lang}"]
     H.graph["producers_elsewhere"] = True
     return H
-
-
-def _named(name: str) -> str:
-    from ..queries import named_query
-
-    return named_query(name).text
 
 
 @dataclass
@@ -209,6 +204,20 @@ def _states(report):
                 yield chain, row, "asserted only"
 
 
+def _already_here(G: nx.MultiDiGraph, company: str, inside: set, words: dict) -> str | None:
+    """The reason "already makes (or builds) these stages in the region", if it does."""
+    here = {}
+    for _, s, d in G.out_edges(company, data=True):
+        if d["predicate"] == "cg:produces" and d.get("site") in inside:
+            producing = d.get("status") in _PRODUCING
+            here[s] = here.get(s, False) or producing
+    if not here:
+        return None
+    order = sorted(here, key=lambda s: (G.nodes[s].get("position", 0), s))
+    names = [G.nodes[s].get("label", s) + ("" if here[s] else words["pipeline"]) for s in order]
+    return words["here"].format(stages=words["sep"].join(names))
+
+
 def find_targets(
     G: nx.MultiDiGraph,
     region: str | None = None,
@@ -286,19 +295,10 @@ def find_targets(
                         capacity=f"{cap.magnitude:g} {cap.units:~}", share=f"{share:.2f}"
                     )
                 )
-            here = {}
-            for _, s, d in G.out_edges(company, data=True):
-                if d["predicate"] == "cg:produces" and d.get("site") in inside:
-                    producing = d.get("status") in _PRODUCING
-                    here[s] = here.get(s, False) or producing
+            here = _already_here(G, company, inside, words)
             if here:
                 score += WEIGHTS["already here"]
-                order = sorted(here, key=lambda s: (G.nodes[s].get("position", 0), s))
-                names = [
-                    G.nodes[s].get("label", s) + ("" if here[s] else words["pipeline"])
-                    for s in order
-                ]
-                reasons.append(words["here"].format(stages=words["sep"].join(names)))
+                reasons.append(here)
             group = _group_tie(G, company, local_companies)
             if group:
                 score += WEIGHTS["group"]

@@ -98,6 +98,18 @@ def _states(report) -> dict[str, dict]:
     }
 
 
+def _total_text(items: list[tuple]) -> str:
+    """``(value, unit, fact)`` items summed in the unit of the first, or listed when their
+    units do not add up."""
+    try:
+        total = quantity(*items[0][:2])
+        for value, unit, _ in items[1:]:
+            total = total + quantity(value, unit).to(total.units)
+        return f"{total.magnitude:g} {total.units:~}"
+    except (UnitError, TypeError, ValueError):  # units that do not add up: list them
+        return " + ".join(f"{v:g} {u.split(':')[-1]}" for v, u, _ in items)
+
+
 def diff(
     G: nx.MultiDiGraph,
     year_from: int,
@@ -191,21 +203,15 @@ def diff(
             seen.add((data["fact"], stage))
         if data.get("capacity") is not None and data.get("unit"):
             added[stage].append((data["capacity"], data["unit"], data["fact"]))
-    capacity_added = {}
-    for stage, items in sorted(added.items()):
-        try:
-            total = quantity(*items[0][:2])
-            for value, unit, _ in items[1:]:
-                total = total + quantity(value, unit).to(total.units)
-            text = f"{total.magnitude:g} {total.units:~}"
-        except (UnitError, TypeError, ValueError):  # units that do not add up: list them
-            text = " + ".join(f"{v:g} {u.split(':')[-1]}" for v, u, _ in items)
-        capacity_added[stage] = {
+    capacity_added = {
+        stage: {
             "stage": stage,
             "label": G.nodes[stage].get("label", stage),
-            "text": text,
+            "text": _total_text(items),
             "facts": sorted({f for *_, f in items}),
         }
+        for stage, items in sorted(added.items())
+    }
     completed.sort(key=lambda p: (p["year"], p["fact"], p["stage"]))
     return {
         "schema": "chaingraph.diff/1",

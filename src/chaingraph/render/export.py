@@ -38,6 +38,7 @@ import rdflib
 from rdflib.term import URIRef
 
 from ..namespaces import PREFIXES, expand
+from ..queries import named_query
 from .files import OutputError, atomic_write
 
 if TYPE_CHECKING:
@@ -119,10 +120,10 @@ def rdf_graph(store: Store, region: str | None = None) -> rdflib.Graph:
     graph = rdflib.Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
-    triples = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    triples = store.construct(named_query("internal/all-triples").text)
     if region:
         where = URIRef(expand(region))
-        rows = store.select("SELECT ?region ?r WHERE { ?r cg:partOf* ?region }", {"region": where})
+        rows = store.select(named_query("internal/places-in-region").bind(region=where))
         scope = {row["r"] for row in rows} | {where}
         located = [
             (s, o)

@@ -16,10 +16,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..messages import ChaingraphError, os_reason
+
 __all__ = ["OutputError", "atomic_write"]
 
 
-class OutputError(Exception):
+class OutputError(ChaingraphError):
     """An output file could not be written; the message names the file and says why."""
 
 
@@ -37,13 +39,15 @@ def atomic_write(
     payload = data.encode(encoding) if isinstance(data, str) else data
     directory = path.parent
     if not directory.is_dir():
-        raise OutputError(f"{path}: directory {directory} does not exist; create it first")
+        raise OutputError("files.no_directory", path=path, directory=directory)
     if path.is_dir():
-        raise OutputError(f"{path} is a directory; give a file name")
+        raise OutputError("files.is_directory", path=path)
     try:
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise OutputError(f"{path}: cannot write in {directory}: {error.strerror}") from None
+        raise OutputError(
+            "files.cannot_write", path=path, directory=directory, reason=os_reason(error)
+        ) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(payload)
@@ -55,6 +59,6 @@ def atomic_write(
         if os.path.exists(temporary):
             os.unlink(temporary)
         if isinstance(error, OSError):
-            raise OutputError(f"{path}: {error.strerror}") from None
+            raise OutputError("files.failed", path=path, reason=os_reason(error)) from None
         raise
     return path

@@ -713,6 +713,76 @@ def chain_view(
     return builder.view(title, words["subtitle"].format(region=region_label))
 
 
+# networkx's spring layout needs scipy from this many nodes on, and its all-pairs forces grow
+# with the square of the nodes: larger views get the linear placements below instead.
+_LARGE = 500
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def _sunflower(i: int, spacing: float) -> tuple[float, float]:
+    """Offset of the ``i``-th point of a sunflower spiral: evenly filled discs, no overlaps.
+
+    >>> [tuple(round(c, 1) for c in _sunflower(i, 10.0)) for i in range(3)]
+    [(0.0, 0.0), (-7.4, 6.8), (1.2, -14.1)]
+    """
+    radius = spacing * math.sqrt(i)
+    return radius * math.cos(i * _GOLDEN_ANGLE), radius * math.sin(i * _GOLDEN_ANGLE)
+
+
+def _bfs_order(H: nx.Graph) -> list:
+    """Nodes in breadth-first order from the best-connected one, so that neighbours come close
+    together (ties broken by node order, for stable pages)."""
+    start = max(H, key=H.degree)  # the first of the best-connected nodes
+    order = [start, *(v for _, v in nx.bfs_edges(H, start))]
+    seen = set(order)
+    return order + [n for n in H if n not in seen]
+
+
+def _spiral_layout(H: nx.Graph) -> dict:
+    """A large component on one sunflower spiral in breadth-first order, scaled to [-1, 1]."""
+    order = _bfs_order(H)
+    last = max(1, len(order) - 1)
+    return {n: _sunflower(i, 1 / math.sqrt(last)) for i, n in enumerate(order)}
+
+
+def _anchored_layout(H: nx.Graph, pos: dict, fixed: set, spacing: float) -> dict:
+    """Each free node near the fixed nodes it links to: nodes with the same anchors share a
+    sunflower below their anchors' centre; free nodes linked only to free nodes follow in
+    breadth-first order; the rest go on a spiral below everything."""
+    placed = {n: pos[n] for n in fixed}
+    groups: dict[tuple, list] = defaultdict(list)
+    for n in H:
+        if n not in fixed:
+            anchors = tuple(sorted(str(m) for m in H[n] if m in fixed))
+            groups[anchors].append(n)
+    used: dict[tuple, int] = defaultdict(int)  # groups whose anchors share a centre share a disc
+    for anchors, members in groups.items():
+        if not anchors:
+            continue
+        points = [placed[m] for m in H[members[0]] if m in fixed]
+        centre = (
+            round(sum(p[0] for p in points) / len(points), 6),
+            round(sum(p[1] for p in points) / len(points) + 3 * spacing, 6),
+        )
+        for n in members:
+            dx, dy = _sunflower(used[centre], spacing)
+            used[centre] += 1
+            placed[n] = (centre[0] + dx, centre[1] + abs(dy))
+    rest = list(groups.get((), []))
+    for n in list(rest):  # next to a placed neighbour, if any
+        near = next((placed[m] for m in H[n] if m in placed), None)
+        if near is not None:
+            dx, dy = _sunflower(used[near] + 1, spacing)
+            used[near] += 1
+            placed[n] = (near[0] + dx, near[1] + abs(dy))
+            rest.remove(n)
+    bottom = max((p[1] for p in placed.values()), default=0.0) + 6 * spacing
+    for i, n in enumerate(rest):
+        dx, dy = _sunflower(i, spacing)
+        placed[n] = (dx, bottom + abs(dy) + spacing * math.sqrt(len(rest)))
+    return placed
+
+
 def _free_layout(builder: _Builder, seed: int = 7, wrap: float = 2400.0) -> None:
     """Lay out every node with nothing fixed: a spring layout per connected component, sized by
     the component, components packed in rows (largest first)."""
@@ -724,6 +794,8 @@ def _free_layout(builder: _Builder, seed: int = 7, wrap: float = 2400.0) -> None
         radius = 95.0 * math.sqrt(len(component))
         if len(component) == 1:
             pos = {next(iter(component)): (0.0, 0.0)}
+        elif len(component) >= _LARGE:
+            pos = _spiral_layout(H.subgraph(component))
         else:
             pos = nx.spring_layout(H.subgraph(component), seed=seed, iterations=100,
                                    method="force")  # fmt: skip
@@ -763,9 +835,12 @@ def _spring(builder: _Builder, fixed: set[str], seed: int = 7) -> None:
         else:
             ax, ay = 0.0, 0.0
         pos[n] = (ax + 0.03 * math.cos(i), ay + 0.15 + 0.03 * math.sin(i))
-    result = nx.spring_layout(
-        H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed, method="force"
-    )
+    if len(H) >= _LARGE:
+        result = _anchored_layout(H, pos, fixed & set(H), spacing=0.04)
+    else:
+        result = nx.spring_layout(
+            H, pos=pos, fixed=list(fixed & set(H)), k=0.09, iterations=60, seed=seed, method="force"
+        )
     for n in free:
         nodes[n]["x"], nodes[n]["y"] = result[n][0] * scale, result[n][1] * scale
 
