@@ -14,8 +14,8 @@ from remote_contract import as_set, check_load_replace_drop, same_output
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
 from chaingraph.queries import named_queries
-from chaingraph.remote import RemoteStore, update_url_for, with_values
 from chaingraph.resources import GRAPH_BASE, bundled_files, bundled_path
+from chaingraph.store.remote import RemoteStore, update_url_for, with_values
 
 pytestmark = [
     pytest.mark.slow,

@@ -30,8 +30,8 @@ from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TURTLE, XML, SP
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
 from chaingraph.namespaces import expand
-from chaingraph.remote import RemoteStore
 from chaingraph.store import to_rdflib
+from chaingraph.store.remote import RemoteStore
 
 pytestmark = pytest.mark.slow
 

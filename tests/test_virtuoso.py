@@ -1,7 +1,7 @@
 """A real Virtuoso Open Source server as chaingraph's store, loaded through chaingraph itself.
 
 Virtuoso answers queries and updates at the same ``/sparql`` URL. Where its answers differ
-from the memory store's, the test says why (see the module docs of chaingraph.remote).
+from the memory store's, the test says why (see the module docs of chaingraph.store.remote).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from remote_contract import as_set, check_load_replace_drop, same_output
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
 from chaingraph.queries import named_queries
-from chaingraph.remote import SERVER_GRAPHS, RemoteStore
+from chaingraph.store.remote import SERVER_GRAPHS, RemoteStore
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +67,7 @@ def test_targets_on_virtuoso_prints_what_memory_prints(url, lang, fmt):
 
 # Virtuoso 7.2 drops `FILTER NOT EXISTS { ?site cg:partOf* ?region }` (and the MINUS form) when
 # a one-pattern OPTIONAL follows it: facts inside the region come back as producers outside it
-# (see chaingraph.remote). Strict: this fails once Virtuoso answers right.
+# (see chaingraph.store.remote). Strict: this fails once Virtuoso answers right.
 _VIRTUOSO_BUG = {
     "producers-of-stages": "Virtuoso 7.2 ignores FILTER NOT EXISTS with a path before OPTIONAL"
 }

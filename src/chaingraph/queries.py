@@ -169,7 +169,7 @@ class NamedQuery:
 
     ``source`` is the file as written, with its ``VALUES ?p { UNDEF }`` slots; ``text`` is the
     query to run with every parameter unbound, the slots left out: the same answers, and
-    Virtuoso 7.2 answers nothing for a ``VALUES`` block of ``UNDEF`` (see chaingraph.remote).
+    Virtuoso 7.2 answers nothing for a ``VALUES`` block of ``UNDEF`` (see chaingraph.store.remote).
     """
 
     name: str

@@ -205,7 +205,7 @@ _PLAIN_DATA = re.compile(
 def _is_plain_data(text: str) -> bool:
     """True for the updates that load files: graph drops, then ``INSERT DATA { TriG }``.
 
-    That is how :class:`~chaingraph.remote.RemoteStore` (and the embedded store) replace
+    That is how :class:`~chaingraph.store.remote.RemoteStore` (and the embedded store) replace
     files: ``DROP SILENT GRAPH <g> ; DELETE WHERE { GRAPH <m> { <g> ?p ?o } } ; ...`` followed
     by ``INSERT DATA { GRAPH <g> { triples } ... }``. Checking such an update with rdflib's
     parser takes seconds per 100 kB, so it is recognised here instead. It is safe because the

@@ -13,8 +13,10 @@
   queries (default :func:`default_workers`: 2, or the CPU count if smaller), each answering one
   query at a time, so a slow query holds up only its own worker. A query goes to an idle
   worker; when all are busy it waits for one, at most ``--timeout`` seconds (then 503). A
-  request that exceeds ``--timeout`` is stopped by killing its worker, which restarts, so the
-  server stays up. The answer names its worker in a ``Chaingraph-Worker`` header.
+  request that exceeds ``--timeout`` is stopped by killing its worker, which restarts for the
+  next request (outside that request's time), so the server stays up. The answer names its
+  worker in a ``Chaingraph-Worker`` header. The pool is :mod:`chaingraph.store.worker`'s, the
+  one behind ``chaingraph query --timeout`` too.
 * Directory store: the server holds the store's access lock (:func:`~chaingraph.store.open_store`)
   for its workers while it runs: as a reader when read-only, so other commands may read the
   store but not load into it ("locked"), and as the writer with ``--allow-update``, so other
@@ -45,24 +47,18 @@ True
 
 from __future__ import annotations
 
-import gc
 import html
 import ipaddress
 import json
-import multiprocessing
-import os
-import queue
 import signal
 import sys
-import threading
-import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from .queries import named_queries
-from .store import StoreError, _Access
+from .store import StoreError, StoreSyntaxError
+from .store.worker import WorkerBusy, WorkerDied, WorkerPool, WorkerTimeout, default_workers
 
 __all__ = [
     "GRAPH_TYPES",
@@ -153,13 +149,9 @@ class Reply:
 
 
 def execute(store, request: dict) -> Reply:
-    """Run one protocol request on an open :class:`~chaingraph.store.Store` (in the worker)."""
-    import pyoxigraph as ox
-
-    from .namespaces import PREFIXES
+    """Run one protocol request on an open :class:`~chaingraph.store.Store` (in a worker)."""
     from .safety import OutboundRefused, check_outbound
 
-    inner = store._inner  # the worker owns this store; it is the server's backend
     text = request["text"]
     is_update = request["op"] == "update"
     try:
@@ -173,17 +165,7 @@ def execute(store, request: dict) -> Reply:
         field = "query=" if is_update else "update="
         return Reply.error(400, f"this is {kind}: send it as {field}")
     if is_update:
-        # A query result that a reference cycle keeps alive can hold a read snapshot that an
-        # update then waits for (seen as a rare hang of in-memory updates): collect it first.
-        gc.collect()
-        try:
-            inner.update(text, prefixes=PREFIXES)
-        except SyntaxError as error:
-            return Reply.error(400, f"SPARQL syntax error: {error}")
-        except (OSError, ValueError) as error:
-            return Reply.error(500, f"update failed: {error}")
-        store.flush()
-        return Reply(204, "text/plain; charset=utf-8", b"")
+        return _run_update(store, text)
     offers = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_TYPES
     media = negotiate(request.get("accept"), offers)
     if media is None:
@@ -192,26 +174,41 @@ def execute(store, request: dict) -> Reply:
             f"cannot answer this {form} query in {request.get('accept')!r}; "
             f"ask for one of: {', '.join(offers)}",
         )
-    options: dict = {"prefixes": PREFIXES}
+    return _run_query(store, request, offers, media)
+
+
+def _run_update(store, text: str) -> Reply:
+    try:
+        store.update(text)
+    except StoreSyntaxError as error:
+        return Reply.error(400, str(error))
+    except StoreError as error:
+        return Reply.error(500, str(error))
+    store.flush()
+    return Reply(204, "text/plain; charset=utf-8", b"")
+
+
+def _run_query(store, request: dict, offers: dict[str, str], media: str) -> Reply:
+    import pyoxigraph as ox
+
     default_graphs, named_graphs = request.get("default_graphs"), request.get("named_graphs")
     try:
-        if default_graphs or named_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
-        elif store._hidden:  # a bulk load in progress (or killed): its graphs stay out of sight
-            visible = [ox.NamedNode(g) for g in store.graphs()]
-            options["default_graph"] = [ox.DefaultGraph(), *visible]
-            options["named_graphs"] = visible
-        else:
-            options["use_default_graph_as_union"] = True
+        for graph in (*(default_graphs or ()), *(named_graphs or ())):
+            ox.NamedNode(graph)
     except ValueError as error:
         return Reply.error(400, f"bad graph IRI in default-graph-uri/named-graph-uri: {error}")
     try:
-        result = inner.query(text, **options)
+        result = store.query_results(
+            request["text"], default_graphs=default_graphs, named_graphs=named_graphs
+        )
         if isinstance(result, ox.QueryTriples):
             body = result.serialize(format=getattr(ox.RdfFormat, offers[media]))
         else:
             body = result.serialize(format=getattr(ox.QueryResultsFormat, offers[media]))
+    except StoreSyntaxError as error:
+        return Reply.error(400, str(error))
+    except StoreError as error:
+        return Reply.error(500, str(error))
     except SyntaxError as error:
         return Reply.error(400, f"SPARQL syntax error: {error}")
     except (OSError, ValueError) as error:
@@ -220,102 +217,31 @@ def execute(store, request: dict) -> Reply:
     return Reply(200, content_type, body)
 
 
-def _close(store) -> None:
-    """Really close an embedded store now: Oxigraph closes when its last reference goes."""
-    store.close()
-    gc.collect()
-
-
-def _worker_main(conn, location, role, replay) -> None:
-    """One worker process. ``role`` is ``memory`` (its own in-memory copy of the store),
-    ``reader`` (a directory store opened read-only, reopened when the request's generation says
-    it changed) or ``writer`` (opens a directory store for writing for each update only)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's business
-    from .namespaces import PREFIXES
-    from .store import open_store
-
-    try:
-        # lock=False: the server holds the store's access lock for its workers.
-        store = open_store(location, read_only=role == "reader", lock=False)
-        for update in replay:
-            store._inner.update(update, prefixes=PREFIXES)
-        triples = len(store)
-        if role == "writer":  # created or recovered; reopened for each update
-            _close(store)
-    except (StoreError, OSError, SyntaxError) as error:
-        conn.send(("error", str(error)))
-        return
-    # Import and warm up rdflib's SPARQL parser now, not in the first request's time budget.
+def warm_up() -> None:
+    """Import and warm up rdflib's SPARQL parser in a worker, before its first request."""
     from .safety import check_outbound
 
     check_outbound("ASK { ?s ?p ?o }")
     check_outbound("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    conn.send(("ready", triples))
-    generation = 0
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return
-        started = time.monotonic()
-        try:
-            if role == "writer":
-                store = open_store(location, lock=False)
-                try:
-                    reply = execute(store, request)
-                finally:
-                    _close(store)  # waits for Oxigraph's background work: readers may open
-            else:
-                for update in request.get("catch_up", ()):  # updates another worker ran first
-                    store._inner.update(update, prefixes=PREFIXES)
-                if role == "reader" and request.get("generation", generation) != generation:
-                    _close(store)
-                    store = open_store(location, read_only=True, lock=False)
-                    generation = request["generation"]
-                reply = execute(store, request)
-        except StoreError as error:
-            reply = Reply.error(503 if "locked" in str(error) else 500, str(error))
-        except Exception as error:  # keep the worker alive whatever a request does
-            reply = Reply.error(500, f"the request failed: {type(error).__name__}: {error}")
-        elapsed = time.monotonic() - started
-        if elapsed > 1:
-            sys.stderr.write(f"chaingraph serve: slow {request['op']} ({elapsed:.2f} s)\n")
-        conn.send(reply)
+
+
+def _log_stopped(worker: str, timeout: float) -> None:
+    sys.stderr.write(
+        f"chaingraph serve: a request exceeded {timeout:g} s and was stopped; "
+        f"worker {worker} restarts for the next request\n"
+    )
 
 
 _READ_ONLY = "this endpoint is read-only; restart `chaingraph serve` with --allow-update"
 
 
-def default_workers() -> int:
-    """Query workers when ``--workers`` is not given: 2, or the number of CPUs if smaller."""
-    return max(1, min(2, os.cpu_count() or 1))
-
-
-@dataclass(eq=False)
-class _Worker:
-    """The server's handle on one worker process."""
-
-    name: str
-    role: str
-    process: multiprocessing.process.BaseProcess | None = None
-    conn: object = None
-    applied: int = 0  # in-memory store: how many updates of the log this worker holds
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.is_alive()
-
-
 class Endpoint:
-    """The store behind the server: a pool of worker processes.
+    """The store behind the server: a :class:`~chaingraph.store.worker.WorkerPool`.
 
     ``workers`` query workers answer queries, one at a time each; a query goes to an idle one
-    and waits (at most ``timeout`` seconds) when all are busy. A directory store is opened
-    read-only by the query workers, and the server holds the store's access lock for them (as
-    a reader, or as the writer when ``writable``). With ``writable``, one more worker runs the
-    updates: it waits until no query runs, opens the store for writing, updates and closes it;
-    then the generation number sent with each query goes up, and each query worker reopens the
-    store before its next query. An in-memory store lives in every query worker; an update
-    runs on one and the others replay it before their next query.
+    and waits (at most ``timeout`` seconds) when all are busy. The pool holds a directory
+    store's access lock for its workers (as a reader, or as the writer when ``writable``);
+    see :mod:`chaingraph.store.worker` for how updates reach every worker.
     """
 
     def __init__(
@@ -333,194 +259,63 @@ class Endpoint:
                 f"serve needs a local store (a directory or nothing), not {location}; "
                 "that endpoint already is a SPARQL server"
             )
-        workers = default_workers() if workers is None else workers
-        if workers < 1:
-            raise StoreError(f"--workers must be at least 1, not {workers}")
         self.location = location
         self.timeout = timeout
-        self.start_timeout = start_timeout
         self.writable = writable
-        self.generation = 0  # directory store: successful updates so far
-        self._updates: list[str] = []  # in-memory store: replayed into the other workers
-        self._update_lock = threading.Lock()
-        self._context = multiprocessing.get_context("spawn")
-        # Last in, first out: a lone client keeps one warm worker (30 % faster than taking turns).
-        self._idle: queue.Queue[_Worker] = queue.LifoQueue()
-        self._closed = False
-        self._access = None
-        self.restarts = 0
-        role = "reader" if location else "memory"
-        self._workers = [_Worker(str(n + 1), role) for n in range(workers)]
-        self._writer = _Worker("writer", "writer") if location and writable else None
-        try:
-            if location:  # lock the store for the workers, then create (or recover) it
-                # Other processes may read the store while this server only reads it, and
-                # neither read nor write it while the server may write.
-                self._access = _Access(Path(location), write=writable)
-                opener = self._writer or _Worker("opener", "writer")
-                self.triples = self._start(opener)
-                if opener is not self._writer:
-                    self._stop(opener)
-            pending = [(w, self._spawn(w)) for w in self._workers]  # they open in parallel
-            for worker, started in pending:
-                self.triples = self._await(worker, *started)
-        except BaseException:
-            self.close()
-            raise
-        for worker in self._workers:
-            self._idle.put(worker)
+        self._pool = WorkerPool(
+            location,
+            execute,
+            workers=default_workers() if workers is None else workers,
+            writable=writable,
+            lock=True,
+            warm_up=warm_up,
+            on_stop=_log_stopped,
+            start_timeout=start_timeout,
+        )
 
     @property
     def workers(self) -> int:
-        return len(self._workers)
+        return self._pool.workers
 
-    # worker processes
+    @property
+    def triples(self) -> int:
+        return self._pool.triples
 
-    def _spawn(self, worker: _Worker):
-        parent, child = self._context.Pipe()
-        applied = len(self._updates)
-        replay = self._updates[:applied] if worker.role == "memory" else []
-        process = self._context.Process(
-            target=_worker_main,
-            args=(child, self.location, worker.role, replay),
-            daemon=True,
-            name=f"chaingraph-serve-{worker.name}",
-        )
-        process.start()
-        child.close()
-        return process, parent, applied
-
-    def _await(self, worker: _Worker, process, parent, applied) -> int:
-        if not parent.poll(self.start_timeout):
-            process.kill()
-            raise StoreError(f"the store did not open within {self.start_timeout:g} s")
-        try:
-            status, value = parent.recv()
-        except EOFError:
-            raise StoreError("the store worker died while opening the store") from None
-        if status == "error":
-            process.join()
-            raise StoreError(value)
-        worker.process, worker.conn, worker.applied = process, parent, applied
-        return value
-
-    def _start(self, worker: _Worker) -> int:
-        return self._await(worker, *self._spawn(worker))
-
-    @staticmethod
-    def _stop(worker: _Worker) -> None:
-        if worker.process is not None:
-            worker.process.kill()
-            worker.process.join()
-            worker.conn.close()
-        worker.process = worker.conn = None
+    @property
+    def restarts(self) -> int:
+        return self._pool.restarts
 
     def close(self) -> None:
-        self._closed = True
-        for worker in (*self._workers, *([self._writer] if self._writer else [])):
-            self._stop(worker)
-        if self._access is not None:
-            self._access.release()
-
-    # requests
-
-    def _call(self, worker: _Worker, request: dict) -> Reply:
-        """Send one request to ``worker``; kill and restart it when it exceeds the timeout."""
-        try:
-            if not worker.alive():
-                self._stop(worker)
-                if self._closed:
-                    return Reply.error(503, "the server is shutting down")
-                self._start(worker)
-        except StoreError as error:
-            return Reply.error(500, f"cannot reopen the store: {error}")
-        if worker.role == "memory":
-            applied = len(self._updates)
-            request = {**request, "catch_up": self._updates[worker.applied : applied]}
-            worker.applied = applied
-        try:
-            worker.conn.send(request)
-            answered = worker.conn.poll(self.timeout)
-        except OSError:
-            answered = None
-        if answered:
-            try:
-                reply = worker.conn.recv()
-            except EOFError:
-                answered = None
-            else:
-                reply.worker = worker.name
-                if worker.role == "memory" and request["op"] == "update" and reply.status < 300:
-                    self._updates.append(request["text"])  # under the update lock
-                    worker.applied = len(self._updates)
-                return reply
-        if answered is None:
-            self._stop(worker)
-            return Reply.error(500, "the store worker died; it restarts on the next query")
-        self._stop(worker)
-        self.restarts += 1
-        started = time.monotonic()
-        if not self._closed:
-            try:
-                self._start(worker)
-            except StoreError as error:
-                sys.stderr.write(f"chaingraph serve: cannot reopen the store: {error}\n")
-            sys.stderr.write(
-                f"chaingraph serve: a request exceeded {self.timeout:g} s and was stopped; "
-                f"worker {worker.name} restarted in {time.monotonic() - started:.2f} s\n"
-            )
-        return Reply.error(
-            503,
-            f"the request ran longer than the {self.timeout:g} s timeout and was stopped; "
-            "simplify it (LIMIT, fewer OPTIONALs) or restart the server with a larger --timeout",
-        )
-
-    def _busy(self) -> Reply:
-        return Reply.error(
-            503,
-            f"all {self.workers} workers stayed busy for {self.timeout:g} s; try again, or "
-            "restart the server with more --workers",
-        )
-
-    def _on_idle_worker(self, request: dict) -> Reply:
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            return self._busy()
-        try:
-            return self._call(worker, request)
-        finally:
-            self._idle.put(worker)
-
-    def _write(self, request: dict) -> Reply:
-        """Run an update on the writer while no query runs (the server holds the store as its
-        writer, so no other process reads or writes it)."""
-        deadline = time.monotonic() + self.timeout
-        held = []
-        try:
-            for _ in self._workers:  # wait for the running queries; new ones wait for us
-                try:
-                    held.append(self._idle.get(timeout=max(0.0, deadline - time.monotonic())))
-                except queue.Empty:
-                    return self._busy()
-            reply = self._call(self._writer, request)
-            if reply.status < 300:
-                self.generation += 1  # every query worker reopens before its next query
-            return reply
-        finally:
-            for worker in held:
-                self._idle.put(worker)
+        self._pool.close()
 
     def run(self, request: dict) -> Reply:
         """Answer one request on a worker; a request exceeding the timeout gets a 503."""
-        if request["op"] != "update":
-            return self._on_idle_worker({**request, "generation": self.generation})
-        with self._update_lock:  # one update at a time, in the order they arrive
-            if self.location is None:  # any worker; the others replay it (see _call)
-                return self._on_idle_worker(request)
-            if self._writer is None:
-                return Reply.error(403, _READ_ONLY)
-            return self._write(request)
+        if request["op"] == "update" and self.location and not self.writable:
+            return Reply.error(403, _READ_ONLY)
+        try:
+            reply, worker = self._pool.run(request, self.timeout)
+        except WorkerTimeout:
+            return Reply.error(
+                503,
+                f"the request ran longer than the {self.timeout:g} s timeout and was stopped; "
+                "simplify it (LIMIT, fewer OPTIONALs) or restart the server with a larger "
+                "--timeout",
+            )
+        except WorkerBusy:
+            return Reply.error(
+                503,
+                f"all {self.workers} workers stayed busy for {self.timeout:g} s; try again, or "
+                "restart the server with more --workers",
+            )
+        except WorkerDied:
+            return Reply.error(500, "the store worker died; it restarts on the next query")
+        except StoreError as error:
+            return Reply.error(500, f"cannot reopen the store: {error}")
+        if isinstance(reply, tuple):  # the worker could not run it (see the worker module)
+            _, _, message = reply
+            reply = Reply.error(503 if "locked" in message else 500, message)
+        reply.worker = worker
+        return reply
 
 
 # -- HTTP ---------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from rdflib.term import Node, URIRef
 from .labels import LabelIndex, default_language
 from .namespaces import curie
 from .resources import ontology_dir
-from .store import Store, StoreError, open_store, to_rdflib
+from .store import Store, StoreError, graph_for_file, open_store, to_rdflib
 
 __all__ = [
     "FORMATS",
@@ -102,9 +102,8 @@ def _quads_to_graph(quads: Iterable, graph: rdflib.Graph | None = None) -> rdfli
 
 def store_to_rdflib(store: Store, graph_iri: str | None = None) -> rdflib.Graph:
     """The union of the store's graphs (or one named graph) as an rdflib Graph."""
-    inner: ox.Store = store._inner  # the store module offers no dump yet
-    named = ox.NamedNode(graph_iri) if graph_iri else None
-    return _quads_to_graph(inner.quads_for_pattern(None, None, None, named))
+    fmt = ox.RdfFormat.N_TRIPLES if graph_iri else ox.RdfFormat.N_QUADS
+    return _quads_to_graph(ox.parse(store.dump(fmt, graph=graph_iri), format=fmt))
 
 
 def _parse_rdf(path: Path) -> rdflib.Graph:
@@ -233,7 +232,7 @@ def validate_files(
             raise StoreError(f"{path}: no such file")
         if path.suffix.lower() in TABLE_SUFFIXES:
             scratch = scratch or open_store()
-            graph_iri = path.resolve().as_uri()
+            graph_iri = graph_for_file(path)
             import_table(scratch, path, graph=graph_iri)
             own += store_to_rdflib(scratch, graph_iri)
         else:

@@ -36,7 +36,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from ..labels import LabelIndex
 from ..namespaces import CG, PREFIXES, curie, expand
 from ..resolve import CompanyIndex, mint_company_iri, uscc_problem
-from ..store import Store
+from ..store import Store, graph_for_file
 from ..vocabulary import (
     ADMIN_SUFFIXES,
     LEVEL_CLASSES,
@@ -807,8 +807,8 @@ def _add_created_regions(g: Graph, reader: RowReader, used: set[str], doc: URIRe
 
 
 def default_graph(path: str | Path) -> str:
-    """The named graph of a table file: its ``file:`` URI."""
-    return Path(path).resolve().as_uri()
+    """The named graph of a table file (:func:`chaingraph.store.graph_for_file`)."""
+    return graph_for_file(path)
 
 
 def import_table(
@@ -825,7 +825,7 @@ def import_table(
     (file, row, column, what, how to fix) and the store is unchanged — unless ``skip_bad_rows``,
     which imports the good rows and writes the bad ones, with an ``error`` column, to
     ``reject_file`` (default ``<name>.rejected<suffix>`` next to the file), in the file's format.
-    ``graph`` defaults to the file's ``file:`` URI.
+    ``graph`` defaults to the file's graph (:func:`chaingraph.store.graph_for_file`).
     """
     text, report = table_to_rdf(
         store, path, graph=graph, skip_bad_rows=skip_bad_rows, reject_file=reject_file

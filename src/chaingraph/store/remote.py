@@ -1,7 +1,7 @@
 """A remote SPARQL 1.1 endpoint used as a chaingraph store.
 
 ``open_store("http://host:7878/query")`` (or ``--store URL``) returns a :class:`RemoteStore`
-with the methods of the embedded :class:`~chaingraph.store.Store` (it is one: reading, loading
+with the interface of :class:`~chaingraph.store.Store` (it is one: reading, loading
 with load records, dropping and updating work the same way). It speaks the SPARQL 1.1
 Protocol with the standard library only:
 
@@ -82,25 +82,25 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Node
 
-from .namespaces import sparql_prefixes
-from .store import (
+from ..namespaces import sparql_prefixes
+from .base import (
     META_GRAPH,
-    LoadRecord,
+    Bindings,
+    QueryResults,
     Rows,
     Store,
     StoreError,
-    Triples,
-    _collect,
-    _Parsed,
-    _record_quads,
-    _to_oxigraph,
-    plain_value,
+    StoreSyntaxError,
+    collect,
+    to_oxigraph,
+    triples_result,
 )
+from .loading import Parsed, record_quads, replaced_graphs
 
 __all__ = ["RemoteStore", "update_url_for", "with_values"]
 
@@ -147,7 +147,7 @@ _TOKEN = re.compile(
 def _sparql_term(value: Node) -> str:
     if isinstance(value, BNode):
         raise TypeError(f"cannot bind the blank node {value!r} in a remote query")
-    return str(_to_oxigraph(value))  # Oxigraph validates IRIs and escapes literals
+    return str(to_oxigraph(value))  # Oxigraph validates IRIs and escapes literals
 
 
 def with_values(query: str, bindings: Mapping[str, Node] | None) -> str:
@@ -245,7 +245,7 @@ def _runs(quads: list[ox.Quad], size: int, blank_size: int) -> list[list[ox.Quad
     return runs + blank
 
 
-def replace_update(parsed: list[_Parsed], when: str) -> str:
+def replace_update(parsed: list[Parsed], when: str) -> str:
     """One SPARQL update that replaces the graphs of ``parsed`` and their load records.
 
     The triples go in operations of at most :data:`INSERT_CHUNK` triples
@@ -257,7 +257,7 @@ def replace_update(parsed: list[_Parsed], when: str) -> str:
     clause").
 
     >>> quads = [ox.Quad(ox.BlankNode("b1"), ox.NamedNode("urn:p"), ox.Literal("v"))]
-    >>> print(replace_update([_Parsed("f.ttl", "urn:g", quads, "00", "text/turtle")], "T"))
+    >>> print(replace_update([Parsed("f.ttl", "urn:g", quads, "00", "text/turtle")], "T"))
     ... # doctest: +ELLIPSIS
     DROP SILENT GRAPH <urn:g> ;
     DELETE WHERE { GRAPH <https://w3id.org/chaingraph/graph/loads> { <urn:g> ?p ?o } } ;
@@ -271,9 +271,10 @@ def replace_update(parsed: list[_Parsed], when: str) -> str:
     """
     parts = []
     for p in parsed:
-        parts.append(f"DROP SILENT GRAPH <{p.graph}> ;")
-        parts.append(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{p.graph}> ?p ?o }} }} ;")
-    records = [q for p in parsed for q in _record_quads(p, when)]
+        for graph in replaced_graphs(p):
+            parts.append(f"DROP SILENT GRAPH <{graph}> ;")
+            parts.append(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{graph}> ?p ?o }} }} ;")
+    records = [q for p in parsed for q in record_quads(p, when)]
     sizes = INSERT_CHUNK, TEMPLATE_CHUNK
     writes = [(p.graph, run) for p in parsed for run in _runs(p.quads or [], *sizes)]
     writes += [(META_GRAPH, run) for run in _runs(records, *sizes)]
@@ -346,7 +347,6 @@ class RemoteStore(Store):
                 f"(it shows in shell history and process lists); set {USER_ENV} and "
                 f"{PASSWORD_ENV} instead"
             )
-        self._inner = None
         self._union_default: bool | None = None
         self.location = url
         self.url = url
@@ -420,19 +420,20 @@ class RemoteStore(Store):
         dataset: bool = True,
         timeout: float | None = None,
         graphs: list[str] | None = None,
-    ) -> Rows | bool | Triples:
+        named: list[str] | None = None,
+    ) -> QueryResults:
         fields = [("query", sparql_prefixes() + query)]
         if dataset and (graphs is not None or not self.union_default_graph()):
-            for graph in self.graphs() if graphs is None else graphs:
-                fields.append(("default-graph-uri", graph))
-                fields.append(("named-graph-uri", graph))
+            graphs = self.graphs() if graphs is None else graphs
+            fields += [("default-graph-uri", graph) for graph in graphs]
+            fields += [("named-graph-uri", graph) for graph in (graphs if named is None else named)]
         data, content_type = self._post(self.url, fields, _ANY_RESULT, timeout)
         media = content_type.split(";")[0].strip().lower()
         try:
             if media in ("application/sparql-results+json", "application/json"):
-                return _collect(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
+                return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
             if media in (_NTRIPLES, "text/plain"):
-                return _collect(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+                return triples_result(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         except (SyntaxError, ValueError) as error:
             raise StoreError(
                 f"SPARQL endpoint {self.url} sent unreadable results: {error}"
@@ -443,7 +444,7 @@ class RemoteStore(Store):
         )
 
     def _rows(self, query: str) -> Rows:
-        result = self._request(query, dataset=False)
+        result = collect(self._request(query, dataset=False))
         if not isinstance(result, Rows):
             raise StoreError(f"SPARQL endpoint {self.url} answered a SELECT query with no rows")
         return result
@@ -475,15 +476,29 @@ class RemoteStore(Store):
 
     # -- the Store interface ------------------------------------------------------------------
 
-    def select_plain(self, query: str) -> list[dict[str, str | int | float]]:
-        return [{k: plain_value(v) for k, v in row.items()} for row in self.select(query)]
-
-    def _timed(self, op: str, query: str, bindings, timeout: float | None):
-        return self._request(with_values(query, bindings), timeout=timeout)
+    def query_results(
+        self,
+        query: str,
+        bindings: Bindings = None,
+        *,
+        timeout: float | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResults:
+        """Run any query on the endpoint; the server's answer parsed by Oxigraph."""
+        if default_graphs is not None or named_graphs is not None:
+            graphs, named = list(default_graphs or ()), list(named_graphs or ())
+        else:
+            graphs = named = None
+        try:
+            text = with_values(query, bindings)
+        except ValueError as error:
+            raise StoreSyntaxError(str(error)) from None
+        return self._request(text, timeout=timeout, graphs=graphs, named=named)
 
     def update(self, update: str, *, timeout: float | None = None) -> None:
         """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
-        self._writable()
+        self.check_writable()
         self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*", timeout)
 
     def graphs(self) -> list[str]:
@@ -502,29 +517,11 @@ class RemoteStore(Store):
         graphs = self.graphs()
         if not graphs:
             return 0
-        rows = self._request(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", graphs=graphs
+        rows = collect(
+            self._request("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", graphs=graphs)
         )
         return int(rows[0]["n"]) if isinstance(rows, Rows) and rows else 0
 
-    def _write_parsed(
-        self, parsed: list[_Parsed], replacing: bool, when: str, progress=None
-    ) -> None:
+    def write_parsed(self, parsed: list[Parsed], replacing: bool, when: str, progress=None) -> None:
         # One update request, which the server applies as one transaction.
         self.update(replace_update(parsed, when))
-
-    def drop_graph(self, graph: str) -> LoadRecord | None:
-        """Remove a named graph and its load record in one update; returns the record."""
-        self._writable()
-        records = self._loaded()
-        if graph not in records and graph not in self.graphs():
-            raise StoreError(f"no graph <{graph}> in the store; `chaingraph graphs` lists them")
-        target = ox.NamedNode(graph)
-        self.update(
-            f"DROP SILENT GRAPH {target} ; "
-            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {target} ?p ?o }} }}"
-        )
-        return records.get(graph)
-
-    def flush(self) -> None:
-        """Nothing to do: the server persists each update itself."""
