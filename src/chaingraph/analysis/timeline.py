@@ -35,9 +35,13 @@ from ..messages import text
 from ..units import UnitError, quantity
 from ._words import AnalysisError
 
-__all__ = ["as_of", "diff", "fact_year"]
+__all__ = ["DiffResult", "as_of", "diff", "fact_year"]
 
 _FACTS = ("cg:produces", "cg:claims")
+
+
+class DiffResult(dict):
+    """What :func:`diff` returns: a plain dict (its JSON), of a type renderers know."""
 
 
 def fact_year(data: dict) -> int | None:
@@ -118,7 +122,7 @@ def diff(
     region: str | None = None,
     chains: list[str] | None = None,
     **options,
-) -> dict:
+) -> DiffResult:
     """What changed in ``region`` between ``year_from`` and ``year_to`` (see the module rules).
 
     Parameters
@@ -214,7 +218,7 @@ def diff(
         for stage, items in sorted(added.items())
     }
     completed.sort(key=lambda p: (p["year"], p["fact"], p["stage"]))
-    return {
+    result = {
         "schema": "chaingraph.diff/1",
         "region": region,
         "region_label": before.region_label,
@@ -235,3 +239,4 @@ def diff(
             for c in after.chains
         },
     }
+    return DiffResult(result)
