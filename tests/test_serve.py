@@ -370,7 +370,9 @@ def test_serve_is_a_remote_store_for_gaps(server):
 
 
 def test_serve_refuses_a_remote_store():
-    result = CliRunner().invoke(main, ["serve", "--store", "http://127.0.0.1:1/sparql"])
+    result = CliRunner().invoke(
+        main, ["serve", "--lang", "en", "--store", "http://127.0.0.1:1/sparql"]
+    )
     assert result.exit_code == 2
     assert "serve needs a local store" in result.output
 

@@ -314,7 +314,7 @@ def test_load_needs_a_store_and_something_to_load(tmp_path, store_dir, monkeypat
     assert no_store.exit_code == 2 and "--store DIR" in no_store.output
     nothing = cli("load", "--store", str(store_dir))
     assert nothing.exit_code == 2 and "--example" in nothing.output
-    missing = cli("load", "--store", str(store_dir), str(tmp_path / "nope.ttl"))
+    missing = cli("load", "--lang", "en", "--store", str(store_dir), str(tmp_path / "nope.ttl"))
     assert missing.exit_code == 2 and "nope.ttl: no such file" in missing.output
 
 

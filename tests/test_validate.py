@@ -97,7 +97,7 @@ def test_violations_name_nodes_by_label(files, shapes):
 
 
 def test_cli_exit_codes(files):
-    result = run("validate", "--shapes", str(MINI))
+    result = run("validate", "--lang", "en", "--shapes", str(MINI))
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output
 
@@ -114,7 +114,7 @@ def test_cli_exit_codes(files):
 
     result = run("validate", "--shapes", str(files / "nowhere.ttl"))
     assert result.exit_code == 2
-    result = run("validate", "--shapes", str(MINI), str(files / "missing.ttl"))
+    result = run("validate", "--lang", "en", "--shapes", str(MINI), str(files / "missing.ttl"))
     assert result.exit_code == 2 and "no such file" in result.output
 
 

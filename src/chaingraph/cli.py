@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .labels import LANGUAGES, default_language
 from .messages import ChaingraphError, os_reason, text
+from .messages._click import File as ClickFile
 from .names import Names
 from .store import open_store
 from .workspace import Workspace
@@ -538,7 +539,7 @@ def _drop(target, graph_or_file: str, lang: str) -> None:
     "-f",
     "--file",
     "file",
-    type=click.File("r", encoding="utf-8"),
+    type=ClickFile("r", encoding="utf-8"),
     help="Read the query from a file (- for stdin).",
 )
 @click.option("--name", help="Run a named query from ontology/queries (see --list).")
@@ -626,8 +627,11 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
             before = len(target)
             check_outbound(text, allow_hosts, target.graphs())
             target.update(text, timeout=timeout)
-            where = target.location or "the in-memory store (changes are not kept)"
-            click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
+            from .messages import Message  # `text` is the query here
+
+            where = target.location or Message("cli.query.in_memory")
+            done = Message("cli.query.update_done", where=where, before=before, after=len(target))
+            click.echo(done.text(lang))
         return
     with open_store(store, read_only=True) as source:
         if name and given_params:  # declared by the named query (checked above)

@@ -255,10 +255,7 @@ class Endpoint:
     ):
         location = str(location) if location is not None else None
         if location and location.startswith(("http://", "https://")):
-            raise StoreError(
-                f"serve needs a local store (a directory or nothing), not {location}; "
-                "that endpoint already is a SPARQL server"
-            )
+            raise StoreError("serve.remote_store", location=location)
         self.location = location
         self.timeout = timeout
         self.writable = writable
