@@ -473,7 +473,7 @@ def test_workers_option_must_be_positive():
 
 
 @needs_proc
-def test_directory_store_is_served_and_updates_persist(tmp_path):
+def test_directory_store_is_served_and_updates_persist(tmp_path, monkeypatch):
     location = tmp_path / "store"
     server = start_chaingraph(
         tmp_path / "dir.log",
@@ -496,6 +496,7 @@ def test_directory_store_is_served_and_updates_persist(tmp_path):
         assert http(f"{server.base}/sparql", data={"update": update})[0] == 204
         answers, seen = on_every_worker(server, ask)  # the read-only workers reopened
         assert seen == {"1", "2"} and all(answers)
+        monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the English message
         with pytest.raises(StoreError, match="locked"):  # the server holds the lock
             open_store(location)
         with pytest.raises(StoreError, match="being written"):  # it may write at any time

@@ -47,6 +47,8 @@ class AnalysisError(ChaingraphError, ValueError):
     the wrong way round): a catalog code, in the projection's language unless shown in
     another (the workspace makes it a :class:`~chaingraph.workspace.WorkspaceError`)."""
 
+    __module__ = "chaingraph.analysis"  # its public home (tracebacks, pickles)
+
     @classmethod
     def of(cls, G, code: str, /, **params: Any) -> AnalysisError:
         """The error ``code``, speaking the language ``G`` was projected in."""

@@ -13,8 +13,8 @@ Qinghai, so with ``--scope province`` everything in Qinghai is local to Xining.
 >>> scope_region(G, "region:CN-630100", "park")
 Traceback (most recent call last):
 ...
-ValueError: scope 'park' is smaller than Xining (a city); choose city, province or country
-"""
+chaingraph.analysis.AnalysisError: scope 'park' is smaller than Xining (a city); choose city, province or country
+"""  # noqa: E501
 
 from __future__ import annotations
 
