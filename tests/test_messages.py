@@ -195,11 +195,17 @@ def place(tmp_path_factory):
     (root / "odd.data").write_text("x\n", encoding="utf-8")
     (root / "select.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     (root / "article.txt").write_text("西宁市的光伏产业。\n", encoding="utf-8")
+    (root / "bad.csv").write_text("name,province\nfoo\n", encoding="utf-8")  # no header row
     return root
 
 
 def wave2(reason: str):
     return pytest.mark.xfail(strict=True, reason=f"wave 2: {reason}")
+
+
+def later(reason: str):
+    """A path whose text lives in a file another branch is reworking (input reading)."""
+    return pytest.mark.xfail(strict=True, reason=f"after the input-hardening merge: {reason}")
 
 
 STORE_ERRORS = wave2("store and loader errors (StoreError) are not in the catalogs yet")
@@ -250,6 +256,11 @@ PATHS = [
     ("extract-load-without-store", ["extract", "{dir}/article.txt", "--load"], None),
     ("extract-missing-file", ["extract", "{dir}/none.txt"], None),
     ("extract-unknown-region", ["extract", "{dir}/article.txt", "--region", "火星"], None),
+    ("validate-missing-shapes", ["validate", "--shapes", "{dir}/none.ttl"], later("validate")),
+    ("validate-bad-sheet", ["validate", "{dir}/bad.csv"], later("sheet import problems")),
+    ("load-bad-sheet", ["load", "{dir}/bad.csv", "--store", "{dir}/store"], later("sheets")),
+    ("serve-zero-workers", ["serve", "--workers", "0"], None),
+    ("serve-bad-port", ["serve", "--port", "abc"], None),
     ("no-such-command", ["nope"], None),
     ("no-such-option", ["gaps", "--nope"], None),
     ("bad-choice", ["gaps", "--format", "yaml"], None),
