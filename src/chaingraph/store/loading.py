@@ -43,6 +43,7 @@ from .base import (
     Store,
     StoreError,
 )
+from .preflight import check_rdf, check_rdf_file, literal_too_long, literal_too_long_in_file
 
 __all__ = [
     "BULK_MIN_BYTES",
@@ -170,7 +171,7 @@ def _check_jsonld_contexts(name: str, data: bytes) -> None:
     try:
         document = json.loads(data)
     except ValueError as error:
-        raise StoreError(f"{name}: not valid JSON: {error}; nothing was loaded.") from None
+        raise StoreError("input.not_json", file=name, reason=str(error)) from None
 
     def remote(value) -> str | None:
         if isinstance(value, str):
@@ -209,6 +210,7 @@ def parse_rdf(
     replaced or dropped as a whole.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    check_rdf(raw, syntax.name, name)
     if syntax.oxigraph == ox.RdfFormat.JSON_LD:
         _check_jsonld_contexts(name, raw)
     target = ox.NamedNode(graph)
@@ -221,11 +223,14 @@ def parse_rdf(
         quads = dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, target) for q in parser)
     except SyntaxError as error:
         raise _syntax_error(name, error) from None
+    except MemoryError:  # a token over the parser's buffer: say where
+        raise literal_too_long(raw, name) from None
     return list(quads)
 
 
 def _scan_rdf(path: Path, syntax: RdfSyntax, graph: str, progress: Progress | None) -> Parsed:
     """Check a file's syntax, count its triples and hash it in one streaming pass; keep nothing."""
+    check_rdf_file(path, syntax.name)
     if syntax.oxigraph == ox.RdfFormat.JSON_LD:
         _check_jsonld_contexts(path.name, path.read_bytes())
     count = 0
@@ -236,6 +241,8 @@ def _scan_rdf(path: Path, syntax: RdfSyntax, graph: str, progress: Progress | No
                 count += 1
         except SyntaxError as error:
             raise _syntax_error(path.name, error) from None
+        except MemoryError:  # a token over the parser's buffer: say where
+            raise literal_too_long_in_file(path) from None
     digest = reader.sha256.hexdigest()
     parsed = Parsed(path.name, graph, None, digest, syntax.media_type, None, path, syntax, count)
     parsed.sliced = syntax.oxigraph == ox.RdfFormat.N_TRIPLES and not reader.blank_labels
