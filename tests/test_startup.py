@@ -1,5 +1,6 @@
-"""`chaingraph gaps` loads only what it uses: no drawing, notebook, dataframe, validation or
-Chinese-segmentation libraries (each costs start-up time, and IPython more than any)."""
+"""`chaingraph gaps` loads only what it uses: no drawing, notebook, dataframe, validation,
+Chinese-segmentation, RDF-term or spreadsheet libraries (each costs start-up time, and IPython
+more than any)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import subprocess
 import sys
 
-NOT_FOR_GAPS = ("IPython", "pyvis", "jinja2", "pandas", "pyshacl", "jieba")
+NOT_FOR_GAPS = ("IPython", "pyvis", "jinja2", "pandas", "pyshacl", "jieba", "rdflib", "openpyxl")
 
 # Runs the real command in a fresh interpreter, then lists the top-level modules it loaded.
 PROGRAM = """

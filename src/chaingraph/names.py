@@ -21,7 +21,6 @@ from functools import cached_property
 
 from .labels import LabelIndex, default_language
 from .messages import ChaingraphError, Message
-from .namespaces import curie
 from .store import Store
 
 __all__ = ["Names", "UnknownName"]
@@ -48,7 +47,7 @@ def nodes_of_type(store: Store, types: tuple[str, ...]) -> list[str]:
     from .queries import named_query
 
     query = named_query("internal/nodes-of-type").bind(type=types)
-    return sorted(curie(str(row["x"])) for row in store.select(query))
+    return sorted(row["x"] for row in store.select_plain(query))  # CURIEs
 
 
 class UnknownName(ChaingraphError, ValueError):

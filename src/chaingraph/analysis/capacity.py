@@ -147,29 +147,35 @@ def _factor_rows(store) -> list[ConversionFactor]:
     from ..queries import named_query
     from ..store import StoreError
 
+    def text(solution, name: str) -> str | None:  # lexical form; None when unbound
+        term = solution[name]
+        return None if term is None else term.value
+
     factors = []
-    for row in store.select(named_query("conversion-factors").text):
+    # Oxigraph's own terms: no rdflib on the path of `chaingraph gaps` (it costs its import).
+    for row in store.query_results(named_query("conversion-factors").text):
         try:
-            value = float(row["value"])
+            value = float(text(row, "value"))
         except ValueError:
             value = float("nan")
         if not value > 0:  # also catches NaN
             raise StoreError(
-                f"conversion factor {curie(str(row['factor']))} (graph {row['g']}): "
-                f"cg:factor {str(row['value'])!r} is not a positive number; fix or remove it"
+                f"conversion factor {curie(text(row, 'factor'))} (graph {text(row, 'g')}): "
+                f"cg:factor {text(row, 'value')!r} is not a positive number; fix or remove it"
             )
+        date, source, comment = (text(row, name) for name in ("date", "source", "comment"))
         factors.append(
             ConversionFactor(
-                iri=curie(str(row["factor"])),
-                from_stage=curie(str(row["from"])),
-                to_stage=curie(str(row["to"])),
+                iri=curie(text(row, "factor")),
+                from_stage=curie(text(row, "from")),
+                to_stage=curie(text(row, "to")),
                 factor=value,
-                from_unit=curie(str(row["fromUnit"])),
-                to_unit=curie(str(row["toUnit"])),
-                date=str(row["date"]) if "date" in row else None,
-                source=curie(str(row["source"])) if "source" in row else None,
-                comment=str(row["comment"]) if "comment" in row else None,
-                graph=str(row["g"]),
+                from_unit=curie(text(row, "fromUnit")),
+                to_unit=curie(text(row, "toUnit")),
+                date=date,
+                source=curie(source) if source is not None else None,
+                comment=comment,
+                graph=text(row, "g"),
             )
         )
     return factors
@@ -178,11 +184,11 @@ def _factor_rows(store) -> list[ConversionFactor]:
 def conversion_factors(store, *, defaults: bool = True) -> dict[tuple[str, str], ConversionFactor]:
     """The factor to use for each (from stage, to stage) pair in ``store``.
 
-    Precedence: a factor from a graph you loaded (any graph outside the bundled
-    ``https://w3id.org/chaingraph/graph/…``) beats a bundled one; then the latest
-    ``dcterms:date``; then the graph and factor IRIs, for a stable choice. With ``defaults``
-    the bundled factors fill in the pairs the store has no factor for (a store created before
-    the factors were shipped still gets them).
+    Precedence: a factor from a graph you loaded (any graph but those of the bundled files,
+    ``https://w3id.org/chaingraph/graph/data/…`` and ``…/graph/ontology/…``) beats a bundled
+    one; then the latest ``dcterms:date``; then the graph and factor IRIs, for a stable
+    choice. With ``defaults`` the bundled factors fill in the pairs the store has no factor for
+    (a store created before the factors were shipped still gets them).
     """
     chosen: dict[tuple[str, str], ConversionFactor] = (
         dict(bundled_conversion_factors()) if defaults else {}

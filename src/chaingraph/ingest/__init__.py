@@ -4,9 +4,7 @@
 ``.xlsx`` files; :func:`write_template` writes an empty sheet with the headers.
 """
 
-from .companies import ImportReport, default_graph, import_table, table_to_rdf
-from .table import COLUMNS, REQUIRED, TABLE_SUFFIXES, Problem, TableError, read_table
-from .template import write_template
+from importlib import import_module
 
 __all__ = [
     "COLUMNS",
@@ -21,3 +19,31 @@ __all__ = [
     "table_to_rdf",
     "write_template",
 ]
+
+# Imported on first use: loading RDF asks which suffixes are sheets, and that alone should
+# not import the sheet importer (and rdflib with it).
+_LAZY = {
+    "ImportReport": ".companies",
+    "default_graph": ".companies",
+    "import_table": ".companies",
+    "table_to_rdf": ".companies",
+    "COLUMNS": ".table",
+    "REQUIRED": ".table",
+    "TABLE_SUFFIXES": ".table",
+    "Problem": ".table",
+    "TableError": ".table",
+    "read_table": ".table",
+    "write_template": ".template",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

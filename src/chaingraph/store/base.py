@@ -20,15 +20,19 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.term import BNode, Literal, Node, URIRef
 
 from ..messages import ChaingraphError
 from ..namespaces import PREFIXES, curie
 from ..resources import GRAPH_BASE
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
     from .loading import Parsed
+
+# rdflib is imported where its terms are made, not here: `chaingraph gaps` reads plain values
+# and Oxigraph terms only, and rdflib's import is a sizeable part of its start-up.
 
 __all__ = [
     "FILE_GRAPH_BASE",
@@ -56,7 +60,7 @@ _VOID = "http://rdfs.org/ns/void#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
-Bindings = Mapping[str, Node] | None
+Bindings = "Mapping[str, Node] | None"  # rdflib terms by variable
 QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
@@ -110,6 +114,8 @@ class LoadRecord:
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
     """Convert an Oxigraph term to the equivalent rdflib term."""
+    from rdflib.term import BNode, Literal, URIRef
+
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -126,6 +132,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | N
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """Convert an rdflib term to the equivalent Oxigraph term."""
+    from rdflib.term import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -168,6 +176,7 @@ def plain_value(term) -> str | int | float:
 
     >>> plain_value(ox.NamedNode("https://w3id.org/chaingraph/chain/pv/wafer"))
     'pv:wafer'
+    >>> from rdflib import Literal, URIRef
     >>> plain_value(Literal("10.0", datatype=URIRef(_XSD + "decimal")))
     10.0
     """
@@ -193,6 +202,8 @@ def plain_value(term) -> str | int | float:
 
 def new_graph() -> Graph:
     """An empty rdflib Graph with the chaingraph prefixes bound."""
+    from rdflib import Graph
+
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
@@ -333,6 +344,8 @@ class Store(ABC):
         self, format: ox.RdfFormat = ox.RdfFormat.N_QUADS, *, graph: str | None = None
     ) -> bytes:
         """Serialise the whole store (a dataset format), or one named graph (any RDF format)."""
+        from rdflib import URIRef
+
         graphs = [graph] if graph else self.graphs()
         quads = []
         for name in graphs:
