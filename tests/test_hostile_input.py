@@ -250,7 +250,9 @@ def test_an_over_long_sentence_is_cut_into_bounded_pieces():
 def test_extract_of_a_long_text_without_full_stops_ends(tmp_path):
     """A multi-megabyte "sentence" took over 400 s; it is now cut into pieces (see segment)."""
     path = tmp_path / "long.txt"
-    path.write_text("青海省西宁市的产业园区" * 200_000, encoding="utf-8")  # 2.2M characters
+    path.write_text(
+        "青海省西宁市的产业园区" * 10_000, encoding="utf-8"
+    )  # one 110,000-character run
     code = "import sys; from chaingraph.cli import main; sys.argv[0] = 'chaingraph'; main()"
     env = {**os.environ, "CHAINGRAPH_LANG": "en"}
     done = subprocess.run(
@@ -262,3 +264,4 @@ def test_extract_of_a_long_text_without_full_stops_ends(tmp_path):
     )
     assert done.returncode in (0, 1, 2), done.stderr[-2000:]
     assert "Traceback" not in done.stderr
+    assert done.returncode != 0 or done.stdout.lstrip().startswith("[")
