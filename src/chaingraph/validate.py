@@ -40,6 +40,7 @@ from .namespaces import curie
 from .render.registry import register, render
 from .resources import ontology_dir
 from .store import Store, StoreError, graph_for_file, open_store, to_rdflib
+from .store.loading import one_line
 from .store.preflight import check_rdf_file, literal_too_long_in_file
 
 __all__ = [
@@ -146,7 +147,7 @@ def _parse_rdf(path: Path) -> rdflib.Graph:
         with open(path, "rb") as data, _quiet_rdflib():
             graph = _quads_to_graph(ox.parse(data, format=fmt))
     except SyntaxError as error:
-        raise StoreError(f"{path}: {error}") from None
+        raise StoreError(f"{path}: {one_line(str(error))}") from None
     except MemoryError:  # a literal over the parser's buffer
         raise literal_too_long_in_file(path) from None
     except OSError as error:

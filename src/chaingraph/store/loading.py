@@ -157,13 +157,26 @@ class Parsed:
         return self.count if self.quads is None else len(self.quads)
 
 
+def one_line(text: str) -> str:
+    r"""``text`` with line breaks and other control characters escaped: a parser quotes the bad
+    part of a file, which may hold them, and an error stays one line.
+
+    >>> one_line("bad IRI '\nhttp://a'")
+    "bad IRI '\\nhttp://a'"
+    """
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode() for char in text
+    )
+
+
 def _syntax_error(name: str, error: SyntaxError) -> StoreError:
+    message = one_line(error.msg)
     if error.lineno:
         where = f"{name}:{error.lineno}:{error.offset or 1}"
         return StoreError(
-            f"{where}: {error.msg}. Fix the file and load it again; nothing was loaded."
+            f"{where}: {message}. Fix the file and load it again; nothing was loaded."
         )
-    return StoreError(f"{name}: {error.msg}. Fix the file and load it again; nothing was loaded.")
+    return StoreError(f"{name}: {message}. Fix the file and load it again; nothing was loaded.")
 
 
 def _check_jsonld_contexts(name: str, data: bytes) -> None:

@@ -19,8 +19,8 @@ named, what would make a parser expand, recurse or allocate without bound:
 >>> try:
 ...     check_rdf(b'{"a": ' * 300 + b'1' + b'}' * 300, "jsonld", "deep.jsonld")
 ... except StoreError as error:
-...     print(error.text("en")[:60])
-deep.jsonld:1: nested deeper than 256 levels (objects and arr
+...     print(error.code, error.params["line"], error.params["limit"])
+input.too_deep 1 256
 """
 
 from __future__ import annotations
