@@ -67,7 +67,7 @@ _XML_TOKENS = re.compile(
     rb"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
     rb"|<\?.*?(?:\?>|\Z)"
     rb"|<!(?:[^>\[]|\[[^\]]*\])*>?"
-    rb"|<(/?)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>",
+    rb"|<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>",
     re.DOTALL,
 )
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -120,10 +120,11 @@ def _bracket_depth(data, tokens: re.Pattern, syntax: str, name: str) -> None:
 def _xml_depth(data, name: str) -> None:
     depth = 0
     for match in _XML_TOKENS.finditer(data):
-        closing, empty = match.group(1), match.group(2)
-        if closing is None or empty:  # a comment, declaration ... or an empty element <a/>
-            continue
-        if closing:
+        start, end = match.start(), match.end()
+        second = data[start + 1 : start + 2]
+        if second in (b"!", b"?") or data[end - 2 : end - 1] == b"/":
+            continue  # a comment, declaration, instruction ... or an empty element <a/>
+        if second == b"/":
             depth = max(depth - 1, 0)
         else:
             depth += 1
