@@ -2,7 +2,8 @@
 
 Uses the seeds and mutations of ``tests/test_fuzz_loaders.py``, runs each input through the
 real command line in a subprocess (so a crash shows as a signal) and counts inputs tried,
-loaded, clean errors (exit 2, no traceback, store unchanged) and crashes::
+loaded, clean errors (exit 2, no traceback, store unchanged) and crashes (each input that
+crashed is kept in ``benchmarks/results/fuzz-crashes/``)::
 
     python benchmarks/fuzz.py --minutes 5
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_fuzz_loaders import SEEDS, _xlsx, mutate
 
+CRASHES = Path(__file__).resolve().parent / "results" / "fuzz-crashes"  # results/: not committed
 CLI = "import sys; from chaingraph.cli import main; sys.argv[0] = 'chaingraph'; main()"
 TEXT = "西宁经济技术开发区引进青海某某光伏有限公司年产10GW单晶硅片项目，已投产。\n".encode()
 
@@ -51,7 +53,8 @@ def _one(kind: str, rng: random.Random, folder: Path, store: Path) -> str:
         before = _state(store)
     done = subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, timeout=600)
     if done.returncode < 0 or b"Traceback" in done.stderr:
-        (folder / f"crash-{time.time_ns()}.{kind}").write_bytes(data)
+        CRASHES.mkdir(parents=True, exist_ok=True)
+        (CRASHES / f"crash-{time.time_ns()}.{kind}").write_bytes(data)
         return "crash"
     if done.returncode == 0:
         return "loaded"
@@ -75,8 +78,7 @@ def main() -> None:
             result = _one(kinds[counts["tried"] % len(kinds)], rng, folder, store)
             counts["tried"] += 1
             counts[result] += 1
-        crashes = sorted(p.name for p in folder.glob("crash-*"))
-    print(json.dumps({**counts, "crash_files": crashes}, ensure_ascii=False))
+    print(json.dumps({**counts, "crashes_kept_in": str(CRASHES)}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
