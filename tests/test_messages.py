@@ -326,7 +326,6 @@ ALLOWED_SENTENCES = {
     ("sparql.py", "this is a SPARQL UPDATE; run it "),
     ("store/loading.py", "{} and {} are the same file; loa"),
     ("store/loading.py", "{} is already loaded (graph <{}>"),
-    ("store/loading.py", "{}: not valid JSON: {}; nothing "),
     ("store/loading.py", "{}: the JSON-LD @context {} is r"),
     ("store/oxigraph.py", "SPARQL syntax error: {}"),
     ("store/oxigraph.py", "bad graph IRI: {}"),

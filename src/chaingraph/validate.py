@@ -24,8 +24,10 @@ sheets (``.csv``, ``.xlsx``...) are imported into a scratch store first, then va
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,8 @@ from .namespaces import curie
 from .render.registry import register, render
 from .resources import ontology_dir
 from .store import Store, StoreError, graph_for_file, open_store, to_rdflib
+from .store.loading import one_line
+from .store.preflight import check_rdf_file, literal_too_long_in_file
 
 __all__ = [
     "FORMATS",
@@ -110,6 +114,30 @@ def store_to_rdflib(store: Store, graph_iri: str | None = None) -> rdflib.Graph:
     return _quads_to_graph(ox.parse(store.dump(fmt, graph=graph_iri), format=fmt))
 
 
+@contextmanager
+def _quiet_rdflib():
+    """rdflib logs a traceback for each ill-typed literal; we report those ourselves."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _check_well_typed(graph: rdflib.Graph, path: Path) -> None:
+    """Refuse a literal whose text is not of its datatype (``"abc"^^xsd:integer``).
+
+    SHACL engines disagree on these (pySHACL lets them conform), so a file with one is an
+    error, never "conforms".
+    """
+    for _, _, value in graph:
+        if isinstance(value, rdflib.Literal) and value.ill_typed:
+            datatype = curie(str(value.datatype))
+            raise StoreError("input.ill_typed", file=path.name, value=str(value), datatype=datatype)
+
+
 def _parse_rdf(path: Path) -> rdflib.Graph:
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
     if fmt is None:
@@ -117,12 +145,24 @@ def _parse_rdf(path: Path) -> rdflib.Graph:
             f"{path}: unknown RDF format {path.suffix!r} (use .ttl, .nt, .nq, .trig, .rdf)"
         )
     try:
-        with open(path, "rb") as data:
-            return _quads_to_graph(ox.parse(data, format=fmt))
+        # Entities, deep nesting, a JSON-LD that is no RDF: refused before any parser runs.
+        check_rdf_file(path, _syntax_name(fmt))
+        with open(path, "rb") as data, _quiet_rdflib():
+            graph = _quads_to_graph(ox.parse(data, format=fmt))
     except SyntaxError as error:
-        raise StoreError(f"{path}: {error}") from None
+        raise StoreError(f"{path}: {one_line(str(error))}") from None
+    except MemoryError:  # a literal over the parser's buffer
+        raise literal_too_long_in_file(path) from None
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+    _check_well_typed(graph, path)
+    return graph
+
+
+def _syntax_name(fmt: ox.RdfFormat) -> str:
+    from .formats import FORMATS
+
+    return next((f.name for f in FORMATS if f.oxigraph == fmt), "")
 
 
 def _load_shapes(shapes: str | Path | None) -> tuple[rdflib.Graph, str]:

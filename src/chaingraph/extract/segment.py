@@ -25,6 +25,7 @@ import logging
 import re
 import threading
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -37,6 +38,11 @@ _OPEN_QUOTES = "“‘「『"
 _CLOSE_QUOTES = "”’」』"
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 HEADING_MAX = 30  # a paragraph this short without a full stop is a heading, a sentence of its own
+# The longest sentence the rules look at (characters, whitespace removed). A longer run of text
+# without a full stop (a table pasted as text, a damaged file) is cut into pieces of at most
+# this length, after a comma where there is one, so that the work per sentence stays bounded.
+SENTENCE_MAX = 2_000
+_SOFT_BREAKS = "，,、：:）)"
 
 
 @dataclass(frozen=True)
@@ -66,11 +72,11 @@ class Document:
 
     raw: str
     norm: str = field(init=False)
-    index: list[int] = field(init=False, repr=False)
+    index: array = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         chars: list[str] = []
-        index: list[int] = []
+        index = array("q")  # 8 bytes an offset: a long text's map stays small
         for position, char in enumerate(self.raw):
             if char.isspace():
                 continue
@@ -134,7 +140,7 @@ class Document:
         if start < len(text):
             bounds.append((start, len(text)))
         sentences = []
-        for start, end in bounds:
+        for start, end in _bounded(text, bounds):
             if end <= start:
                 continue
             a, b = self.raw_span(start, end)
@@ -144,6 +150,22 @@ class Document:
                 )
             )
         return sentences
+
+
+def _bounded(text: str, bounds: list[tuple[int, int]]):
+    """``bounds``, with every span over :data:`SENTENCE_MAX` cut into pieces no longer.
+
+    >>> list(_bounded("a，" * 1500, [(0, 3000)]))
+    [(0, 2000), (2000, 3000)]
+    """
+    for start, end in bounds:
+        while end - start > SENTENCE_MAX:
+            cut = start + SENTENCE_MAX
+            soft = max(text.rfind(c, start + SENTENCE_MAX // 2, cut) for c in _SOFT_BREAKS)
+            cut = soft + 1 if soft != -1 else cut
+            yield start, cut
+            start = cut
+        yield start, end
 
 
 _LOCK = threading.Lock()

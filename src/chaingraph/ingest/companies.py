@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from ..labels import LabelIndex
+from ..messages import Message
 from ..namespaces import CG, PREFIXES, curie, expand
 from ..resolve import CompanyIndex, mint_company_iri, uscc_problem
 from ..store import Store, graph_for_file
@@ -69,6 +70,24 @@ UNIT_MULTIPLES = {
     if unit[0] not in NOT_CAPACITY_UNITS
 }
 _NUMBER = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)\s*(.*)$")
+# Numbers a planner may type that _NUMBER reads wrongly: a sign, or an exponent (5E+1, 1e400).
+_SIGNED = re.compile(r"^[-−－]\s*[0-9]")
+_EXPONENT = re.compile(r"^[+]?[0-9][0-9,]*(?:\.[0-9]*)?[eE][+-]?[0-9]+(?:\s|$)")
+
+
+def _refused_number(text: str) -> Message | None:
+    """Why a capacity that starts like a number is refused (negative, exponent), else ``None``.
+
+    >>> _refused_number("-50").code, _refused_number("5E+1").code, _refused_number("50 MW")
+    ('input.sheet.capacity_negative', 'input.sheet.capacity_exponent', None)
+    """
+    if _SIGNED.match(text):
+        return Message("input.sheet.capacity_negative", capacity=text)
+    if _EXPONENT.match(text):
+        return Message("input.sheet.capacity_exponent", capacity=text)
+    return None
+
+
 _YEAR = re.compile(r"^(\d{4})(?:年|\.0+|-\d{2}-\d{2})?$")
 
 
@@ -460,6 +479,9 @@ class RowReader:
             return
         parent = None
         parts = [p.strip() for p in re.split(r"[/／>]", text) if p.strip()]
+        if not parts:  # only separators ("//"): no place to look up
+            self.problem(parsed, "region", Message("input.sheet.region_no_place", region=text))
+            return
         for index, part in enumerate(parts):
             explicit = index > 0
             iri = self._find_region(parsed, part, parent)
@@ -537,6 +559,9 @@ class RowReader:
                     f"a unit ({unit_text}) without a capacity",
                     "Fill in the capacity or clear the unit",
                 )
+            return
+        if refused := _refused_number(text):
+            self.problem(parsed, "capacity", refused)
             return
         match = _NUMBER.match(text)
         if not match:

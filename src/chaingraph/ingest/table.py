@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import re
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,12 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
 }
 REQUIRED = ("company", "stage", "region")
+
+# Bounds on a sheet, so that memory and time stay bounded (docs: "Limits"). A cell holds at most
+# csv's own default field limit; a sheet at most MAX_ROWS rows (an .xlsx is counted by
+# streaming before it is read whole, so a 1M-row workbook is refused in bounded memory).
+MAX_CELL_CHARS = 131_072
+MAX_ROWS = 100_000
 
 _HEADER_NOISE = re.compile(r"[*＊]|[(（](必填|选填|可选|required|optional)[)）]")
 
@@ -159,14 +166,25 @@ def _line_of(data: bytes, position: int, encoding: str) -> int:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: NUL bytes (never in UTF-8 or GBK text), on one side of each pair."""
+    """UTF-16 without a BOM: many NUL bytes (never in UTF-8 or GBK text), mostly on one side.
+
+    ASCII in UTF-16-LE has its NUL on the odd side; some CJK characters (一 is ``00 4e`` in
+    UTF-16-LE) put one on the other side, so the side with most NULs decides. A stray NUL or
+    two (a damaged UTF-8 file) is not UTF-16.
+    """
     sample = data[:4000]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd and not even:
-        return "utf-16-le"
-    if even and not odd:
-        return "utf-16-be"
-    return None
+    if even + odd < len(sample) // 8:
+        return None
+    return "utf-16-le" if odd >= even else "utf-16-be"
+
+
+def _refuse_nul(data: bytes, name: str) -> None:
+    """A NUL byte in what is not UTF-16 is a binary or damaged file: say so, with its line."""
+    position = data.find(b"\0")
+    if position != -1:
+        line = data.count(b"\n", 0, position) + 1
+        raise StoreError("input.sheet.nul_byte", file=name, line=line)
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -187,6 +205,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             break
     else:
         utf16 = _looks_utf16(data)
+        if not utf16:
+            _refuse_nul(data, name)
         candidates = [utf16] if utf16 else ["utf-8", "gb18030"]
     failure: tuple[str, int] = ("utf-8", 0)
     for encoding in candidates:
@@ -340,11 +360,73 @@ def _read_text(path: Path, data: bytes) -> Table:
     delimiter = _sniff_delimiter(text, path.suffix.lower())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     grid, numbers = [], []
-    for cells in reader:
-        grid.append([c.strip() for c in cells])
-        numbers.append(reader.line_num)  # last physical line of the record
+    with _field_limit(len(text) + 1):  # our own check below names the row and column
+        for cells in reader:
+            _check_cells(cells, reader.line_num, path.name)
+            grid.append([c.strip() for c in cells])
+            numbers.append(reader.line_num)  # last physical line of the record
+            _check_rows(len(grid), path.name)
     # csv counts lines; a record's number is its first line when cells hold no newlines.
     return _build(path, "csv", grid, numbers, encoding=encoding, delimiter=delimiter)
+
+
+@contextmanager
+def _field_limit(limit: int):
+    """csv's field size limit (a process-wide setting) raised for one read, then put back."""
+    before = csv.field_size_limit(max(limit, csv.field_size_limit()))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+def _column_name(index: int) -> str:
+    """The spreadsheet name of a 0-based column: A, B, ..., Z, AA ...
+
+    >>> _column_name(0), _column_name(25), _column_name(26)
+    ('A', 'Z', 'AA')
+    """
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+def _check_cells(cells: list, row: int, name: str) -> None:
+    for index, cell in enumerate(cells):
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            raise StoreError(
+                "input.sheet.cell_too_long",
+                file=name,
+                row=row,
+                column=_column_name(index),
+                limit=MAX_CELL_CHARS,
+            )
+
+
+def _check_rows(count: int, name: str) -> None:
+    if count > MAX_ROWS:
+        raise StoreError("input.sheet.too_many_rows", file=name, limit=MAX_ROWS)
+
+
+def _count_xlsx_rows(path: Path) -> None:
+    """Refuse a workbook with a sheet over :data:`MAX_ROWS` rows, streaming (bounded memory).
+
+    openpyxl's read-only mode reads rows one at a time; the full read that follows (which
+    needs merged cells, absent in read-only mode) keeps every cell in memory.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            for count, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                _check_rows(count, path.name)
+                _check_cells(list(row), count, path.name)
+    finally:
+        book.close()
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -355,7 +437,10 @@ def _read_xlsx(path: Path) -> Table:
     try:
         with warnings.catch_warnings():  # e.g. "Workbook contains no default style"
             warnings.simplefilter("ignore", UserWarning)
+            _count_xlsx_rows(path)
             book = openpyxl.load_workbook(path, data_only=True)
+    except StoreError:
+        raise
     except Exception as error:  # zipfile.BadZipFile, KeyError, InvalidFileException...
         raise TableError(
             [

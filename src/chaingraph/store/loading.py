@@ -43,6 +43,7 @@ from .base import (
     Store,
     StoreError,
 )
+from .preflight import check_rdf, check_rdf_file, literal_too_long, literal_too_long_in_file
 
 __all__ = [
     "BULK_MIN_BYTES",
@@ -156,13 +157,26 @@ class Parsed:
         return self.count if self.quads is None else len(self.quads)
 
 
+def one_line(text: str) -> str:
+    r"""``text`` with line breaks and other control characters escaped: a parser quotes the bad
+    part of a file, which may hold them, and an error stays one line.
+
+    >>> one_line("bad IRI '\nhttp://a'")
+    "bad IRI '\\nhttp://a'"
+    """
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode() for char in text
+    )
+
+
 def _syntax_error(name: str, error: SyntaxError) -> StoreError:
+    message = one_line(error.msg)
     if error.lineno:
         where = f"{name}:{error.lineno}:{error.offset or 1}"
         return StoreError(
-            f"{where}: {error.msg}. Fix the file and load it again; nothing was loaded."
+            f"{where}: {message}. Fix the file and load it again; nothing was loaded."
         )
-    return StoreError(f"{name}: {error.msg}. Fix the file and load it again; nothing was loaded.")
+    return StoreError(f"{name}: {message}. Fix the file and load it again; nothing was loaded.")
 
 
 def _check_jsonld_contexts(name: str, data: bytes) -> None:
@@ -170,7 +184,7 @@ def _check_jsonld_contexts(name: str, data: bytes) -> None:
     try:
         document = json.loads(data)
     except ValueError as error:
-        raise StoreError(f"{name}: not valid JSON: {error}; nothing was loaded.") from None
+        raise StoreError("input.not_json", file=name, reason=str(error)) from None
 
     def remote(value) -> str | None:
         if isinstance(value, str):
@@ -209,6 +223,7 @@ def parse_rdf(
     replaced or dropped as a whole.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    check_rdf(raw, syntax.name, name)
     if syntax.oxigraph == ox.RdfFormat.JSON_LD:
         _check_jsonld_contexts(name, raw)
     target = ox.NamedNode(graph)
@@ -221,11 +236,14 @@ def parse_rdf(
         quads = dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, target) for q in parser)
     except SyntaxError as error:
         raise _syntax_error(name, error) from None
+    except MemoryError:  # a token over the parser's buffer: say where
+        raise literal_too_long(raw, name) from None
     return list(quads)
 
 
 def _scan_rdf(path: Path, syntax: RdfSyntax, graph: str, progress: Progress | None) -> Parsed:
     """Check a file's syntax, count its triples and hash it in one streaming pass; keep nothing."""
+    check_rdf_file(path, syntax.name)
     if syntax.oxigraph == ox.RdfFormat.JSON_LD:
         _check_jsonld_contexts(path.name, path.read_bytes())
     count = 0
@@ -236,6 +254,8 @@ def _scan_rdf(path: Path, syntax: RdfSyntax, graph: str, progress: Progress | No
                 count += 1
         except SyntaxError as error:
             raise _syntax_error(path.name, error) from None
+        except MemoryError:  # a token over the parser's buffer: say where
+            raise literal_too_long_in_file(path) from None
     digest = reader.sha256.hexdigest()
     parsed = Parsed(path.name, graph, None, digest, syntax.media_type, None, path, syntax, count)
     parsed.sliced = syntax.oxigraph == ox.RdfFormat.N_TRIPLES and not reader.blank_labels

