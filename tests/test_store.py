@@ -268,7 +268,7 @@ def test_a_syntax_error_on_the_last_line_changes_nothing(tmp_path, store_dir, wr
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = len(open_store(store_dir))
     gc.collect()
-    result = cli("load", "--store", str(store_dir), str(good), str(bad))
+    result = cli("load", "--store", str(store_dir), str(good), str(bad), "--lang", "en")
     assert result.exit_code == 2
     assert "bad.ttl:51:" in result.output  # file:line:column
     assert "nothing was loaded" in result.output

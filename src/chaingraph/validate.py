@@ -36,7 +36,7 @@ import rdflib
 from rdflib.term import Node, URIRef
 
 from .labels import LabelIndex, default_language
-from .messages import text
+from .messages import os_reason, text
 from .namespaces import curie
 from .render.registry import register, render
 from .resources import ontology_dir
@@ -154,7 +154,7 @@ def _parse_rdf(path: Path) -> rdflib.Graph:
     except MemoryError:  # a literal over the parser's buffer
         raise literal_too_long_in_file(path) from None
     except OSError as error:
-        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+        raise StoreError("files.cannot_read", path=path, reason=os_reason(error)) from None
     _check_well_typed(graph, path)
     return graph
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..labels import normalise
+from ..messages import os_reason
 from ..store import StoreError
 
 __all__ = [
@@ -503,7 +504,7 @@ def read_table(path: str | Path) -> Table:
             return _read_xlsx(path)
         return _read_text(path, path.read_bytes())
     except OSError as error:
-        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+        raise StoreError("files.cannot_read", path=path, reason=os_reason(error)) from None
 
 
 def write_rows(table: Table, headers: list[str], rows: list[list[str]], path: Path) -> None:

@@ -170,13 +170,9 @@ def one_line(text: str) -> str:
 
 
 def _syntax_error(name: str, error: SyntaxError) -> StoreError:
-    message = one_line(error.msg)
-    if error.lineno:
-        where = f"{name}:{error.lineno}:{error.offset or 1}"
-        return StoreError(
-            f"{where}: {message}. Fix the file and load it again; nothing was loaded."
-        )
-    return StoreError(f"{name}: {message}. Fix the file and load it again; nothing was loaded.")
+    # The parser's own words stay as they are (quoted in other languages than English).
+    where = f"{name}:{error.lineno}:{error.offset or 1}" if error.lineno else name
+    return StoreError("input.syntax", where=where, detail=one_line(error.msg))
 
 
 def _check_jsonld_contexts(name: str, data: bytes) -> None:
