@@ -199,16 +199,10 @@ def place(tmp_path_factory):
     return root
 
 
-def wave2(reason: str):
-    return pytest.mark.xfail(strict=True, reason=f"wave 2: {reason}")
-
-
 def later(reason: str):
-    """A path whose text lives in a file another branch is reworking (input reading)."""
-    return pytest.mark.xfail(strict=True, reason=f"after the input-hardening merge: {reason}")
+    """A path whose text is not in the catalogs yet (strict: converting it un-marks it)."""
+    return pytest.mark.xfail(strict=True, reason=f"not in the catalogs yet: {reason}")
 
-
-STORE_ERRORS = wave2("store and loader errors (StoreError) are not in the catalogs yet")
 
 # (id, arguments with {dir} for the module's folder, mark for the Chinese runs)
 PATHS = [
