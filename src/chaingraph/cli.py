@@ -103,18 +103,57 @@ def lang_option(command):
     )(command)
 
 
-def format_option(*choices: str):
+class FormatChoice(click.Choice):
+    """The formats registered for some result types (:mod:`chaingraph.render.registry`),
+    looked up when needed, so that starting the command line imports no renderer."""
+
+    def __init__(self, *result_types: str) -> None:
+        self.result_types = result_types  # "module.Class" names
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # asked each time: a format registered later counts
+        from .render.registry import formats
+
+        return tuple(dict.fromkeys(f for t in self.result_types for f in formats(t)))
+
+
+def format_option(
+    *result_types: str,
+    default: str | None = "table",
+    help: str = "Output format.",
+    required: bool = False,
+):
+    """``--format``, its choices the formats registered for ``result_types``."""
+
     def decorate(command):
         return click.option(
             "--format",
             "fmt",
-            type=click.Choice(choices),
-            default=choices[0],
-            show_default=True,
-            help="Output format.",
+            type=FormatChoice(*result_types),
+            default=default,
+            required=required,
+            show_default=default is not None,
+            help=help,
         )(command)
 
     return decorate
+
+
+# The result types of the commands, by name (their modules are imported only when used).
+GAP_REPORT = "chaingraph.analysis.gaps.GapReport"
+GAPS_OVERVIEW = "chaingraph.analysis.overview.GapsOverview"
+TARGETS = "chaingraph.analysis.targets.Targets"
+IMPACT = "chaingraph.analysis.impact.ImpactResult"
+DIFF = "chaingraph.analysis.timeline.DiffResult"
+ROW_TABLE = "chaingraph.render.tables.RowTable"
+SOLUTIONS = "pyoxigraph.QuerySolutions"
+BOOLEAN = "pyoxigraph.QueryBoolean"
+TRIPLES = "pyoxigraph.QueryTriples"
+VALIDATION = "chaingraph.validate.ValidationReport"
+EXTRACTION = "chaingraph.extract.Extraction"
+GRAPH_EXPORT = "chaingraph.render.export.GraphExport"
+PLANNING_REPORT = "chaingraph.render.report.PlanningReport"
 
 
 def handle_errors(command):
@@ -188,7 +227,7 @@ def _workspace(store: str | None, lang: str) -> Workspace:
     "强链 gap.",
 )
 @lang_option
-@format_option("table", "json", "csv", "markdown")
+@format_option(GAP_REPORT, GAPS_OVERVIEW)
 @click.option(
     "--explain",
     is_flag=True,
@@ -220,7 +259,7 @@ def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain, all
     With --all: the gap picture of every region of --level at once, most present stages
     first (the figures of each region's own report).
     """
-    from .render.gaps import render_gaps
+    from .render.registry import render
 
     workspace = _workspace(store, lang)
     if all_regions or level:
@@ -232,14 +271,14 @@ def gaps(store, region, chains, scope, as_of, threshold, lang, fmt, explain, all
     report = workspace.gaps(
         region, chains, scope=scope, threshold=threshold, as_of=as_of, evidence=evidence
     )
-    click.echo(render_gaps(report, fmt, explain=explain), nl=False)
+    click.echo(render(report, fmt, explain=explain), nl=False)
 
 
 def _gaps_overview(workspace, chains, scope, as_of, threshold, fmt, explain, level):
     """``gaps --all``: check the options that do not go with it, then run the overview."""
     from click.core import ParameterSource
 
-    from .render.gaps import render_gaps_overview
+    from .render.registry import render
 
     context = click.get_current_context()
     if not context.params["all_regions"]:
@@ -252,17 +291,8 @@ def _gaps_overview(workspace, chains, scope, as_of, threshold, fmt, explain, lev
     level = level or "city"
     chain_ids = workspace.chains(chains)
     summaries = workspace.overview(level=level, chains=chains, threshold=threshold, as_of=as_of)
-    text = render_gaps_overview(
-        summaries,
-        fmt,
-        lang=workspace.lang,
-        level=level,
-        threshold=threshold,
-        as_of=as_of,
-        chains=chain_ids,
-        chain_labels=[workspace.label(c) for c in chain_ids or []],
-    )
-    click.echo(text, nl=False)
+    chain_labels = [workspace.label(c) for c in chain_ids or []]
+    click.echo(render(summaries, fmt, lang=workspace.lang, chain_labels=chain_labels), nl=False)
 
 
 @main.command()
@@ -270,7 +300,7 @@ def _gaps_overview(workspace, chains, scope, as_of, threshold, fmt, explain, lev
 @region_option
 @chain_option
 @lang_option
-@format_option("table", "json", "csv", "markdown")
+@format_option(TARGETS)
 @handle_errors
 def targets(store, region, chains, lang, fmt):
     """招商: companies outside the region that make its missing, weak or only asserted stages.
@@ -278,12 +308,12 @@ def targets(store, region, chains, lang, fmt):
     Ranked by a transparent score: capacity, already in the region, group tie, supplier or
     customer tie, already in the province; each target prints its reasons.
     """
-    from .render.planning import render_targets
+    from .render.registry import render
 
     workspace = _workspace(store, lang)
     found = workspace.targets(region, chains)
     label = workspace.projection(region).nodes[workspace.region(region)].get("label", region)
-    click.echo(render_targets(found, fmt, lang=lang, region_label=label), nl=False)
+    click.echo(render(found, fmt, lang=lang, region_label=label), nl=False)
 
 
 @main.command()
@@ -298,7 +328,7 @@ def targets(store, region, chains, lang, fmt):
     help="Assume this planned or under-construction project is completed: which gaps close.",
 )
 @lang_option
-@format_option("table", "json", "csv", "markdown")
+@format_option(IMPACT)
 @handle_errors
 def impact(company, store, region, project, complete, lang, fmt):
     """What the region loses if COMPANY (or --project) leaves, or gains with --complete.
@@ -307,13 +337,13 @@ def impact(company, store, region, project, complete, lang, fmt):
     local supply, the capacity lost per stage, the gaps opened and closed and the change in
     chain completeness.
     """
-    from .render.planning import render_impact
+    from .render.registry import render
 
     if sum(x is not None for x in (company, project, complete)) != 1:
         raise UserError("cli.impact.one_subject")
     workspace = _workspace(store, lang)
     result = workspace.impact(region, company, project=project, complete=complete)
-    click.echo(render_impact(result, fmt, lang=lang), nl=False)
+    click.echo(render(result, fmt, lang=lang), nl=False)
 
 
 @main.command()
@@ -323,15 +353,15 @@ def impact(company, store, region, project, complete, lang, fmt):
 @click.option("--from", "year_from", type=int, required=True, metavar="YEAR", help="First year.")
 @click.option("--to", "year_to", type=int, required=True, metavar="YEAR", help="Second year.")
 @lang_option
-@format_option("table", "json", "csv", "markdown")
+@format_option(DIFF)
 @handle_errors
 def diff(store, region, chains, year_from, year_to, lang, fmt):
     """What changed between two years: gaps closed and opened, projects that came into
     production, capacity added."""
-    from .render.planning import render_diff
+    from .render.registry import render
 
     result = _workspace(store, lang).diff(region, year_from, year_to, chains)
-    click.echo(render_diff(result, fmt, lang=lang), nl=False)
+    click.echo(render(result, fmt, lang=lang), nl=False)
 
 
 def _need_store(store: str | None, command: str) -> str:
@@ -438,12 +468,13 @@ def load(store, files, fmt, replace, example, skip_bad_rows, verbose, lang):
 
 @main.command()
 @store_option
-@format_option("table", "csv", "tsv", "json", "markdown")
+@format_option(ROW_TABLE)
 @lang_option
 @handle_errors
 def graphs(store, fmt, lang):
     """List the store's named graphs with the record of each load (file, triples, sha256, time)."""
-    from .render.tables import render_rows
+    from .render.registry import render
+    from .render.tables import RowTable
 
     source = open_store(store, read_only=True)
     records = {r.graph: r for r in source.graph_records()}
@@ -458,7 +489,7 @@ def graphs(store, fmt, lang):
             [graph, r.name, r.triples, r.sha256[:12], r.loaded] if r else [graph, "", "", "", ""]
         )
     headers = ["graph", "file", "triples", "sha256", "loaded"]
-    text = render_rows(headers, rows, fmt)
+    text = render(RowTable(headers, rows), fmt)
     click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -512,13 +543,12 @@ def _drop(target, graph_or_file: str, lang: str) -> None:
 )
 @click.option("--name", help="Run a named query from ontology/queries (see --list).")
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle", "jsonld"]),
-    default="table",
-    show_default=True,
-    help="Output format; turtle/jsonld for CONSTRUCT and DESCRIBE (default turtle).",
+@format_option(
+    SOLUTIONS,
+    BOOLEAN,
+    TRIPLES,
+    help="Output format; csv/tsv/json/xml are the W3C SPARQL results formats; "
+    "turtle/ntriples/jsonld/rdfxml for CONSTRUCT and DESCRIBE (default turtle).",
 )
 @click.option(
     "--timeout",
@@ -565,16 +595,14 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
     """
     from .queries import message, named_queries, named_query, parameter_list
-    from .render.tables import render_rows
-    from .sparql import check_outbound, render_ask, render_graph, render_select, run_query
+    from .render.registry import formats, render
+    from .render.tables import RowTable
+    from .sparql import check_outbound, query_results, render_result
 
     if list_:
         rows = [[q.name, q.title, parameter_list(q)] for q in named_queries().values()]
-        out = render_rows(
-            ["name", "title", "parameters"],
-            rows,
-            fmt if fmt in ("csv", "tsv", "json", "markdown") else "table",
-        )
+        table = RowTable(["name", "title", "parameters"], rows)
+        out = render(table, fmt if fmt in formats(RowTable) else "table")
         click.echo(out, nl=not out.endswith("\n"))
         return
     given = [x for x in (text, file, name) if x]
@@ -608,20 +636,10 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         if name and given_params:  # declared by the named query (checked above)
             text = _bound(named, given_params, Names(source, lang))
         check_outbound(text, allow_hosts, source.graphs())
-        result = run_query(source, text, info, timeout)
-        if isinstance(result, bool):
-            output = render_ask(result, fmt)
-        elif info.returns_graph:
-            output = render_graph(result, fmt)
-        else:
-            labels = None
-            if fmt in ("table", "markdown"):
-                from .labels import LabelIndex
-
-                labels = LabelIndex.from_store(source, nodes=_iris(result), preferred=True)
-            output = render_select(result, fmt, labels=labels, lang=lang)
-    click.echo(output, nl=False)
-    if result is False:
+        result = query_results(source, text, timeout)
+        output = render_result(result, fmt, labels=functools.partial(_labels, source), lang=lang)
+    click.echo(output, nl=not output.endswith("\n"))
+    if type(result).__name__ == "QueryBoolean" and not result:
         sys.exit(1)
 
 
@@ -661,12 +679,11 @@ def _bound(named, given: list[tuple[str, str]], names) -> str:
         raise UserError(str(error)) from None
 
 
-def _iris(rows) -> list[str] | None:
-    """The IRIs of a result, to fetch only their labels (all labels past 20,000 of them)."""
-    from rdflib import URIRef
+def _labels(source, iris: list[str] | None):
+    """The labels of ``iris`` (all labels for ``None``), for the label columns of a table."""
+    from .labels import LabelIndex
 
-    iris = {str(v) for row in rows for v in row.values() if isinstance(v, URIRef)}
-    return sorted(iris) if len(iris) <= 20_000 else None
+    return LabelIndex.from_store(source, nodes=iris, preferred=True)
 
 
 @main.command()
@@ -721,7 +738,7 @@ def template(output, lang, fmt):
     help="SHACL shapes file. Default: the ontology's shapes.ttl.",
 )
 @lang_option
-@format_option("human", "table", "json", "turtle")
+@format_option(VALIDATION, default="human")
 @handle_errors
 def validate(files, store, shapes, lang, fmt):
     """Check the store, or FILES (RDF or company sheets), against the SHACL shapes.
@@ -730,14 +747,15 @@ def validate(files, store, shapes, lang, fmt):
     FILES are checked in the context of the store (default: the bundled data), and only what
     they describe is reported.
     """
-    from .validate import render_validation, validate_files, validate_store
+    from .render.registry import render
+    from .validate import validate_files, validate_store
 
     if files:
         context = open_store(store, read_only=True) if store else None
         report = validate_files(files, shapes, context=context, lang=lang)
     else:
         report = validate_store(open_store(store, read_only=True), shapes, lang=lang)
-    click.echo(render_validation(report, fmt), nl=False)
+    click.echo(render(report, fmt), nl=False)
     if not report.conforms:
         sys.exit(1)
 
@@ -816,13 +834,12 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
 @click.option(
     "--region", default=None, help="Region name, alias or id. Default: every region's facts."
 )
-@click.option(
-    "--format",
-    "fmt",
-    required=True,
-    type=click.Choice(["graphml", "gexf", "turtle", "jsonld", "csv"]),
+@format_option(
+    GRAPH_EXPORT,
+    default=None,
     help="graphml/gexf: the NetworkX projection; turtle/jsonld: the triples; csv: node and "
     "edge tables.",
+    required=True,
 )
 @click.option(
     "-o",
@@ -918,7 +935,7 @@ def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, wor
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@format_option("turtle", "json", "table")
+@format_option(EXTRACTION, default="turtle")
 @click.option(
     "--review",
     is_flag=True,
@@ -942,8 +959,8 @@ def extract(files, fmt, review, load, store, region, lang):
     from pathlib import Path
 
     from .extract import extract_file
-    from .extract.to_rdf import graph_iri, review_rows, to_json, to_turtle
-    from .render.tables import render_rows
+    from .extract.to_rdf import graph_iri, to_turtle
+    from .render.registry import render
 
     if load and not store:
         raise UserError("cli.extract.load_needs_store")
@@ -955,14 +972,7 @@ def extract(files, fmt, review, load, store, region, lang):
         result = extract_file(name, graph_store, region=region)
         if not result.facts:
             click.echo(text("cli.extract.no_facts", lang, file=name), err=True)
-        if review or fmt == "table":
-            headers = ["kind", "what", "value", "confidence", "sentence"]
-            rows = review_rows(result, lang)
-            click.echo(render_rows(headers, rows, "table", width=200), nl=False)
-        elif fmt == "json":
-            click.echo(to_json(result, lang))
-        else:
-            click.echo(to_turtle(result), nl=False)
+        click.echo(render(result, "table" if review else fmt, lang=lang), nl=False)
         if load:
             import pyoxigraph
 
@@ -981,10 +991,8 @@ def extract(files, fmt, review, load, store, region, lang):
 @store_option
 @region_option
 @lang_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["html", "markdown"]),
+@format_option(
+    PLANNING_REPORT,
     default=None,
     help="html (one self-contained page) or markdown. Default: markdown when -o ends in .md, "
     "else html.",
@@ -1005,7 +1013,8 @@ def report(store, region, lang, fmt, output):
     HTML is one file that works offline and prints (graphs as snapshots, tables kept whole);
     headings and fixed text follow --lang.
     """
-    from .render.report import render_markdown, write_report
+    from .render.registry import render
+    from .render.report import write_report
 
     if fmt is None:
         fmt = "markdown" if output and output.lower().endswith((".md", ".markdown")) else "html"
@@ -1013,7 +1022,7 @@ def report(store, region, lang, fmt, output):
         raise UserError("cli.report.html_needs_output")
     result = _workspace(store, lang).report(region, views=fmt == "html")
     if output is None:
-        click.echo(render_markdown(result), nl=False)
+        click.echo(render(result, fmt), nl=False)
         return
     path = write_report(result, output, fmt)
     gaps = sum(len(c.gaps) for c in result.chains)

@@ -70,22 +70,23 @@ __all__ = [
     "serve",
 ]
 
-# Media type -> pyoxigraph format name, in order of preference (the first is the default).
+# Media type -> the format of the result renderers (:mod:`chaingraph.sparql`, Oxigraph's
+# serialisers, as `chaingraph query --format`), in order of preference (the first is the default).
 SOLUTION_TYPES = {
-    "application/sparql-results+json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-    "application/json": "JSON",
-    "application/xml": "XML",
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+    "application/xml": "xml",
 }
 GRAPH_TYPES = {
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/ld+json": "JSON_LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/turtle": "TURTLE",
-    "text/plain": "N_TRIPLES",
+    "text/turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "application/turtle": "turtle",
+    "text/plain": "ntriples",
 }
 _TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "text/plain"}
 
@@ -191,6 +192,8 @@ def _run_update(store, text: str) -> Reply:
 def _run_query(store, request: dict, offers: dict[str, str], media: str) -> Reply:
     import pyoxigraph as ox
 
+    from .sparql import render_result  # the renderers of `chaingraph query`: the same bytes
+
     default_graphs, named_graphs = request.get("default_graphs"), request.get("named_graphs")
     try:
         for graph in (*(default_graphs or ()), *(named_graphs or ())):
@@ -201,10 +204,7 @@ def _run_query(store, request: dict, offers: dict[str, str], media: str) -> Repl
         result = store.query_results(
             request["text"], default_graphs=default_graphs, named_graphs=named_graphs
         )
-        if isinstance(result, ox.QueryTriples):
-            body = result.serialize(format=getattr(ox.RdfFormat, offers[media]))
-        else:
-            body = result.serialize(format=getattr(ox.QueryResultsFormat, offers[media]))
+        body = render_result(result, offers[media]).encode("utf-8")
     except StoreSyntaxError as error:
         return Reply.error(400, str(error))
     except StoreError as error:

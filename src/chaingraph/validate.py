@@ -35,6 +35,7 @@ from rdflib.term import Node, URIRef
 
 from .labels import LabelIndex, default_language
 from .namespaces import curie
+from .render.registry import register, render
 from .resources import ontology_dir
 from .store import Store, StoreError, graph_for_file, open_store, to_rdflib
 
@@ -50,7 +51,7 @@ __all__ = [
     "validate_store",
 ]
 
-FORMATS = ("human", "table", "json", "turtle")
+FORMATS = ("human", "table", "json", "turtle")  # the formats registered below
 _IRI = re.compile(r"<([a-z][a-z0-9+.-]*:[^<>\s]+)>")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _LABELS = (
@@ -247,22 +248,13 @@ def validate_files(
 
 
 def render_validation(report: ValidationReport, fmt: str = "human") -> str:
-    """The report as ``human`` text, a ``table``, ``json`` or the SHACL results in ``turtle``."""
-    if fmt == "turtle":
-        return report.results_turtle
-    if fmt == "json":
-        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    headers = ["focus", "label", "path", "value", "severity", "message"]
-    rows = [
-        [v.focus, v.focus_label, v.path or "", v.value or "", v.severity, v.message]
-        for v in report.violations
-    ]
-    if fmt == "table":
-        from .render.tables import render_rows
+    """The report as ``human`` text, a ``table``, ``json``, the SHACL results in ``turtle``, or
+    any format registered for :class:`ValidationReport`."""
+    return render(report, fmt)
 
-        return render_rows(headers, rows, "table")
-    if fmt != "human":
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+@register(ValidationReport, "human")
+def _human(report: ValidationReport) -> str:
     n_bad = sum(v.severity == "Violation" for v in report.violations)
     if report.conforms and not report.violations:
         return f"✓ {report.checked} conforms to {report.shapes}\n"
@@ -280,3 +272,26 @@ def render_validation(report: ValidationReport, fmt: str = "human") -> str:
         mark = "" if v.severity == "Violation" else f"[{v.severity}] "
         lines.append(f"  - {mark}{name}{where}{value}: {v.message}")
     return "\n".join(lines) + "\n"
+
+
+@register(ValidationReport, "table")
+def _table(report: ValidationReport) -> str:
+    from .render.tables import render_rows
+
+    headers = ["focus", "label", "path", "value", "severity", "message"]
+    rows = [
+        [v.focus, v.focus_label, v.path or "", v.value or "", v.severity, v.message]
+        for v in report.violations
+    ]
+    return render_rows(headers, rows, "table")
+
+
+@register(ValidationReport, "json")
+def _json(report: ValidationReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+@register(ValidationReport, "turtle")
+def _turtle(report: ValidationReport) -> str:
+    """The SHACL validation results graph."""
+    return report.results_turtle

@@ -39,9 +39,13 @@ from ..projection import local_regions
 from ..units import UnitError, quantity
 from .synergy import FLOW
 
-__all__ = ["impact", "resolve_project"]
+__all__ = ["ImpactResult", "impact", "resolve_project"]
 
 _PRODUCING = (None, "cg:InProduction")
+
+
+class ImpactResult(dict):
+    """What :func:`impact` returns: a plain dict (its JSON), of a type renderers know."""
 
 
 def _states(report):
@@ -68,7 +72,7 @@ def impact(
     chains: list[str] | None = None,
     subject_label: str | None = None,
     **gap_options,
-) -> dict:
+) -> ImpactResult:
     """Remove ``company`` (or ``project``) from ``region``, or assume ``complete`` is built,
     and compare the gap reports before and after (see the module rules).
 
@@ -119,7 +123,7 @@ def impact(
     old, new = _states(before), _states(after)
     lost, gained, closed, opened, reclassified = _compare(old, new)
     downstream = _downstream(G, {r["stage"] for r in lost}, new)
-    return {
+    result = {
         "schema": "chaingraph.impact/1",
         "region": region,
         "region_label": before.region_label,
@@ -150,6 +154,7 @@ def impact(
             for c in before.chains
         },
     }
+    return ImpactResult(result)
 
 
 def _changed_graph(G, region, company, project, complete):

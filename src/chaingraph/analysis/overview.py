@@ -37,7 +37,7 @@ from .capacity import DEFAULT_THRESHOLD, ConversionFactor
 from .gaps import GapReport, find_gaps
 from .scope import LEVELS
 
-__all__ = ["GAP_COUNTS", "RegionSummary", "gaps_overview", "summarise"]
+__all__ = ["GAP_COUNTS", "GapsOverview", "RegionSummary", "gaps_overview", "summarise"]
 
 # The gap class each count of a RegionSummary stands for.
 GAP_COUNTS = {
@@ -106,6 +106,23 @@ def _regions_of(G: nx.MultiDiGraph, level: str) -> list[str]:
     return [n for n, d in G.nodes(data=True) if d.get("kind") == "region" and d["level"] == level]
 
 
+class GapsOverview(list):
+    """The summaries of :func:`gaps_overview` (a list of :class:`RegionSummary`), with the
+    ``level``, ``threshold``, ``as_of`` and ``chains`` they were made with, for renderers."""
+
+    def __init__(
+        self,
+        summaries=(),
+        *,
+        level: str = "city",
+        threshold: float = DEFAULT_THRESHOLD,
+        as_of: int | None = None,
+        chains: list[str] | None = None,
+    ) -> None:
+        super().__init__(summaries)
+        self.level, self.threshold, self.as_of, self.chains = level, threshold, as_of, chains
+
+
 def gaps_overview(
     G: nx.MultiDiGraph,
     regions: list[str] | None = None,
@@ -115,7 +132,7 @@ def gaps_overview(
     threshold: float = DEFAULT_THRESHOLD,
     as_of: int | None = None,
     factors: dict[tuple[str, str], ConversionFactor] | None = None,
-) -> list[RegionSummary]:
+) -> GapsOverview:
     """The gaps of every region of ``level`` (or of ``regions``), one summary per region.
 
     Parameters
@@ -137,8 +154,8 @@ def gaps_overview(
 
     Returns
     -------
-    list of RegionSummary
-        Most present stages first, then by region id.
+    GapsOverview
+        A list of RegionSummary, most present stages first, then by region id.
     """
     if regions is None:
         regions = _regions_of(G, level)
@@ -155,4 +172,4 @@ def gaps_overview(
         )
         summaries.append(summarise(report, G.nodes[region].get("level") if region in G else None))
     summaries.sort(key=lambda s: (-s.present, s.region))
-    return summaries
+    return GapsOverview(summaries, level=level, threshold=threshold, as_of=as_of, chains=chains)

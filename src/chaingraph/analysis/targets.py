@@ -40,7 +40,7 @@ from ..projection import _rows, add_productions, local_regions
 from ..queries import named_query
 from ..units import UnitError, quantity
 
-__all__ = ["WEIGHTS", "Target", "find_targets", "with_producers_elsewhere"]
+__all__ = ["WEIGHTS", "Target", "Targets", "find_targets", "with_producers_elsewhere"]
 
 WEIGHTS = {"capacity": 1.0, "already here": 2.0, "group": 2.0, "supply": 1.5, "province": 1.0}
 _PRODUCING = (None, "cg:InProduction")
@@ -140,6 +140,10 @@ class Target:
         return asdict(self)
 
 
+class Targets(list):
+    """What :func:`find_targets` returns: a list of :class:`Target`, a type to render."""
+
+
 def _tie_edges(G, company, predicate):
     return [v for _, v, d in G.out_edges(company, data=True) if d["predicate"] == predicate]
 
@@ -225,7 +229,7 @@ def find_targets(
     *,
     report=None,
     **gap_options,
-) -> list[Target]:
+) -> Targets:
     """Ranked producers outside ``region`` for each missing, weak or only-asserted stage.
 
     Parameters
@@ -334,4 +338,4 @@ def find_targets(
         for rank, target in enumerate(rows, 1):
             target.rank = rank
         found.extend(rows)
-    return found
+    return Targets(found)

@@ -33,9 +33,15 @@ import networkx as nx
 
 from ..units import UnitError, quantity
 
-__all__ = ["as_of", "diff", "fact_year"]
+__all__ = ["DiffResult", "as_of", "diff", "fact_year"]
 
 _FACTS = ("cg:produces", "cg:claims")
+
+
+class DiffResult(dict):
+    """What :func:`diff` returns: a plain dict (its JSON), of a type renderers know."""
+
+
 _NOT_IN_REPORT = {"zh": "该产业链不在报告中", "en": "chain not in the report"}
 
 
@@ -117,7 +123,7 @@ def diff(
     region: str | None = None,
     chains: list[str] | None = None,
     **options,
-) -> dict:
+) -> DiffResult:
     """What changed in ``region`` between ``year_from`` and ``year_to`` (see the module rules).
 
     Parameters
@@ -213,7 +219,7 @@ def diff(
         for stage, items in sorted(added.items())
     }
     completed.sort(key=lambda p: (p["year"], p["fact"], p["stage"]))
-    return {
+    result = {
         "schema": "chaingraph.diff/1",
         "region": region,
         "region_label": before.region_label,
@@ -234,3 +240,4 @@ def diff(
             for c in after.chains
         },
     }
+    return DiffResult(result)

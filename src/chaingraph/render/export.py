@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,7 @@ from rdflib.term import URIRef
 from ..namespaces import PREFIXES, expand
 from ..queries import named_query
 from .files import OutputError, atomic_write
+from .registry import formats, register, render
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "JSONLD_CONTEXT",
+    "GraphExport",
     "csv_paths",
     "csv_tables",
     "export",
@@ -56,7 +59,7 @@ __all__ = [
     "scalar_graph",
 ]
 
-FORMATS = ("graphml", "gexf", "turtle", "jsonld", "csv")
+FORMATS = ("graphml", "gexf", "turtle", "jsonld", "csv")  # the formats registered below
 
 SKOS = PREFIXES["skos"]
 JSONLD_CONTEXT = {
@@ -181,6 +184,17 @@ def _csv_text(rows: list[list]) -> str:
     return out.getvalue()
 
 
+@dataclass
+class GraphExport:
+    """What to export: the graph of ``region`` (a CURIE; ``None``: every region's facts) in a
+    workspace, to ``path``. Its renderers return the files to write (path -> content)."""
+
+    workspace: Workspace
+    region: str | None
+    path: Path
+    excel: bool = False
+
+
 def export(
     workspace: Workspace,
     fmt: str,
@@ -191,30 +205,49 @@ def export(
 ) -> list[Path]:
     """Write the graph of ``region`` (a name, alias or id; ``None``: every region's facts) in
     ``fmt`` to ``path``, labels in the workspace's language; returns the files written."""
-    if fmt not in FORMATS:
-        raise OutputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    lang = workspace.lang
+    if fmt not in formats(GraphExport):
+        choices = ", ".join(formats(GraphExport))
+        raise OutputError(f"unknown export format {fmt!r}; choose one of {choices}")
     region_id = workspace.region(region) if region else None
-    if fmt in ("turtle", "jsonld"):
-        graph = rdf_graph(workspace.store, region_id)
-        if fmt == "turtle":
-            text = graph.serialize(format="turtle")
-        else:
-            text = graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
-        return [atomic_write(path, text)]
-    G = workspace.projection(region_id)
-    if fmt == "csv":
-        node_path, edge_path = csv_paths(path)
-        nodes, edges = csv_tables(G, lang)
-        encoding = "utf-8-sig" if excel else "utf-8"
-        return [
-            atomic_write(node_path, _csv_text(nodes), encoding=encoding),
-            atomic_write(edge_path, _csv_text(edges), encoding=encoding),
-        ]
-    H = scalar_graph(G, lang)
+    files = render(GraphExport(workspace, region_id, Path(path), excel), fmt)
+    return [atomic_write(target, content) for target, content in files.items()]
+
+
+@register(GraphExport, "graphml")
+def _graphml(job: GraphExport) -> dict[Path, bytes]:
     buffer = io.BytesIO()
-    if fmt == "graphml":
-        nx.write_graphml(H, buffer, encoding="utf-8", named_key_ids=True)
-    else:
-        nx.write_gexf(H, buffer, encoding="utf-8")
-    return [atomic_write(path, buffer.getvalue())]
+    H = scalar_graph(job.workspace.projection(job.region), job.workspace.lang)
+    nx.write_graphml(H, buffer, encoding="utf-8", named_key_ids=True)
+    return {job.path: buffer.getvalue()}
+
+
+@register(GraphExport, "gexf")
+def _gexf(job: GraphExport) -> dict[Path, bytes]:
+    buffer = io.BytesIO()
+    H = scalar_graph(job.workspace.projection(job.region), job.workspace.lang)
+    nx.write_gexf(H, buffer, encoding="utf-8")
+    return {job.path: buffer.getvalue()}
+
+
+@register(GraphExport, "turtle")
+def _turtle(job: GraphExport) -> dict[Path, str]:
+    graph = rdf_graph(job.workspace.store, job.region)
+    return {job.path: graph.serialize(format="turtle")}
+
+
+@register(GraphExport, "jsonld")
+def _jsonld(job: GraphExport) -> dict[Path, str]:
+    graph = rdf_graph(job.workspace.store, job.region)
+    return {job.path: graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)}
+
+
+@register(GraphExport, "csv")
+def _csv(job: GraphExport) -> dict[Path, bytes]:
+    """Node and edge tables, with a byte order mark for Excel when asked."""
+    node_path, edge_path = csv_paths(job.path)
+    nodes, edges = csv_tables(job.workspace.projection(job.region), job.workspace.lang)
+    encoding = "utf-8-sig" if job.excel else "utf-8"
+    return {
+        node_path: _csv_text(nodes).encode(encoding),
+        edge_path: _csv_text(edges).encode(encoding),
+    }

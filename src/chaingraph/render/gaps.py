@@ -18,6 +18,8 @@ from rich.console import Group
 from rich.text import Text
 
 from ..analysis.gaps import GAP_CLASSES, Evidence, GapReport, StageGap
+from ..analysis.overview import GapsOverview
+from .registry import register, render
 from .tables import console_text, render_rows, rich_table
 
 __all__ = ["render_gaps", "render_gaps_overview"]
@@ -386,7 +388,8 @@ def _sections(report: GapReport) -> list[tuple[str, list[str], list[list]]]:
     return sections
 
 
-def _table(report: GapReport, explain: bool) -> str:
+@register(GapReport, "table")
+def _table(report: GapReport, *, explain: bool = False) -> str:
     lang = report.lang
     words = _WORDS[lang]
     parts = [
@@ -437,6 +440,13 @@ def _critical_notes(report: GapReport) -> dict[str, str]:
     return {stage: words["sep"].join(items) for stage, items in notes.items()}
 
 
+@register(GapReport, "json")
+def _json(report: GapReport) -> str:
+    """Always with the evidence."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+@register(GapReport, "csv")
 def _csv(report: GapReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -490,7 +500,8 @@ def _csv(report: GapReport) -> str:
     return out.getvalue()
 
 
-def _markdown(report: GapReport, explain: bool) -> str:
+@register(GapReport, "markdown")
+def _markdown(report: GapReport, *, explain: bool = False) -> str:
     lang = report.lang
     words = _WORDS[lang]
     out = [f"# {words['title'].format(region=report.region_label)}", "", _header(report), ""]
@@ -523,16 +534,9 @@ def _markdown(report: GapReport, explain: bool) -> str:
 
 
 def render_gaps(report: GapReport, fmt: str = "table", *, explain: bool = False) -> str:
-    """The report in ``table``, ``csv``, ``json`` or ``markdown``; JSON always carries evidence."""
-    if fmt == "table":
-        return _table(report, explain)
-    if fmt == "json":
-        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        return _csv(report)
-    if fmt == "markdown":
-        return _markdown(report, explain)
-    raise ValueError(f"unknown format {fmt!r}; choose table, json, csv or markdown")
+    """The report in ``table``, ``json``, ``csv``, ``markdown`` or any format registered for
+    :class:`~chaingraph.analysis.gaps.GapReport`; JSON always carries evidence."""
+    return render(report, fmt, explain=explain)
 
 
 _OVERVIEW_HEADERS = {
@@ -627,8 +631,9 @@ def render_gaps_overview(
     chains: list[str] | None = None,
     chain_labels: list[str] | None = None,
 ) -> str:
-    """The overview of :func:`~chaingraph.analysis.overview.gaps_overview` (a list of
-    ``RegionSummary``) in ``table``, ``csv``, ``json`` or ``markdown``.
+    """Region summaries (see :func:`~chaingraph.analysis.overview.gaps_overview`) in ``table``,
+    ``json``, ``csv``, ``markdown`` or any format registered for
+    :class:`~chaingraph.analysis.overview.GapsOverview`.
 
     ``level``, ``threshold``, ``as_of`` and ``chains`` (CURIEs; ``chain_labels`` to show them)
     are what the overview was made with; they go into the title line and the JSON.
@@ -641,39 +646,65 @@ def render_gaps_overview(
     >>> print(text.splitlines()[0])
     # Chain gaps by zone
     """
-    words = _OVERVIEW_WORDS[lang]
-    level_word = LEVEL_LABELS[lang].get(level, level)
-    if fmt == "json":
-        data = {
-            "schema": "chaingraph.gaps-overview/1",
-            "level": level,
-            "lang": lang,
-            "threshold": threshold,
-            "as_of": as_of,
-            "chains": list(chains) if chains else None,
-            "regions": [s.to_dict() for s in summaries],
-        }
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(_OVERVIEW_CSV)
-        for s in summaries:
-            row = s.to_dict()
-            row["chains"] = " ".join(s.chains)
-            row["chain_labels"] = "; ".join(s.chain_labels)
-            writer.writerow([row[k] for k in _OVERVIEW_CSV])
-        return out.getvalue()
-    if fmt not in ("table", "markdown"):
-        raise ValueError(f"unknown format {fmt!r}; choose table, json, csv or markdown")
-    title = words["title"].format(level=level_word)
-    line = words["regions"].format(n=len(summaries), threshold=threshold)
-    if as_of is not None:
-        line += words["as_of"].format(year=as_of)
-    if chains:
-        line += words["chains"].format(chains=words["sep"].join(chain_labels or chains))
-    headers, rows = _OVERVIEW_HEADERS[lang], _overview_rows(summaries, lang)
-    if fmt == "markdown":
-        return "\n".join([f"# {title}", "", line, "", render_rows(headers, rows, "markdown"), ""])
+    overview = GapsOverview(summaries, level=level, threshold=threshold, as_of=as_of, chains=chains)
+    return render(overview, fmt, lang=lang, chain_labels=chain_labels)
+
+
+@register(GapsOverview, "table")
+def _overview_table(
+    overview: GapsOverview, *, lang: str = "zh", chain_labels: list[str] | None = None
+) -> str:
+    title, line = _overview_title(overview, lang, chain_labels)
+    headers, rows = _OVERVIEW_HEADERS[lang], _overview_rows(overview, lang)
     parts = [Text(title, style="bold"), Text(line), rich_table(headers, rows)]
     return console_text(Group(*parts), width=200)
+
+
+@register(GapsOverview, "json")
+def _overview_json(overview: GapsOverview, *, lang: str = "zh") -> str:
+    data = {
+        "schema": "chaingraph.gaps-overview/1",
+        "level": overview.level,
+        "lang": lang,
+        "threshold": overview.threshold,
+        "as_of": overview.as_of,
+        "chains": list(overview.chains) if overview.chains else None,
+        "regions": [s.to_dict() for s in overview],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@register(GapsOverview, "csv")
+def _overview_csv(overview: GapsOverview) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_OVERVIEW_CSV)
+    for s in overview:
+        row = s.to_dict()
+        row["chains"] = " ".join(s.chains)
+        row["chain_labels"] = "; ".join(s.chain_labels)
+        writer.writerow([row[k] for k in _OVERVIEW_CSV])
+    return out.getvalue()
+
+
+@register(GapsOverview, "markdown")
+def _overview_markdown(
+    overview: GapsOverview, *, lang: str = "zh", chain_labels: list[str] | None = None
+) -> str:
+    title, line = _overview_title(overview, lang, chain_labels)
+    table = render_rows(_OVERVIEW_HEADERS[lang], _overview_rows(overview, lang), "markdown")
+    return "\n".join([f"# {title}", "", line, "", table, ""])
+
+
+def _overview_title(
+    overview: GapsOverview, lang: str, chain_labels: list[str] | None
+) -> tuple[str, str]:
+    """The title and the line under it: level, number of regions, threshold, year, chains."""
+    words = _OVERVIEW_WORDS[lang]
+    title = words["title"].format(level=LEVEL_LABELS[lang].get(overview.level, overview.level))
+    line = words["regions"].format(n=len(overview), threshold=overview.threshold)
+    if overview.as_of is not None:
+        line += words["as_of"].format(year=overview.as_of)
+    if overview.chains:
+        line += words["chains"].format(chains=words["sep"].join(chain_labels or overview.chains))
+    return title, line

@@ -12,7 +12,11 @@ from rich.console import Group
 from rich.text import Text
 
 from ..analysis.gaps import GAP_CLASSES, VERDICT_LABELS
+from ..analysis.impact import ImpactResult
+from ..analysis.targets import Targets
+from ..analysis.timeline import DiffResult
 from .gaps import STATE_LABELS
+from .registry import register, render
 from .tables import console_text, render_rows, rich_table
 
 __all__ = ["render_diff", "render_impact", "render_targets"]
@@ -120,16 +124,21 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _sections_text(
-    title: str, sections: list[tuple[str, list[str], list[list]]], fmt: str, lang: str
+def _sections_markdown(
+    title: str, sections: list[tuple[str, list[str], list[list]]], lang: str
 ) -> str:
     none = _WORDS[lang]["none"]
-    if fmt == "markdown":
-        out = [f"# {title}", ""]
-        for name, headers, rows in sections:
-            out += [f"## {name}", ""]
-            out += [render_rows(headers, rows, "markdown") if rows else none, ""]
-        return "\n".join(out)
+    out = [f"# {title}", ""]
+    for name, headers, rows in sections:
+        out += [f"## {name}", ""]
+        out += [render_rows(headers, rows, "markdown") if rows else none, ""]
+    return "\n".join(out)
+
+
+def _sections_table(
+    title: str, sections: list[tuple[str, list[str], list[list]]], lang: str
+) -> str:
+    none = _WORDS[lang]["none"]
     parts = [Text(title, style="bold")]
     for name, headers, rows in sections:
         parts.append(Text(name, style="bold"))
@@ -138,30 +147,63 @@ def _sections_text(
 
 
 def render_targets(targets, fmt: str = "table", *, lang: str = "en", region_label: str = "") -> str:
-    """Targets from :func:`~chaingraph.analysis.targets.find_targets` in ``fmt``."""
-    data = [t.to_dict() for t in targets]
-    if fmt == "json":
-        return _dump({"schema": "chaingraph.targets/1", "targets": data})
-    if fmt == "csv":
-        rows = [
-            [
-                d["stage"],
-                d["stage_label"],
-                d["state"],
-                d["gap_class"] or "",
-                d["rank"],
-                d["company"],
-                d["company_label"],
-                "; ".join(d["site_labels"]),
-                d["capacity"] or "",
-                d["score"],
-                "; ".join(d["reasons"]),
-                " ".join(d["facts"]),
-            ]
-            for d in data
-        ]
-        return render_rows(_TARGET_COLUMNS, rows, "csv")
+    """Targets from :func:`~chaingraph.analysis.targets.find_targets` in ``fmt`` (``table``,
+    ``json``, ``csv``, ``markdown`` or any format registered for ``Targets``)."""
+    return render(Targets(targets), fmt, lang=lang, region_label=region_label)
+
+
+@register(Targets, "table")
+def _targets_table(targets: Targets, *, lang: str = "en", region_label: str = "") -> str:
+    title, rows = _targets_title(lang, region_label), _target_rows(targets, lang)
+    if not rows:
+        return f"{title}\n{_WORDS[lang]['no_targets']}\n"
+    return console_text(
+        Group(Text(title, style="bold"), rich_table(_TARGET_HEADERS[lang], rows)), width=200
+    )
+
+
+@register(Targets, "json")
+def _targets_json(targets: Targets) -> str:
+    return _dump({"schema": "chaingraph.targets/1", "targets": [t.to_dict() for t in targets]})
+
+
+@register(Targets, "csv")
+def _targets_csv(targets: Targets) -> str:
     rows = [
+        [
+            d["stage"],
+            d["stage_label"],
+            d["state"],
+            d["gap_class"] or "",
+            d["rank"],
+            d["company"],
+            d["company_label"],
+            "; ".join(d["site_labels"]),
+            d["capacity"] or "",
+            d["score"],
+            "; ".join(d["reasons"]),
+            " ".join(d["facts"]),
+        ]
+        for d in (t.to_dict() for t in targets)
+    ]
+    return render_rows(_TARGET_COLUMNS, rows, "csv")
+
+
+@register(Targets, "markdown")
+def _targets_markdown(targets: Targets, *, lang: str = "en", region_label: str = "") -> str:
+    title, rows = _targets_title(lang, region_label), _target_rows(targets, lang)
+    if not rows:
+        return f"{title}\n{_WORDS[lang]['no_targets']}\n"
+    return f"# {title}\n\n" + render_rows(_TARGET_HEADERS[lang], rows, "markdown") + "\n"
+
+
+def _targets_title(lang: str, region_label: str) -> str:
+    return _WORDS[lang]["targets"].format(region=region_label)
+
+
+def _target_rows(targets: Targets, lang: str) -> list[list]:
+    """The rows people read: labels, the state in words, reasons joined."""
+    return [
         [
             f"{d['stage_label']} {_gap(d['gap_class'])}".strip(),
             STATE_LABELS[lang].get(d["state"], d["state"]),
@@ -172,16 +214,8 @@ def render_targets(targets, fmt: str = "table", *, lang: str = "en", region_labe
             f"{d['score']:g}",
             _REASON_SEP[lang].join(d["reasons"]),
         ]
-        for d in data
+        for d in (t.to_dict() for t in targets)
     ]
-    title = _WORDS[lang]["targets"].format(region=region_label)
-    if not rows:
-        return f"{title}\n{_WORDS[lang]['no_targets']}\n"
-    if fmt == "markdown":
-        return f"# {title}\n\n" + render_rows(_TARGET_HEADERS[lang], rows, "markdown") + "\n"
-    return console_text(
-        Group(Text(title, style="bold"), rich_table(_TARGET_HEADERS[lang], rows)), width=200
-    )
 
 
 def _impact_sections(result: dict, lang: str):
@@ -281,21 +315,46 @@ def _impact_sections(result: dict, lang: str):
 
 
 def render_impact(result: dict, fmt: str = "table", *, lang: str = "en") -> str:
-    """A result of :func:`~chaingraph.analysis.impact.impact` in ``fmt``."""
-    if fmt == "json":
-        return _dump(result)
-    sections = _impact_sections(result, lang)
-    if fmt == "csv":
-        rows = [[name, *map(str, row)] for name, _, rows in sections for row in rows]
-        return render_rows(
-            ["section", "item", "detail", "detail2", "detail3", "detail4"],
-            [(r + [""] * 6)[:6] for r in rows],
-            "csv",
-        )
+    """A result of :func:`~chaingraph.analysis.impact.impact` in ``fmt`` (``table``, ``json``,
+    ``csv``, ``markdown`` or any format registered for ``ImpactResult``)."""
+    return render(ImpactResult(result), fmt, lang=lang)
+
+
+def _impact_title(result: dict, lang: str) -> str:
     key = "impact_remove" if result["mode"] == "remove" else "impact_complete"
     title = _WORDS[lang][key].format(region=result["region_label"], subject=result["subject_label"])
-    title += f" ({', '.join(result['facts'])})"
-    return _sections_text(title, sections, fmt, lang)
+    return title + f" ({', '.join(result['facts'])})"
+
+
+@register(ImpactResult, "table")
+def _impact_table(result: ImpactResult, *, lang: str = "en") -> str:
+    return _sections_table(_impact_title(result, lang), _impact_sections(result, lang), lang)
+
+
+@register(ImpactResult, "json")
+def _impact_json(result: ImpactResult) -> str:
+    return _dump(result)
+
+
+@register(ImpactResult, "csv")
+def _impact_csv(result: ImpactResult, *, lang: str = "en") -> str:
+    return _sections_csv(_impact_sections(result, lang))
+
+
+@register(ImpactResult, "markdown")
+def _impact_markdown(result: ImpactResult, *, lang: str = "en") -> str:
+    title = _impact_title(result, lang)
+    return _sections_markdown(title, _impact_sections(result, lang), lang)
+
+
+def _sections_csv(sections: list[tuple[str, list[str], list[list]]]) -> str:
+    """Every section's rows in one CSV: the section's name, then up to five cells."""
+    rows = [[name, *map(str, row)] for name, _, rows in sections for row in rows]
+    return render_rows(
+        ["section", "item", "detail", "detail2", "detail3", "detail4"],
+        [(r + [""] * 6)[:6] for r in rows],
+        "csv",
+    )
 
 
 def _diff_sections(result: dict, lang: str):
@@ -362,18 +421,33 @@ def _diff_sections(result: dict, lang: str):
 
 
 def render_diff(result: dict, fmt: str = "table", *, lang: str = "en") -> str:
-    """A result of :func:`~chaingraph.analysis.timeline.diff` in ``fmt``."""
-    if fmt == "json":
-        return _dump(result)
-    sections = _diff_sections(result, lang)
-    if fmt == "csv":
-        rows = [[name, *map(str, row)] for name, _, rows in sections for row in rows]
-        return render_rows(
-            ["section", "item", "detail", "detail2", "detail3", "detail4"],
-            [(r + [""] * 6)[:6] for r in rows],
-            "csv",
-        )
-    title = _WORDS[lang]["diff"].format(
+    """A result of :func:`~chaingraph.analysis.timeline.diff` in ``fmt`` (``table``, ``json``,
+    ``csv``, ``markdown`` or any format registered for ``DiffResult``)."""
+    return render(DiffResult(result), fmt, lang=lang)
+
+
+def _diff_title(result: dict, lang: str) -> str:
+    return _WORDS[lang]["diff"].format(
         region=result["region_label"], a=result["from"], b=result["to"]
     )
-    return _sections_text(title, sections, fmt, lang)
+
+
+@register(DiffResult, "table")
+def _diff_table(result: DiffResult, *, lang: str = "en") -> str:
+    return _sections_table(_diff_title(result, lang), _diff_sections(result, lang), lang)
+
+
+@register(DiffResult, "json")
+def _diff_json(result: DiffResult) -> str:
+    return _dump(result)
+
+
+@register(DiffResult, "csv")
+def _diff_csv(result: DiffResult, *, lang: str = "en") -> str:
+    return _sections_csv(_diff_sections(result, lang))
+
+
+@register(DiffResult, "markdown")
+def _diff_markdown(result: DiffResult, *, lang: str = "en") -> str:
+    title = _diff_title(result, lang)
+    return _sections_markdown(title, _diff_sections(result, lang), lang)

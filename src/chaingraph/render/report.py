@@ -61,6 +61,7 @@ from .html import (
     script_json,
     vis_options,
 )
+from .registry import register, render
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -74,7 +75,7 @@ __all__ = [
     "write_report",
 ]
 
-FORMATS = ("html", "markdown")
+FORMATS = ("html", "markdown")  # the formats registered below
 
 WORDS = {
     "zh": {
@@ -843,9 +844,12 @@ def render_report_html(report: PlanningReport) -> str:
     )
 
 
+# The report's formats, html the default.
+register(PlanningReport, "html")(render_report_html)
+register(PlanningReport, "markdown")(render_markdown)
+
+
 def write_report(report: PlanningReport, path: str | os.PathLike[str], fmt: str = "html") -> Path:
-    """Write the report atomically to ``path`` as ``html`` or ``markdown``."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose html or markdown")
-    text = render_report_html(report) if fmt == "html" else render_markdown(report)
-    return atomic_write(path, text)
+    """Write the report atomically to ``path`` as ``html``, ``markdown`` or any format
+    registered for :class:`PlanningReport`."""
+    return atomic_write(path, render(report, fmt))

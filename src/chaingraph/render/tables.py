@@ -16,15 +16,18 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["FORMATS", "console_text", "render_rows", "rich_table"]
+from .registry import register, render
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+__all__ = ["FORMATS", "RowTable", "console_text", "render_rows", "rich_table"]
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")  # the formats registered below
 
 
 def _cell(value) -> str:
@@ -61,24 +64,59 @@ def _escape_markdown(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+@dataclass
+class RowTable:
+    """Rows under headers: what ``graphs``, ``query --list`` and the extraction review print.
+
+    ``width`` is the line width of the ``table`` format (CJK characters count double).
+    """
+
+    headers: Sequence[str]
+    rows: Sequence[Sequence]
+    width: int = 160
+
+
+@register(RowTable, "table")
+def _table(table: RowTable) -> str:
+    return console_text(rich_table(table.headers, table.rows), width=table.width)
+
+
+def _separated(table: RowTable, delimiter: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(table.headers)
+    writer.writerows([[_cell(v) for v in row] for row in table.rows])
+    return out.getvalue()
+
+
+@register(RowTable, "csv")
+def _csv(table: RowTable) -> str:
+    return _separated(table, ",")
+
+
+@register(RowTable, "tsv")
+def _tsv(table: RowTable) -> str:
+    return _separated(table, "\t")
+
+
+@register(RowTable, "json")
+def _json(table: RowTable) -> str:
+    """A list of objects keyed by header."""
+    records = [dict(zip(table.headers, row, strict=True)) for row in table.rows]
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+@register(RowTable, "markdown")
+def _markdown(table: RowTable) -> str:
+    lines = ["| " + " | ".join(table.headers) + " |", "|" + "---|" * len(table.headers)]
+    lines += [
+        "| " + " | ".join(_escape_markdown(_cell(v)) for v in row) + " |" for row in table.rows
+    ]
+    return "\n".join(lines)
+
+
 def render_rows(
     headers: Sequence[str], rows: Sequence[Sequence], fmt: str, width: int = 160
 ) -> str:
     """Rows in one of :data:`FORMATS`; ``json`` gives a list of objects keyed by header."""
-    if fmt == "table":
-        return console_text(rich_table(headers, rows), width=width)
-    if fmt in ("csv", "tsv"):
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows([[_cell(v) for v in row] for row in rows])
-        return out.getvalue()
-    if fmt == "json":
-        return json.dumps(
-            [dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2
-        )
-    if fmt == "markdown":
-        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-        lines += ["| " + " | ".join(_escape_markdown(_cell(v)) for v in row) + " |" for row in rows]
-        return "\n".join(lines)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return render(RowTable(headers, rows, width), fmt)
