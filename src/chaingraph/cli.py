@@ -620,27 +620,37 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         text = named.text
         given_params = _given_params(named, params, region)
     elif file:
-        text = file.read()
+        text = _read_query_file(file)
     info = check_outbound(text, allow_hosts)
     if info.is_update and not update:
         raise UserError("this is a SPARQL UPDATE, which changes the store; add --update to run it")
     if info.is_update:
         with open_store(store) as target:
+            target.allow_hosts = tuple(allow_hosts)  # the store guards every update too
             before = len(target)
-            check_outbound(text, allow_hosts, target.graphs())
+            check_outbound(text, allow_hosts, target.graphs)
             target.update(text, timeout=timeout)
             where = target.location or "the in-memory store (changes are not kept)"
             click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
         return
     with open_store(store, read_only=True) as source:
+        source.allow_hosts = tuple(allow_hosts)  # the store guards every query too
         if name and given_params:  # declared by the named query (checked above)
             text = _bound(named, given_params, Names(source, lang))
-        check_outbound(text, allow_hosts, source.graphs())
+        check_outbound(text, allow_hosts, source.graphs)
         result = query_results(source, text, timeout)
         output = render_result(result, fmt, labels=functools.partial(_labels, source), lang=lang)
     click.echo(output, nl=not output.endswith("\n"))
     if type(result).__name__ == "QueryBoolean" and not result:
         sys.exit(1)
+
+
+def _read_query_file(file) -> str:
+    """The text of ``query -f FILE``; a file that is not UTF-8 is a one-line error."""
+    try:
+        return file.read()
+    except UnicodeDecodeError as error:
+        raise UserError("sparql.file_not_utf8", file=file.name, reason=error.reason) from None
 
 
 def _given_params(named, params, region) -> list[tuple[str, str]]:

@@ -21,8 +21,11 @@ chaingraph.safety.OutboundRefused: refused: LOAD <http://example.org/data.ttl> w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -33,9 +36,16 @@ from rdflib.term import Variable
 
 from .namespaces import PREFIXES
 from .resources import GRAPH_BASE
-from .store import StoreError
+from .store import StoreError, StoreSyntaxError
 
-__all__ = ["OutboundRefused", "QueryInfo", "check_outbound", "inspect_query"]
+__all__ = ["MAX_NESTING", "OutboundRefused", "QueryInfo", "check_outbound", "inspect_query"]
+
+# Deepest nesting of (), {} and [] the guard reads. rdflib's parser recurses about 30 Python
+# frames per level; deeper queries are parsed on a thread with a large stack, and beyond this
+# depth refused (reading 1,000 levels takes seconds), with a one-line error.
+MAX_NESTING = 256
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+_DEEP_RECURSION_LIMIT = 200_000
 
 _KINDS = {
     "SelectQuery": "select",
@@ -87,23 +97,86 @@ def _get(node: CompValue, key: str):
     return node[key] if key in node else None  # noqa: SIM401
 
 
-def _parse(text: str):
+def _nesting(text: str) -> int:
+    """The deepest nesting of brackets in ``text`` (strings and comments counted too: an upper
+    bound is all the guard needs)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth -= 1
+    return deepest
+
+
+def _parse_deep(parse, text: str):
+    """``parse(text)`` on a thread with a large stack and a high recursion limit."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["tree"] = parse(text)
+        except BaseException as error:  # handed back to the caller's thread
+            outcome["error"] = error
+
+    previous_limit = sys.getrecursionlimit()
+    previous_stack = threading.stack_size()
+    sys.setrecursionlimit(max(previous_limit, _DEEP_RECURSION_LIMIT))
     try:
-        return parseQuery(text)
+        threading.stack_size(_DEEP_STACK_BYTES)
+        try:
+            thread = threading.Thread(target=run, name="chaingraph-sparql-guard")
+        finally:
+            threading.stack_size(previous_stack)
+        thread.start()
+        thread.join()
+    finally:
+        sys.setrecursionlimit(previous_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["tree"]
+
+
+def _parse_one(parse, text: str):
+    try:
+        return parse(text)
+    except RecursionError:
+        return _parse_deep(parse, text)
+
+
+def _parse(text: str):
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING)
+    try:
+        return _parse_one(parseQuery, text)
     except ParseException as query_error:
         try:
-            return parseUpdate(text)
+            return _parse_one(parseUpdate, text)
         except ParseException as update_error:
             error = update_error if update_error.loc > query_error.loc else query_error
-            raise StoreError(
+            raise StoreSyntaxError(
                 f"SPARQL syntax error at line {error.lineno}, column {error.col} "
                 f"(near {error.line.strip()[:60]!r}): {error.msg}. "
                 "(chaingraph reads every query with a SPARQL 1.1 parser before running it.)"
             ) from None
+        except RecursionError:
+            raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING) from None
+    except RecursionError:
+        raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING) from None
 
 
 def inspect_query(text: str) -> QueryInfo:
     """Parse ``text`` and list its kind and every SERVICE, LOAD, FROM and USING target."""
+    cached = _inspect(text)
+    return QueryInfo(cached.kind, list(cached.remote), list(cached.targets))
+
+
+@lru_cache(maxsize=512)
+def _inspect(text: str) -> QueryInfo:
+    # The library runs the same query texts again and again (bindings travel apart from the
+    # text): parse each once.
     tree = _parse(text)
     nodes = list(_walk(tree))
     prefixes = dict(PREFIXES)
@@ -159,18 +232,21 @@ def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:
 
 
 def check_outbound(
-    text: str, allow_hosts: Sequence[str] = (), graphs: Iterable[str] = ()
+    text: str,
+    allow_hosts: Sequence[str] = (),
+    graphs: Iterable[str] | Callable[[], Iterable[str]] = (),
 ) -> QueryInfo:
     """Refuse a query that would reach out to a host not in ``allow_hosts``; return its info.
 
     ``FROM``/``USING`` graphs are fine when they name a graph of the store (``graphs``) or
     chaingraph's own graph namespace; Oxigraph never fetches them, but a graph that is not
-    there is a mistake or an attempt to fetch, so it is refused too.
+    there is a mistake or an attempt to fetch, so it is refused too. ``graphs`` may be a
+    function, called only when a FROM or USING graph needs looking up.
     """
     if _is_plain_data(text):
         return QueryInfo("update")
     info = inspect_query(text)
-    local = set(graphs)
+    local: set[str] | None = None
     for keyword, iri in info.targets:
         if _host_allowed(iri, allow_hosts):
             continue
@@ -182,7 +258,11 @@ def check_outbound(
                 f"refused: {what} would send a request to another host, and chaingraph makes no "
                 f"outbound requests unless you allow the host explicitly ({hint}). Nothing was run."
             )
-        if iri and (iri in local or iri.startswith(GRAPH_BASE)):
+        if iri and iri.startswith(GRAPH_BASE):
+            continue
+        if iri and local is None:
+            local = set(graphs() if callable(graphs) else graphs)
+        if iri and iri in local:
             continue
         raise OutboundRefused(
             f"refused: {keyword} <{iri}> names no graph of this store, and chaingraph never "

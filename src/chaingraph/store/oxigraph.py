@@ -143,6 +143,7 @@ class OxigraphStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResults:
+        self.guard(query)
         if timeout is not None:
             from .worker import timed_query
 
@@ -204,6 +205,7 @@ class OxigraphStore(Store):
     def update(self, update: str, *, timeout: float | None = None) -> None:
         """Run a SPARQL UPDATE in one transaction (all or nothing)."""
         self.check_writable()
+        self.guard(update)
         if timeout is not None:
             from .worker import timed_update
 
@@ -385,6 +387,7 @@ class _Access:
 
     def __init__(self, path: Path, *, write: bool) -> None:
         self._release = None
+        self.fd: int | None = None  # the locked descriptor (a worker holds a copy of it)
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
@@ -409,7 +412,9 @@ class _Access:
                 "update, or a `chaingraph serve --allow-update`), and reading it now could "
                 "give wrong answers. Try again when it finishes, or query the server's endpoint."
             ) from None
-        # Closing the descriptor drops the lock: on release(), or when the store is collected.
+        # Closing the descriptor drops the lock: on release(), or when the store is collected
+        # (and when the last worker holding a copy of it ends).
+        self.fd = fd
         self._release = weakref.finalize(self, os.close, fd)
 
     def release(self) -> None:
