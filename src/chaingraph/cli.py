@@ -179,9 +179,20 @@ def main():
     """chaingraph: a region's industrial chains as a knowledge graph, and where they are broken."""
 
 
+def _named_region(ctx, param, value):
+    """``--region ""`` would silently mean every region (or the default): refuse it."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(text("cli.region_empty", ctx.params.get("lang")))
+    return value
+
+
 def region_option(command):
     return click.option(
-        "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+        "--region",
+        default=DEFAULT_REGION,
+        show_default=True,
+        callback=_named_region,
+        help="Region name, alias or id.",
     )(command)
 
 
@@ -574,6 +585,7 @@ def _drop(target, graph_or_file: str, lang: str) -> None:
 @click.option(
     "--region",
     default=None,
+    callback=_named_region,
     help="With --name: bind the query's ?region to this region (name, alias or id), e.g. "
     "--name local-production --region 西宁. Unbound, such a query covers every region.",
 )
@@ -794,7 +806,11 @@ def _output_errors(command):
 @main.command()
 @store_option
 @click.option(
-    "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+    "--region",
+    default=DEFAULT_REGION,
+    show_default=True,
+    callback=_named_region,
+    help="Region name, alias or id.",
 )
 @click.option("--chain", default=None, help="Draw this chain of the region (name or id).")
 @click.option("--company", default=None, help="Draw this company's neighbourhood (name or id).")
@@ -842,7 +858,10 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
 @main.command()
 @store_option
 @click.option(
-    "--region", default=None, help="Region name, alias or id. Default: every region's facts."
+    "--region",
+    default=None,
+    callback=_named_region,
+    help="Region name, alias or id. Default: every region's facts.",
 )
 @format_option(
     GRAPH_EXPORT,
@@ -956,6 +975,7 @@ def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, wor
 @click.option(
     "--region",
     default=None,
+    callback=_named_region,
     help="What 我市/本市 mean. Default: the most frequent city in the text.",
 )
 @lang_option
@@ -975,6 +995,9 @@ def extract(files, fmt, review, load, store, region, lang):
     if load and not store:
         raise UserError("cli.extract.load_needs_store")
     graph_store = open_store(store, read_only=not load)
+    if region is not None and ":" in region:
+        # An id must name a region of the store: a made-up one would be written into the data.
+        region = Names(graph_store, lang).region(region)
     for name in files:
         if not Path(name).is_file():
             raise UserError("cli.extract.no_file", file=name)

@@ -20,6 +20,7 @@ chaingraph.safety.OutboundRefused: refused: LOAD <http://example.org/data.ttl> w
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 import threading
@@ -46,6 +47,7 @@ __all__ = ["MAX_NESTING", "OutboundRefused", "QueryInfo", "check_outbound", "ins
 MAX_NESTING = 256
 _DEEP_STACK_BYTES = 512 * 1024 * 1024
 _DEEP_RECURSION_LIMIT = 200_000
+_SHALLOW_NESTING = 12  # parsed on the caller's stack up to this depth
 
 _KINDS = {
     "SelectQuery": "select",
@@ -122,6 +124,11 @@ def _parse_deep(parse, text: str):
 
     previous_limit = sys.getrecursionlimit()
     previous_stack = threading.stack_size()
+    # Garbage is collected here, not on the parser's thread: Oxigraph's result objects must be
+    # freed on the thread that made them.
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
     sys.setrecursionlimit(max(previous_limit, _DEEP_RECURSION_LIMIT))
     try:
         threading.stack_size(_DEEP_STACK_BYTES)
@@ -133,12 +140,16 @@ def _parse_deep(parse, text: str):
         thread.join()
     finally:
         sys.setrecursionlimit(previous_limit)
+        if collecting:
+            gc.enable()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["tree"]
 
 
-def _parse_one(parse, text: str):
+def _parse_one(parse, text: str, depth: int):
+    if depth > _SHALLOW_NESTING:  # would exhaust the recursion limit: go straight to the deep
+        return _parse_deep(parse, text)  # stack (a RecursionError half way leaves debris)
     try:
         return parse(text)
     except RecursionError:
@@ -150,10 +161,10 @@ def _parse(text: str):
     if depth > MAX_NESTING:
         raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING)
     try:
-        return _parse_one(parseQuery, text)
+        return _parse_one(parseQuery, text, depth)
     except ParseException as query_error:
         try:
-            return _parse_one(parseUpdate, text)
+            return _parse_one(parseUpdate, text, depth)
         except ParseException as update_error:
             error = update_error if update_error.loc > query_error.loc else query_error
             raise StoreSyntaxError(

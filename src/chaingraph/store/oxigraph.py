@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..messages import os_reason
 from ..namespaces import PREFIXES
 from . import loading
 from .base import (
@@ -394,8 +395,11 @@ class _Access:
             return
         if path.exists() and not path.is_dir():
             raise StoreError(f"{path} is a file; --store takes a directory (or nothing for memory)")
-        path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path / ACCESS_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path / ACCESS_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:  # e.g. a directory that cannot be made (/proc/...), no rights
+            raise StoreError("files.failed", path=str(path), reason=os_reason(error)) from None
         try:
             fcntl.flock(fd, (fcntl.LOCK_EX if write else fcntl.LOCK_SH) | fcntl.LOCK_NB)
         except OSError:
