@@ -20,6 +20,7 @@ import difflib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from .namespaces import curie
 
@@ -28,12 +29,21 @@ from .vocabulary import fold as normalise
 
 __all__ = ["LANGUAGES", "LabelIndex", "default_language", "normalise"]
 
-LANGUAGES = ("zh", "en")
 LANG_ENV = "CHAINGRAPH_LANG"
 
 
+def _catalog_languages() -> tuple[str, ...]:
+    """The languages with a message catalog (``messages/<lang>.toml``), zh and en first: a
+    language is added by adding its catalog."""
+    found = {path.stem for path in (Path(__file__).parent / "messages").glob("*.toml")}
+    return tuple(sorted(found | {"zh", "en"}, key=lambda lang: (lang != "zh", lang != "en", lang)))
+
+
+LANGUAGES = _catalog_languages()
+
+
 def default_language() -> str:
-    """``zh`` unless ``CHAINGRAPH_LANG`` says ``en``."""
+    """``zh`` unless ``CHAINGRAPH_LANG`` names another of :data:`LANGUAGES`."""
     lang = os.environ.get(LANG_ENV, "zh").lower()
     return lang if lang in LANGUAGES else "zh"
 

@@ -8,8 +8,10 @@
 * :mod:`chaingraph.store.worker`: the worker processes behind ``timeout=`` and ``serve``.
 
 Every command opens its graph through :func:`open_store`, which picks the backend from the
-location: nothing (memory), a directory, or an ``http(s)://`` URL. A new backend is a
-:class:`Store` subclass in a module of its own, chosen in :func:`open_store`.
+location: nothing (memory), a directory, or a URL whose scheme names a backend. A new
+backend is a :class:`Store` subclass in a module of its own, named by its URL scheme in
+:data:`chaingraph.store.oxigraph.BACKENDS` (or, from another package, under the entry-point
+group ``chaingraph.stores``).
 """
 
 from __future__ import annotations

@@ -437,6 +437,33 @@ def _opened(path: Path, read_only: bool, access: _Access | None) -> OxigraphStor
     return store
 
 
+# Stores reached by URL, by scheme: "module:Class", the class taking (location, read_only=).
+# A new backend is one module with a Store subclass, named here or, from another package,
+# under the entry-point group "chaingraph.stores" (name: the scheme).
+BACKENDS = {
+    "http": "chaingraph.store.remote:RemoteStore",
+    "https": "chaingraph.store.remote:RemoteStore",
+}
+
+
+def _backend_for(location) -> type | None:
+    """The Store class for a URL location (``scheme://…``), or ``None`` for a directory."""
+    import importlib
+    from importlib.metadata import entry_points
+
+    if not isinstance(location, str) or "://" not in location:
+        return None
+    scheme = location.split("://", 1)[0].lower()
+    target = BACKENDS.get(scheme)
+    if target is None:
+        found = entry_points(group="chaingraph.stores", name=scheme)
+        if not found:
+            return None  # a directory whose name has "://" in it
+        return next(iter(found)).load()
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def open_store(
     location: str | os.PathLike[str] | None = None,
     *,
@@ -459,10 +486,9 @@ def open_store(
     """
     if location is None:
         location = os.environ.get(STORE_ENV) or None
-    if isinstance(location, str) and location.startswith(("http://", "https://")):
-        from .remote import RemoteStore
-
-        return RemoteStore(location, read_only=read_only)
+    backend = _backend_for(location)
+    if backend is not None:
+        return backend(location, read_only=read_only)
     if location is None:
         which = "all" if example else "base"
         store = OxigraphStore(ox.Store(), None)
