@@ -27,19 +27,26 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Variable
 
 from .namespaces import PREFIXES
 from .resources import GRAPH_BASE
 from .store import StoreError, StoreSyntaxError
 
-__all__ = ["MAX_NESTING", "OutboundRefused", "QueryInfo", "check_outbound", "inspect_query"]
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+__all__ = [
+    "MAX_NESTING",
+    "OutboundRefused",
+    "QueryInfo",
+    "can_reach_out",
+    "check_outbound",
+    "inspect_query",
+]
 
 # Deepest nesting of (), {} and [] the guard reads. rdflib's parser recurses about 30 Python
 # frames per level; deeper queries are parsed on a thread with a large stack, and beyond this
@@ -79,6 +86,9 @@ class QueryInfo:
 
 
 def _walk(node) -> Iterable[CompValue]:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         item = stack.pop()
@@ -157,6 +167,9 @@ def _parse_one(parse, text: str, depth: int):
 
 
 def _parse(text: str):
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     depth = _nesting(text)
     if depth > MAX_NESTING:
         raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING)
@@ -188,6 +201,9 @@ def inspect_query(text: str) -> QueryInfo:
 def _inspect(text: str) -> QueryInfo:
     # The library runs the same query texts again and again (bindings travel apart from the
     # text): parse each once.
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
     tree = _parse(text)
     nodes = list(_walk(tree))
     prefixes = dict(PREFIXES)
@@ -230,6 +246,45 @@ def _inspect(text: str) -> QueryInfo:
         if k in ("SERVICE", "LOAD")
     ]
     return info
+
+
+# The only words that make a query or update reach out of the store (SERVICE, LOAD) or name
+# a graph to fetch (FROM, USING), as words of their own: not part of a longer name, a variable
+# (?from) or a prefixed name (p:load). Words in strings still count, which only costs a parse.
+_REACHING_WORDS = re.compile(r"(?<![\w?$:])(?:service|load|from|using)(?![\w:])")
+# A line that starts with "#" is a comment, or the inside of a long string: either way no
+# keyword in it runs (an IRI cannot span lines), so it is left out of the search.
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
+def can_reach_out(text: str) -> bool:
+    """Whether ``text`` might reach out and must be parsed to know (cheap, conservative).
+
+    False only when none of SERVICE, LOAD, FROM or USING appears as a word of its own, in any
+    case, and no ``\\u`` escape could spell one; such a text needs no parse.
+
+    >>> can_reach_out("# companies loaded from a sheet\\nSELECT ?from { ?from a cg:Company }")
+    False
+    >>> can_reach_out("select * { sErViCe <http://example.org/> { ?s ?p ?o } }")
+    True
+    >>> can_reach_out("SELECT * { \\u0053ERVICE <http://example.org/> { ?s ?p ?o } }")
+    True
+    """
+    if "\\u" in text or "\\U" in text:
+        return True
+    code = _COMMENT_LINE.sub("", text)
+    return any(_REACHING_WORDS.search(form) for form in (code.lower(), code.casefold()))
+
+
+def guard_text(
+    text: str,
+    allow_hosts: Sequence[str] = (),
+    graphs: Iterable[str] | Callable[[], Iterable[str]] = (),
+) -> None:
+    """:func:`check_outbound` for a text about to run, skipping the parse when
+    :func:`can_reach_out` says it cannot (what every store query and update goes through)."""
+    if can_reach_out(text):
+        check_outbound(text, allow_hosts, graphs)
 
 
 def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:

@@ -277,12 +277,13 @@ class Store(ABC):
     # Hosts that SERVICE and LOAD may reach (see :mod:`chaingraph.safety`); none by default.
     allow_hosts: tuple[str, ...] = ()
 
-    def guard(self, text: str):
-        """Refuse ``text`` if it would make a request to another host; its kind otherwise.
+    def guard(self, text: str) -> None:
+        """Refuse ``text`` if it would make a request to another host.
 
         Every backend calls this in :meth:`query_results` and :meth:`update`, so no path that
         evaluates SPARQL can skip the outbound-request guard (:func:`~chaingraph.safety.
-        check_outbound`). Parses are cached per text, so repeated queries cost little.
+        check_outbound`). A text without SERVICE, LOAD, FROM or USING is not parsed, and
+        parses are cached per text, so the library's own queries cost little.
 
         Raises
         ------
@@ -292,9 +293,9 @@ class Store(ABC):
         StoreSyntaxError
             The text is not SPARQL the guard can read.
         """
-        from ..safety import check_outbound
+        from ..safety import guard_text
 
-        return check_outbound(text, self.allow_hosts, self.graphs)
+        guard_text(text, self.allow_hosts, self.graphs)
 
     @contextmanager
     def allowing(self, hosts: Sequence[str]) -> Iterator[Store]:
