@@ -180,7 +180,7 @@ class HttpStore(_PlainRows):
         from chaingraph.namespaces import sparql_prefixes
 
         if bindings:
-            from chaingraph.remote import with_values
+            from chaingraph.store.remote import with_values
 
             query = with_values(query, bindings)
         body = urllib.parse.urlencode({"query": sparql_prefixes() + query}).encode()

@@ -12,7 +12,7 @@ The analyses are functions of the projected graph, for your own questions:
 'present'
 """
 
-from importlib import import_module
+from ._lazy import lazy_exports
 
 __all__ = [
     "LabelIndex",
@@ -39,13 +39,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'chaingraph' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)

@@ -243,9 +243,9 @@ def _values(name: str, value: object) -> list[object]:
     return sorted(values, key=str) if isinstance(value, set | frozenset) else values
 
 
-# SPARQL tokens: comments, strings and IRIs are read whole, so a brace, a VALUES or a variable
-# inside them is never taken for syntax.
-_TOKEN = re.compile(
+# SPARQL tokens: comments, strings and IRIs are read whole, so a brace, a VALUES, a WHERE or a
+# variable inside them is never taken for syntax (also used by the remote store).
+SPARQL_TOKEN = re.compile(
     r"""
       (?P<comment>\#[^\n]*)
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
@@ -254,6 +254,7 @@ _TOKEN = re.compile(
     | (?P<var>[?$]\w+)
     | (?P<word>[A-Za-z_][\w.:-]*)
     | (?P<space>\s+)
+    | (?P<brace>[{}])
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -264,7 +265,7 @@ def _tokens(text: str) -> list[tuple[str, str, int, int]]:
     """(kind, text, start, end) of each token that is syntax (no spaces, no comments)."""
     return [
         (m.lastgroup, m.group(), m.start(), m.end())
-        for m in _TOKEN.finditer(text)
+        for m in SPARQL_TOKEN.finditer(text)
         if m.lastgroup not in ("space", "comment")
     ]
 

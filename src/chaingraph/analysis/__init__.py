@@ -17,7 +17,7 @@ plain data:
   reads only its own facts.
 """
 
-from importlib import import_module
+from .._lazy import lazy_exports
 
 # Functions named like their module are bound now: importing the module later would otherwise
 # leave the module, not the function, under that name.
@@ -67,13 +67,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)

@@ -143,39 +143,34 @@ class ConversionFactor:
 
 
 def _factor_rows(store) -> list[ConversionFactor]:
-    from ..namespaces import curie
     from ..queries import named_query
     from ..store import StoreError
 
-    def text(solution, name: str) -> str | None:  # lexical form; None when unbound
-        term = solution[name]
-        return None if term is None else term.value
-
     factors = []
-    # Oxigraph's own terms: no rdflib on the path of `chaingraph gaps` (it costs its import).
-    for row in store.query_results(named_query("conversion-factors").text):
+    # Plain values (IRIs as CURIEs, numbers as numbers): no rdflib terms on the path of
+    # `chaingraph gaps`, whose start-up would otherwise pay for rdflib's import.
+    for row in store.select_plain(named_query("conversion-factors").text):
         try:
-            value = float(text(row, "value"))
+            value = float(row["value"])
         except ValueError:
             value = float("nan")
         if not value > 0:  # also catches NaN
             raise StoreError(
-                f"conversion factor {curie(text(row, 'factor'))} (graph {text(row, 'g')}): "
-                f"cg:factor {text(row, 'value')!r} is not a positive number; fix or remove it"
+                f"conversion factor {row['factor']} (graph {row['g']}): "
+                f"cg:factor {str(row['value'])!r} is not a positive number; fix or remove it"
             )
-        date, source, comment = (text(row, name) for name in ("date", "source", "comment"))
         factors.append(
             ConversionFactor(
-                iri=curie(text(row, "factor")),
-                from_stage=curie(text(row, "from")),
-                to_stage=curie(text(row, "to")),
+                iri=row["factor"],
+                from_stage=row["from"],
+                to_stage=row["to"],
                 factor=value,
-                from_unit=curie(text(row, "fromUnit")),
-                to_unit=curie(text(row, "toUnit")),
-                date=date,
-                source=curie(source) if source is not None else None,
-                comment=comment,
-                graph=text(row, "g"),
+                from_unit=row["fromUnit"],
+                to_unit=row["toUnit"],
+                date=str(row["date"]) if row.get("date") is not None else None,
+                source=row.get("source"),
+                comment=row.get("comment"),
+                graph=row["g"],
             )
         )
     return factors

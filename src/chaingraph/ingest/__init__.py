@@ -4,7 +4,7 @@
 ``.xlsx`` files; :func:`write_template` writes an empty sheet with the headers.
 """
 
-from importlib import import_module
+from .._lazy import lazy_exports
 
 __all__ = [
     "COLUMNS",
@@ -37,13 +37,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)

@@ -78,7 +78,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -88,6 +87,7 @@ import pyoxigraph as ox
 from rdflib.term import BNode, Node
 
 from ..namespaces import sparql_prefixes
+from ..queries import SPARQL_TOKEN
 from .base import (
     META_GRAPH,
     Bindings,
@@ -127,22 +127,6 @@ _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _ANY_RESULT = f"{_JSON}, {_NTRIPLES};q=0.9"
 
-# Tokens that matter when looking for the WHERE group: comments, strings and IRIs are skipped
-# whole, so a brace or a WHERE inside them is not mistaken for syntax.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$]\w+)
-    | (?P<word>[A-Za-z_][\w.:-]*)
-    | (?P<brace>[{}])
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
 
 def _sparql_term(value: Node) -> str:
     if isinstance(value, BNode):
@@ -158,7 +142,7 @@ def with_values(query: str, bindings: Mapping[str, Node] | None) -> str:
         f"VALUES ?{name} {{ {_sparql_term(value)} }}" for name, value in bindings.items()
     )
     depth, after_where, first_brace = 0, False, None
-    for match in _TOKEN.finditer(query):
+    for match in SPARQL_TOKEN.finditer(query):
         kind = match.lastgroup
         if kind == "word" and depth == 0 and match.group().upper() == "WHERE":
             after_where = True
