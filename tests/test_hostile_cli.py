@@ -67,6 +67,13 @@ def test_deeply_nested_valid_query_is_answered_by_serve(store, name):
     assert reply.status == 200, reply.body
 
 
+@pytest.mark.parametrize("make", [parentheses, groups, optionals])
+def test_query_nested_to_the_limit_is_read_by_the_guard_on_a_large_stack(make):
+    from chaingraph.safety import check_outbound
+
+    assert check_outbound(make(MAX_NESTING - 2)).kind == "select"  # no RecursionError, no crash
+
+
 def test_query_nested_beyond_the_limit_is_a_one_line_error(runner, store):
     text = groups(MAX_NESTING + 50)
     one_line_error(runner.invoke(main, ["query", text]))

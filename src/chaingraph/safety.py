@@ -141,12 +141,14 @@ def _parse_deep(parse, text: str):
     gc.disable()
     sys.setrecursionlimit(max(previous_limit, _DEEP_RECURSION_LIMIT))
     try:
+        thread = threading.Thread(target=run, name="chaingraph-sparql-guard")
+        # The stack size is read when a thread starts, for every thread: set it around this
+        # start only (threads started meanwhile elsewhere reserve, not use, the same size).
         threading.stack_size(_DEEP_STACK_BYTES)
         try:
-            thread = threading.Thread(target=run, name="chaingraph-sparql-guard")
+            thread.start()
         finally:
             threading.stack_size(previous_stack)
-        thread.start()
         thread.join()
     finally:
         sys.setrecursionlimit(previous_limit)
