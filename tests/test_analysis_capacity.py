@@ -161,9 +161,10 @@ def test_xining_optical_fibre_balance():
     assert "x:rc-preform" in link.facts and "x:rc-fibre" in link.facts
 
 
-def test_a_bad_factor_is_a_clear_error():
+def test_a_bad_factor_is_a_clear_error(monkeypatch):
     from chaingraph.store import StoreError
 
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the English message
     store = store_with(CELLS_MODULES)
     store.load_data(
         HEADER + USER_FACTOR.format(factor='"lots"', date=2020),

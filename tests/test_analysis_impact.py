@@ -75,5 +75,5 @@ def test_cli_impact_on_xining():
     assert runner.invoke(main, ["impact"]).exit_code == 2
     unknown = runner.invoke(main, ["impact", "no such company", "--lang", "en"])
     assert unknown.exit_code == 2 and "unknown company" in unknown.output
-    elsewhere = runner.invoke(main, ["impact", "比亚迪"])
+    elsewhere = runner.invoke(main, ["impact", "比亚迪", "--lang", "en"])
     assert elsewhere.exit_code == 2 and "nothing to change" in elsewhere.output

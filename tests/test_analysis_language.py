@@ -18,24 +18,34 @@ from analysis_graphs import XINING, graph_from, production, store_with
 from click.testing import CliRunner
 
 from chaingraph import open_store, to_networkx
-from chaingraph.analysis import capacity, criticality, gaps, synergy, targets, timeline
 from chaingraph.analysis.capacity import capacity_balance
 from chaingraph.analysis.criticality import find_criticality
 from chaingraph.analysis.gaps import find_gaps
 from chaingraph.analysis.synergy import find_synergies
 from chaingraph.analysis.targets import find_targets, with_producers_elsewhere
 from chaingraph.cli import main
+from chaingraph.messages import catalog
 from chaingraph.render import gaps as render_gaps
 from chaingraph.render import planning
 
+
+def _section(prefix: str) -> dict[str, dict[str, str]]:
+    """The catalog entries under ``prefix`` (analysis rules live in the catalogs)."""
+    return {
+        lang: {code: text for code, text in catalog(lang).items() if code.startswith(prefix)}
+        for lang in ("zh", "en")
+    }
+
+
 # Every zh/en table of texts, as (name, {"zh": ..., "en": ...}).
 TABLES = [
-    ("gaps._RULES", gaps._RULES),
-    ("capacity._RULES", capacity._RULES),
-    ("targets._REASONS", targets._REASONS),
-    ("synergy._REASONS", {k: {"reason": v["reason"]} for k, v in synergy._REASONS.items()}),
-    ("criticality._METHOD_NOTE", {k: {"note": v} for k, v in criticality._METHOD_NOTE.items()}),
-    ("timeline._NOT_IN_REPORT", {k: {"rule": v} for k, v in timeline._NOT_IN_REPORT.items()}),
+    ("gaps.rule", _section("gaps.rule.")),
+    ("capacity.rule", _section("capacity.rule.")),
+    ("capacity.note", _section("capacity.note.")),
+    ("targets.reason", _section("targets.reason.")),
+    ("synergy", _section("synergy.")),
+    ("criticality", _section("criticality.")),
+    ("timeline", _section("timeline.")),
     ("render.gaps._NOTES", render_gaps._NOTES),
 ]
 

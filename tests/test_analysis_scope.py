@@ -67,5 +67,5 @@ def test_cli_scope_on_the_xining_data():
         if line.startswith("chain:li,Lithium-ion batteries,li:lithium-salt")
     )
     assert "filled within the province" in salts
-    bad = runner.invoke(main, ["gaps", "--scope", "park"])
+    bad = runner.invoke(main, ["gaps", "--lang", "en", "--scope", "park"])
     assert bad.exit_code == 2 and "smaller than" in bad.output

@@ -52,7 +52,7 @@ def test_cli_diff_and_as_of():
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["capacity_added"]["pv:mono-ingot"]["text"] == "30 GW"
-    backwards = runner.invoke(main, ["diff", "--from", "2022", "--to", "2021"])
+    backwards = runner.invoke(main, ["diff", "--lang", "en", "--from", "2022", "--to", "2021"])
     assert backwards.exit_code == 2 and "after" in backwards.output
     csv = runner.invoke(
         main, ["gaps", "--as-of", "2021", "--chain", "锂电", "--format", "csv", "--lang", "en"]

@@ -327,7 +327,7 @@ def test_cli_errors(tmp_path):
     bad.write_bytes("西宁".encode("gbk"))
     undecodable = runner.invoke(main, ["extract", str(bad)])
     assert undecodable.exit_code == 2 and "UTF-8" in undecodable.output
-    region = runner.invoke(main, ["extract", "--region", "火星", str(ARTICLE)])
+    region = runner.invoke(main, ["extract", "--lang", "en", "--region", "火星", str(ARTICLE)])
     assert region.exit_code == 2 and "unknown region" in region.output
 
 

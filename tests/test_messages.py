@@ -195,11 +195,17 @@ def place(tmp_path_factory):
     (root / "odd.data").write_text("x\n", encoding="utf-8")
     (root / "select.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     (root / "article.txt").write_text("西宁市的光伏产业。\n", encoding="utf-8")
+    (root / "bad.csv").write_text("name,province\nfoo\n", encoding="utf-8")  # no header row
     return root
 
 
 def wave2(reason: str):
     return pytest.mark.xfail(strict=True, reason=f"wave 2: {reason}")
+
+
+def later(reason: str):
+    """A path whose text lives in a file another branch is reworking (input reading)."""
+    return pytest.mark.xfail(strict=True, reason=f"after the input-hardening merge: {reason}")
 
 
 STORE_ERRORS = wave2("store and loader errors (StoreError) are not in the catalogs yet")
@@ -211,14 +217,14 @@ PATHS = [
     ("gaps-level-without-all", ["gaps", "--level", "city"], None),
     ("gaps-all-and-region", ["gaps", "--all", "--region", "西宁"], None),
     ("gaps-all-and-explain", ["gaps", "--all", "--explain"], None),
-    ("gaps-scope-too-small", ["gaps", "--scope", "park"], wave2("analysis scope errors")),
-    ("gaps-store-is-a-file", ["gaps", "--store", "{dir}/odd.data"], STORE_ERRORS),
+    ("gaps-scope-too-small", ["gaps", "--scope", "park"], None),
+    ("gaps-store-is-a-file", ["gaps", "--store", "{dir}/odd.data"], None),
     ("targets-unknown-region", ["targets", "--region", "火星"], None),
     ("impact-no-subject", ["impact"], None),
     ("impact-unknown-company", ["impact", "无此公司"], None),
     ("impact-unknown-project", ["impact", "--project", "无此项目"], None),
     ("diff-unknown-region", ["diff", "--region", "火星", "--from", "2020", "--to", "2023"], None),
-    ("diff-backwards", ["diff", "--from", "2023", "--to", "2020"], wave2("timeline errors")),
+    ("diff-backwards", ["diff", "--from", "2023", "--to", "2020"], None),
     ("load-without-store", ["load", "{dir}/bad.ttl"], None),
     ("load-nothing", ["load", "--store", "{dir}/store"], None),
     ("load-unknown-type", ["load", "{dir}/odd.data", "--store", "{dir}/store"], None),
@@ -227,37 +233,34 @@ PATHS = [
         ["load", "{dir}/bad.ttl", "--format", "yaml", "--store", "{dir}/store"],
         None,
     ),
-    ("load-missing-file", ["load", "{dir}/none.ttl", "--store", "{dir}/store"], STORE_ERRORS),
+    ("load-missing-file", ["load", "{dir}/none.ttl", "--store", "{dir}/store"], None),
     ("load-bad-file", ["load", "{dir}/bad.ttl", "--store", "{dir}/store"], STORE_ERRORS),
     ("drop-without-store", ["drop", "x.ttl"], None),
     ("drop-unknown-file", ["drop", "nothing.ttl", "--store", "{dir}/store"], None),
-    ("graphs-store-is-a-file", ["graphs", "--store", "{dir}/odd.data"], STORE_ERRORS),
+    ("graphs-store-is-a-file", ["graphs", "--store", "{dir}/odd.data"], None),
     ("query-unknown-region", ["query", "--name", "local-production", "--region", "火星"], None),
-    ("query-unknown-name", ["query", "--name", "nope"], wave2("the query command's messages")),
-    ("query-two-queries", ["query", "ASK {}", "--name", "x"], wave2("the query command")),
-    ("query-missing-file", ["query", "-f", "{dir}/none.rq"], wave2("click.File: system text")),
+    ("query-unknown-name", ["query", "--name", "nope"], None),
+    ("query-two-queries", ["query", "ASK {}", "--name", "x"], None),
+    ("query-missing-file", ["query", "-f", "{dir}/none.rq"], None),
     ("template-xlsx-to-stdout", ["template", "--format", "xlsx"], None),
-    ("validate-missing-file", ["validate", "{dir}/none.ttl"], STORE_ERRORS),
+    ("validate-missing-file", ["validate", "{dir}/none.ttl"], None),
     ("viz-without-output", ["viz"], None),
     ("viz-unknown-company", ["viz", "--company", "无此公司", "-o", "{dir}/v.html"], None),
-    (
-        "viz-select-query",
-        ["viz", "--query", "{dir}/select.rq", "-o", "{dir}/v.html"],
-        wave2("views"),
-    ),
+    ("viz-select-query", ["viz", "--query", "{dir}/select.rq", "-o", "{dir}/v.html"], None),
     ("viz-output-is-a-directory", ["viz", "-o", "{dir}"], None),
     ("export-unknown-region", ["export", "--region", "火星", "--format", "csv", "-o", "x"], None),
     ("export-no-directory", ["export", "--format", "turtle", "-o", "{dir}/no/x.ttl"], None),
     ("report-html-without-output", ["report"], None),
     ("report-unknown-region", ["report", "--region", "火星", "--format", "markdown"], None),
-    ("serve-remote-store", ["serve", "--store", "http://127.0.0.1:9/sparql"], wave2("serve")),
+    ("serve-remote-store", ["serve", "--store", "http://127.0.0.1:9/sparql"], None),
     ("extract-load-without-store", ["extract", "{dir}/article.txt", "--load"], None),
     ("extract-missing-file", ["extract", "{dir}/none.txt"], None),
-    (
-        "extract-unknown-region",
-        ["extract", "{dir}/article.txt", "--region", "火星"],
-        wave2("extract"),
-    ),
+    ("extract-unknown-region", ["extract", "{dir}/article.txt", "--region", "火星"], None),
+    ("validate-missing-shapes", ["validate", "--shapes", "{dir}/none.ttl"], later("validate")),
+    ("validate-bad-sheet", ["validate", "{dir}/bad.csv"], later("sheet import problems")),
+    ("load-bad-sheet", ["load", "{dir}/bad.csv", "--store", "{dir}/store"], later("sheets")),
+    ("serve-zero-workers", ["serve", "--workers", "0"], None),
+    ("serve-bad-port", ["serve", "--port", "abc"], None),
     ("no-such-command", ["nope"], None),
     ("no-such-option", ["gaps", "--nope"], None),
     ("bad-choice", ["gaps", "--format", "yaml"], None),
@@ -294,3 +297,96 @@ def test_error_paths_speak_the_language(place, monkeypatch, args, lang, with_opt
     assert len(error_lines) == 1, output
     if lang == "zh":
         assert english_runs(output) == [], output
+
+
+# ---------------------------------------------------------------------------- no sentences
+
+# Sentences still raised in code, not codes: a file and the start of the text. Each is either
+# never shown to a user (an internal misuse, an attribute error), or waits for the part that
+# is being reworked by another branch (store workers, remote store, loading, sparql, serve,
+# validate, sheet import); converting one means taking it out of this list.
+ALLOWED_SENTENCES = {
+    # internal: a programming error or a broken install, never a user's input
+    ("_lazy.py", "module {} has no attribute {}"),
+    ("analysis/_betweenness.py", "twin_betweenness needs a simple "),
+    ("resources.py", "chaingraph's bundled ontology/ a"),
+    ("store/base.py", "cannot bind {} in a query"),
+    ("store/worker.py", "the pool is closed"),
+    # files other branches rework now (loading, sheets, validate, worker, serve, sparql,
+    # the query body): converted after their merge
+    ("ingest/table.py", "cannot read {}: {}"),
+    ("ingest/table.py", "reading .xlsx needs openpyxl: pi"),
+    ("safety.py", "SPARQL syntax error at line {}, "),
+    ("safety.py", "refused: {} <{}> names no graph "),
+    ("safety.py", "refused: {} would send a request"),
+    ("serve.py", "cannot listen on {}:{}: {}; choo"),
+    ("sparql.py", "dataframe=True needs pandas: pip"),
+    ("sparql.py", "format {} is for {}; choose one "),
+    ("sparql.py", "query() is read-only; run update"),
+    ("sparql.py", "this is a SPARQL UPDATE; run it "),
+    ("store/loading.py", "{} and {} are the same file; loa"),
+    ("store/loading.py", "{} is already loaded (graph <{}>"),
+    ("store/loading.py", "{}: not valid JSON: {}; nothing "),
+    ("store/loading.py", "{}: the JSON-LD @context {} is r"),
+    ("store/oxigraph.py", "SPARQL syntax error: {}"),
+    ("store/oxigraph.py", "bad graph IRI: {}"),
+    ("store/oxigraph.py", "query failed: {}"),
+    ("store/oxigraph.py", "update failed, nothing was chang"),
+    ("store/oxigraph.py", "writing to the store failed, not"),
+    ("store/remote.py", "SPARQL endpoint {} answered a SE"),
+    ("store/remote.py", "SPARQL endpoint {} answered in {"),
+    ("store/remote.py", "SPARQL endpoint {} cut the resul"),
+    ("store/remote.py", "SPARQL endpoint {} sent a partia"),
+    ("store/remote.py", "SPARQL endpoint {} sent unreadab"),
+    ("store/remote.py", "cannot bind the blank node {} in"),
+    ("store/remote.py", "cannot bind variables in a query"),
+    ("store/remote.py", "cannot reach SPARQL endpoint {}:"),
+    ("store/remote.py", "{}\nhint: {}"),
+    ("store/remote.py", "{}://{}...: do not put credentia"),
+    ("store/worker.py", "--workers must be at least 1, no"),
+    ("store/worker.py", "all {} workers stayed busy for {"),
+    ("store/worker.py", "the request ran longer than {} s"),
+    ("store/worker.py", "the store did not open within {}"),
+    ("store/worker.py", "the store worker died while open"),
+    ("store/worker.py", "the store worker died; it restar"),
+    ("store/worker.py", "this store's workers are read-on"),
+    ("units.py", "unknown unit {}: give it a cg:pi"),
+    ("validate.py", "cannot read {}: {}"),
+    ("validate.py", "no shapes file at {}; give one w"),
+    ("validate.py", "{}: unknown RDF format {} (use ."),
+    ("validate.py", "{}: {}"),
+}
+
+
+def sentences_raised() -> set[tuple[str, str]]:
+    """``raise X("a sentence")`` in the sources (a literal or an f-string that is no code)."""
+    import ast
+    from pathlib import Path
+
+    import chaingraph
+
+    root = Path(chaingraph.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        if "messages" in path.relative_to(root).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            first = node.exc.args[0] if node.exc.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                words = first.value
+            elif isinstance(first, ast.JoinedStr):
+                parts = first.values
+                words = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in parts)
+            else:
+                continue
+            if " " in words and not CODE.fullmatch(words):  # a sentence, not a code or key
+                found.add((path.relative_to(root).as_posix(), words[:32]))
+    return found
+
+
+def test_no_sentence_is_raised_outside_the_catalogs():
+    raised = sentences_raised()
+    assert raised - ALLOWED_SENTENCES == set(), "put these in the catalogs"
+    assert ALLOWED_SENTENCES - raised == set(), "converted: take them out of the list"

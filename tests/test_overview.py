@@ -90,7 +90,7 @@ def test_sorted_by_present_then_region(two_cities):
     assert keys == sorted(keys)
 
 
-def test_regions_level_and_errors(two_cities):
+def test_regions_level_and_errors(two_cities, monkeypatch):
     assert [s.region for s in gaps_overview(two_cities, [CHANGZHOU, XINING])] == [
         XINING,
         CHANGZHOU,
@@ -98,6 +98,7 @@ def test_regions_level_and_errors(two_cities):
     provinces = gaps_overview(two_cities, level="province")
     assert {s.level for s in provinces} == {"province"}
     assert by_region(provinces)[PROVINCE_OF_CHANGZHOU].present == 1
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the English message
     with pytest.raises(ValueError, match="unknown level 'town'"):
         gaps_overview(two_cities, level="town")
 

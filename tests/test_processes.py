@@ -128,8 +128,9 @@ def test_worker_holds_the_store_lock_on_its_own(store_dir):
     try:
         assert store.ask("ASK { ?s ?p ?o }", timeout=BOUND)  # starts the worker
         store._access.release()  # as if the parent's descriptor were gone (killed)
-        with pytest.raises(StoreError, match="locked"):
+        with pytest.raises(StoreError) as refused:
             open_store(store_dir)  # a writer: the worker still reads the store
+        assert refused.value.code == "store.locked_open"
     finally:
         store.close()  # stops the worker, and with it the last copy of the lock
     open_store(store_dir).close()

@@ -34,6 +34,12 @@ SAMPLE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """These tests read the English messages (the catalogs' other languages: test_messages)."""
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")
+
+
 def cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

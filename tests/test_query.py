@@ -29,6 +29,12 @@ STAGES = "SELECT ?stage ?label ?pos WHERE { ?stage skos:inScheme chain:pv ; cg:p
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """These tests read the English messages (the catalogs' other languages: test_messages)."""
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")
+
+
 def cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
@@ -162,7 +168,7 @@ def test_syntax_errors_say_where():
     assert "line 2, column 3 (near '?s ?p')" in result.output
 
 
-def test_updates_need_the_update_flag(tmp_path):
+def test_updates_need_the_update_flag(tmp_path, monkeypatch):
     store = tmp_path / "store"
     insert = "INSERT DATA { GRAPH <urn:x:g> { pv:wafer rdfs:comment 'note' } }"
     refused = cli("query", "--store", str(store), insert)
@@ -173,6 +179,7 @@ def test_updates_need_the_update_flag(tmp_path):
     done = cli("query", "--store", str(store), "--update", insert)
     assert done.exit_code == 0 and "Update done" in done.output
     assert cli("query", "--store", str(store), ask).exit_code == 0
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the English message
     with pytest.raises(StoreError, match="read-only"):
         chaingraph.query(insert, store)
 

@@ -80,7 +80,8 @@ def test_ask_and_construct(remote, store):
     assert {(p, o) for _, p, o in graph} == {(r["p"], r["o"]) for r in rows}
 
 
-def test_load_is_all_or_nothing_and_replaces_the_graph(remote):
+def test_load_is_all_or_nothing_and_replaces_the_graph(remote, monkeypatch):
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the contract reads English messages
     check_load_replace_drop(remote)
 
 

@@ -370,7 +370,9 @@ def test_serve_is_a_remote_store_for_gaps(server):
 
 
 def test_serve_refuses_a_remote_store():
-    result = CliRunner().invoke(main, ["serve", "--store", "http://127.0.0.1:1/sparql"])
+    result = CliRunner().invoke(
+        main, ["serve", "--lang", "en", "--store", "http://127.0.0.1:1/sparql"]
+    )
     assert result.exit_code == 2
     assert "serve needs a local store" in result.output
 
@@ -471,7 +473,7 @@ def test_workers_option_must_be_positive():
 
 
 @needs_proc
-def test_directory_store_is_served_and_updates_persist(tmp_path):
+def test_directory_store_is_served_and_updates_persist(tmp_path, monkeypatch):
     location = tmp_path / "store"
     server = start_chaingraph(
         tmp_path / "dir.log",
@@ -494,6 +496,7 @@ def test_directory_store_is_served_and_updates_persist(tmp_path):
         assert http(f"{server.base}/sparql", data={"update": update})[0] == 204
         answers, seen = on_every_worker(server, ask)  # the read-only workers reopened
         assert seen == {"1", "2"} and all(answers)
+        monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the English message
         with pytest.raises(StoreError, match="locked"):  # the server holds the lock
             open_store(location)
         with pytest.raises(StoreError, match="being written"):  # it may write at any time
@@ -594,7 +597,9 @@ def test_read_only_directory_server_keeps_other_writers_out(tmp_path):
         assert "read-only, timeout 600 s, 1 query worker)" in server.output()
         data = tmp_path / "extra.ttl"
         data.write_text('<https://example.org/a> <https://example.org/b> "loaded" .\n')
-        result = CliRunner().invoke(main, ["load", str(data), "--store", str(location)])
+        result = CliRunner().invoke(
+            main, ["load", "--lang", "en", str(data), "--store", str(location)]
+        )
         assert result.exit_code == 2
         assert "is locked by another process" in result.output
         assert open_store(location, read_only=True).ask("ASK { ?s ?p 'loaded' }") is False

@@ -66,8 +66,13 @@ def cli(*args: str):
 
 
 def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CHAINGRAPH_LANG": "en"}  # the tests read the English messages
     return subprocess.run(
-        [sys.executable, "-m", "chaingraph.cli", *args], capture_output=True, text=True, **kwargs
+        [sys.executable, "-m", "chaingraph.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        **kwargs,
     )
 
 
@@ -110,7 +115,8 @@ def test_new_directory_store_has_the_base_data_but_not_the_example(store_dir):
     }
 
 
-def test_a_folder_that_is_not_a_store_is_left_alone(tmp_path):
+def test_a_folder_that_is_not_a_store_is_left_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     for read_only in (False, True):
         with pytest.raises(StoreError, match="is not a chaingraph store"):
@@ -308,11 +314,11 @@ def test_load_needs_a_store_and_something_to_load(tmp_path, store_dir, monkeypat
     assert no_store.exit_code == 2 and "--store DIR" in no_store.output
     nothing = cli("load", "--store", str(store_dir))
     assert nothing.exit_code == 2 and "--example" in nothing.output
-    missing = cli("load", "--store", str(store_dir), str(tmp_path / "nope.ttl"))
+    missing = cli("load", "--lang", "en", "--store", str(store_dir), str(tmp_path / "nope.ttl"))
     assert missing.exit_code == 2 and "nope.ttl: no such file" in missing.output
 
 
-def test_example_graphs_and_drop(tmp_path, store_dir):
+def test_example_graphs_and_drop(tmp_path, store_dir, monkeypatch):
     path = tmp_path / "facts.ttl"
     path.write_text(TTL, encoding="utf-8")
     loaded = cli("load", "--store", str(store_dir), "--example", str(path))
@@ -337,6 +343,7 @@ def test_example_graphs_and_drop(tmp_path, store_dir):
     assert unknown.exit_code == 2 and "no loaded file or graph is 'nothing.ttl'" in unknown.output
     store = open_store(store_dir, read_only=True)
     assert xining not in store.graphs()
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the English message
     with pytest.raises(StoreError, match="read-only"):
         store.drop_graph(GRAPH_BASE + "data/chains/pv.ttl")
 

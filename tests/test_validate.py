@@ -82,17 +82,22 @@ def test_violations_name_nodes_by_label(files, shapes):
     assert not report.conforms
     focus = {v.focus: v.focus_label for v in report.violations}
     assert focus["co:test-bad"] == "坏公司"
-    messages = " ".join(v.message for v in report.violations)
-    assert "every company has a location" in messages
-    assert "a production fact names the stage it produces" in messages
     # only the file's nodes are reported, not the context's
     assert {v.focus for v in report.violations} <= {"co:test-bad", "https://example.org/fact2"}
     en = validate_files([files / "bad.ttl"], shapes, lang="en")
     assert {v.focus_label for v in en.violations if v.focus == "co:test-bad"} == {"Bad Co"}
+    messages = " ".join(v.message for v in en.violations)
+    assert "every company has a location" in messages
+    assert "a production fact names the stage it produces" in messages
+    # the shipped shapes say it in Chinese too (sh:message "…"@zh); other shapes fall back
+    zh = " ".join(v.message for v in report.violations)
+    chinese = shapes.name == "shapes.ttl" and shapes.parent.name == "ontology"
+    assert ("每家企业须有所在地" in zh) is chinese
+    assert ("every company has a location" in zh) is not chinese
 
 
 def test_cli_exit_codes(files):
-    result = run("validate", "--shapes", str(MINI))
+    result = run("validate", "--lang", "en", "--shapes", str(MINI))
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output
 
@@ -109,7 +114,7 @@ def test_cli_exit_codes(files):
 
     result = run("validate", "--shapes", str(files / "nowhere.ttl"))
     assert result.exit_code == 2
-    result = run("validate", "--shapes", str(MINI), str(files / "missing.ttl"))
+    result = run("validate", "--lang", "en", "--shapes", str(MINI), str(files / "missing.ttl"))
     assert result.exit_code == 2 and "no such file" in result.output
 
 

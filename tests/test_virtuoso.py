@@ -126,7 +126,8 @@ def test_typed_literals_language_tags_and_blank_nodes(remote):
     assert graph not in remote.graphs()
 
 
-def test_load_replaces_the_graph_and_drop_graph_removes_its_record(remote):
+def test_load_replaces_the_graph_and_drop_graph_removes_its_record(remote, monkeypatch):
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")  # the contract reads English messages
     check_load_replace_drop(remote)
 
 

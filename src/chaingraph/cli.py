@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .labels import LANGUAGES, default_language
 from .messages import ChaingraphError, os_reason, text
+from .messages._click import File as ClickFile
 from .names import Names
 from .store import open_store
 from .workspace import Workspace
@@ -549,7 +550,7 @@ def _drop(target, graph_or_file: str, lang: str) -> None:
     "-f",
     "--file",
     "file",
-    type=click.File("r", encoding="utf-8"),
+    type=ClickFile("r", encoding="utf-8"),
     help="Read the query from a file (- for stdin).",
 )
 @click.option("--name", help="Run a named query from ontology/queries (see --list).")
@@ -606,7 +607,7 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
     JSON results; CONSTRUCT/DESCRIBE print Turtle or JSON-LD; ASK prints true or false and
     exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
     """
-    from .queries import message, named_queries, named_query, parameter_list
+    from .queries import named_queries, named_query, parameter_list
     from .render.registry import formats, render
     from .render.tables import RowTable
     from .sparql import check_outbound, query_results, render_result
@@ -619,31 +620,31 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         return
     given = [x for x in (text, file, name) if x]
     if len(given) != 1:
-        raise UserError("give exactly one of: a QUERY, -f FILE or --name NAME (--list shows names)")
+        raise UserError("queries.one_query")
     if region and not name:
-        raise UserError(message("region_without_name"))
+        raise UserError("queries.region_without_name")
     if params and not name:
-        raise UserError(message("param_without_name"))
+        raise UserError("queries.param_without_name")
     if name:
-        try:
-            named = named_query(name)
-        except KeyError as error:
-            raise UserError(error.args[0]) from None
+        named = named_query(name)  # UnknownQuery: in the catalogs, shown like a UserError
         text = named.text
         given_params = _given_params(named, params, region)
     elif file:
         text = _read_query_file(file)
     info = check_outbound(text, allow_hosts)
     if info.is_update and not update:
-        raise UserError("this is a SPARQL UPDATE, which changes the store; add --update to run it")
+        raise UserError("queries.needs_update")
     if info.is_update:
         with open_store(store) as target:
             target.allow_hosts = tuple(allow_hosts)  # the store guards every update too
             before = len(target)
             check_outbound(text, allow_hosts, target.graphs)
             target.update(text, timeout=timeout)
-            where = target.location or "the in-memory store (changes are not kept)"
-            click.echo(f"Update done on {where}: {before:,} -> {len(target):,} triples")
+            from .messages import Message  # `text` is the query here
+
+            where = target.location or Message("cli.query.in_memory")
+            done = Message("cli.query.update_done", where=where, before=before, after=len(target))
+            click.echo(done.text(lang))
         return
     with open_store(store, read_only=True) as source:
         source.allow_hosts = tuple(allow_hosts)  # the store guards every query too
@@ -667,27 +668,24 @@ def _read_query_file(file) -> str:
 
 def _given_params(named, params, region) -> list[tuple[str, str]]:
     """``--region`` and the ``--param NAME=VALUE`` options, each checked against the query."""
-    from .queries import QueryError, message, named_queries
+    from .queries import named_queries
 
     given = [("region", region)] if region else []
     for option in params:
         key, equals, value = option.partition("=")
         if not equals or not key.strip():
-            raise UserError(message("param_syntax", option=option))
+            raise UserError("queries.param_syntax", option=option)
         given.append((key.strip(), value))
     if region and "region" not in named.params:
-        scoped = ", ".join(q.name for q in named_queries().values() if "region" in q.params)
-        raise UserError(message("no_region", query=named.name, scoped=scoped))
-    try:
-        named.check(*(key for key, _ in given))
-    except QueryError as error:
-        raise UserError(str(error)) from None
+        scoped = [q.name for q in named_queries().values() if "region" in q.params]
+        raise UserError("queries.no_region", query=named.name, scoped=scoped)
+    named.check(*(key for key, _ in given))  # QueryError: in the catalogs
     return given
 
 
 def _bound(named, given: list[tuple[str, str]], names) -> str:
     """The named query with the given values bound; names of nodes resolved by ``names``."""
-    from .queries import NODE_TYPES, QueryError
+    from .queries import NODE_TYPES
 
     values: dict[str, list[str]] = {}
     for key, value in given:
@@ -695,10 +693,7 @@ def _bound(named, given: list[tuple[str, str]], names) -> str:
         values.setdefault(key, []).append(
             names.resolve(value, kind) if kind in NODE_TYPES else value
         )
-    try:
-        return named.bind(**values)
-    except QueryError as error:
-        raise UserError(str(error)) from None
+    return named.bind(**values)  # QueryError: in the catalogs, shown like a UserError
 
 
 def _labels(source, iris: list[str] | None):
@@ -793,7 +788,7 @@ def _output_errors(command):
         try:
             return command(*args, **kwargs)
         except ViewError as error:
-            raise UserError(str(error)) from None
+            raise UserError(error.code, **error.params) from None
         except OSError as error:
             if error.filename is None:
                 raise UserError(str(error)) from None

@@ -35,15 +35,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .messages import ChaingraphError, Message
 from .namespaces import expand
 from .resources import query_dir
 
 __all__ = [
-    "MESSAGES",
     "PARAM_TYPES",
     "NamedQuery",
     "Param",
     "QueryError",
+    "UnknownQuery",
     "message",
     "named_queries",
     "named_query",
@@ -64,39 +65,23 @@ INTERNAL = "internal"
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*")
 _IRIS = re.compile(rf"{_IRI.pattern}(?: {_IRI.pattern})*")  # several, one space apart
 
-# Every message of this module, in one place (for the message catalogs).
-MESSAGES = {
-    "header": "{file}, line {line}: {problem}",
-    "bad_line": "expected '# title:', '# description:' or '# param: NAME (TYPE) — meaning'",
-    "late": "header lines (title, description, param) go at the top, before any other line",
-    "bad_param": "expected '# param: NAME (TYPE) — meaning'",
-    "bad_type": "unknown parameter type {type!r}; choose one of {types}",
-    "twice": "{what} {name!r} is declared twice",
-    "slots": "{file}: the parameter {name!r} needs exactly one 'VALUES ?{name} {{ UNDEF }}' "
-    "slot in the query, found {count}",
-    "unknown_param": "the query {query!r} has no parameter {name!r}; {declared}",
-    "declared": "its parameters: {names}",
-    "no_params": "it has no parameters",
-    "no_values": "give at least one value for the parameter {name!r}",
-    "bad_iri": "the parameter {name!r} takes an IRI or a prefixed name, not {value!r}",
-    "bad_integer": "the parameter {name!r} takes an integer, not {value!r}",
-    "bad_year": "the parameter {name!r} takes a year such as 2024, not {value!r}",
-    "unknown_query": "no query named {name!r}; known queries: {known}",
-    # chaingraph query --name
-    "region_without_name": "--region goes with --name (a named query that uses ?region)",
-    "param_without_name": "--param goes with --name (a named query that declares parameters)",
-    "param_syntax": "--param takes NAME=VALUE, not {option!r}",
-    "no_region": "the query {query!r} has no ?region; these do: {scoped}",
-}
+
+class QueryError(ChaingraphError, ValueError):
+    """A query file is malformed, or a value does not fit a declared parameter (a catalog
+    code, ``queries.*``)."""
 
 
-class QueryError(ValueError):
-    """A query file is malformed, or a value does not fit a declared parameter."""
+class UnknownQuery(ChaingraphError, KeyError):
+    """No query has the name asked for."""
 
 
-def message(key: str, **values: object) -> str:
-    """The message ``key`` of :data:`MESSAGES` with ``values`` filled in."""
-    return MESSAGES[key].format(**values)
+def message(key: str, **values: object) -> Message:
+    """The message ``queries.<key>`` with ``values``: words come where it is shown."""
+    return Message(f"queries.{key}", **values)
+
+
+def _error(key: str, **values: object) -> QueryError:
+    return QueryError(f"queries.{key}", **values)
 
 
 @dataclass(frozen=True)
@@ -126,7 +111,7 @@ class Param:
         if self.type == "year":
             year = self._integer(value, "bad_year")
             if not 0 < year < 10_000:
-                raise QueryError(message("bad_year", name=self.name, value=value))
+                raise _error("bad_year", name=self.name, value=value)
             return str(ox.Literal(f"{year:04d}", datatype=_xsd("gYear")))
         return str(ox.Literal(str(value)))
 
@@ -145,16 +130,16 @@ class Param:
         text = str(value)
         iri = expand(text)  # a prefixed name, or the IRI as it is
         if not _IRI.fullmatch(iri):
-            raise QueryError(message("bad_iri", name=self.name, value=text))
+            raise _error("bad_iri", name=self.name, value=text)
         return iri
 
     def _integer(self, value: object, problem: str) -> int:
         if isinstance(value, bool):
-            raise QueryError(message(problem, name=self.name, value=value))
+            raise _error(problem, name=self.name, value=value)
         try:
             return int(str(value).strip())
         except ValueError:
-            raise QueryError(message(problem, name=self.name, value=value)) from None
+            raise _error(problem, name=self.name, value=value) from None
 
 
 def _xsd(name: str):
@@ -194,11 +179,12 @@ class NamedQuery:
         >>> q = named_query("internal/nodes-of-type")
         >>> "VALUES ?type { <https://w3id.org/chaingraph/ns#Chain> }" in q.bind(type="cg:Chain")
         True
-        >>> q.bind(kind="x")
-        Traceback (most recent call last):
-        ...
-        chaingraph.queries.QueryError: the query 'internal/nodes-of-type' has no parameter 'kind'; its parameters: type
-        """  # noqa: E501
+        >>> try:
+        ...     q.bind(kind="x")
+        ... except QueryError as error:
+        ...     print(error.text("en"))
+        the query 'internal/nodes-of-type' has no parameter 'kind'; its parameters: type
+        """
         self.check(*values)
         text = self.source
         # From the last slot to the first, so that the spans found when parsed stay right.
@@ -216,13 +202,11 @@ class NamedQuery:
         for name in names:
             if name not in self.params:
                 declared = (
-                    message("declared", names=", ".join(self.params))
+                    message("declared", names=list(self.params))
                     if self.params
                     else message("no_params")
                 )
-                raise QueryError(
-                    message("unknown_param", query=self.name, name=name, declared=declared)
-                )
+                raise _error("unknown_param", query=self.name, name=name, declared=declared)
 
 
 def parameter_list(query: NamedQuery) -> str:
@@ -239,7 +223,7 @@ def _values(name: str, value: object) -> list[object]:
         return [value]
     values = list(value.values() if isinstance(value, Mapping) else value)
     if not values:
-        raise QueryError(message("no_values", name=name))
+        raise _error("no_values", name=name)
     return sorted(values, key=str) if isinstance(value, set | frozenset) else values
 
 
@@ -303,10 +287,11 @@ def parse(name: str, text: str, file: str | None = None) -> NamedQuery:
     ...           "SELECT * WHERE { VALUES ?y { UNDEF } }")
     >>> q.params["y"]
     Param(name='y', type='year', meaning='the year')
-    >>> parse("q", "# titel: T\\nASK {}", "q.rq")
-    Traceback (most recent call last):
-    ...
-    chaingraph.queries.QueryError: q.rq, line 1: expected '# title:', ...
+    >>> try:
+    ...     parse("q", "# titel: T\\nASK {}", "q.rq")
+    ... except QueryError as error:
+    ...     print(error.text("en"))
+    q.rq, line 1: expected '# title:', ...
     """
     file = file or f"{name}.rq"
     header: dict[str, str] = {}
@@ -322,25 +307,25 @@ def parse(name: str, text: str, file: str | None = None) -> NamedQuery:
             continue
         key, value = match["key"], match["value"].strip()
         if not in_header and key in _KEYS:
-            raise QueryError(_header_error(file, number, "late"))
+            raise _header_error(file, number, "late")
         if not in_header:
             continue
         if key not in _KEYS:
-            raise QueryError(_header_error(file, number, "bad_line"))
+            raise _header_error(file, number, "bad_line")
         if key == "param":
             param = _param(value, file, number)
             if param.name in params:
-                raise QueryError(_header_error(file, number, "twice", what=key, name=param.name))
+                raise _header_error(file, number, "twice", what=key, name=param.name)
             params[param.name] = param
         elif key in header:
-            raise QueryError(_header_error(file, number, "twice", what=key, name=value))
+            raise _header_error(file, number, "twice", what=key, name=value)
         else:
             header[key] = value
     slots = {}
     for param in params.values():
         found = _slots(text, param.name)
         if len(found) != 1:
-            raise QueryError(message("slots", file=file, name=param.name, count=len(found)))
+            raise _error("slots", file=file, name=param.name, count=len(found))
         slots[param.name] = found[0]
     title, description = header.get("title", name), header.get("description", "")
     return NamedQuery(name, title, description, text, params, slots)
@@ -349,15 +334,15 @@ def parse(name: str, text: str, file: str | None = None) -> NamedQuery:
 def _param(value: str, file: str, number: int) -> Param:
     match = _PARAM.fullmatch(value)
     if not match:
-        raise QueryError(_header_error(file, number, "bad_param"))
+        raise _header_error(file, number, "bad_param")
     if match["type"] not in PARAM_TYPES:
-        problem = message("bad_type", type=match["type"], types=", ".join(PARAM_TYPES))
-        raise QueryError(message("header", file=file, line=number, problem=problem))
+        problem = message("bad_type", type=match["type"], types=list(PARAM_TYPES))
+        raise _error("header", file=file, line=number, problem=problem)
     return Param(match["name"], match["type"], match["meaning"].strip())
 
 
-def _header_error(file: str, line: int, key: str, **values: object) -> str:
-    return message("header", file=file, line=line, problem=message(key, **values))
+def _header_error(file: str, line: int, key: str, **values: object) -> QueryError:
+    return _error("header", file=file, line=line, problem=message(key, **values))
 
 
 def _name_of(path: Path, root: Path) -> str:
@@ -387,8 +372,7 @@ def named_query(name: str) -> NamedQuery:
     """The query ``name``: a shipped one, or an internal one as ``internal/<file>``."""
     queries = _all_queries()
     if name not in queries:
-        known = ", ".join(named_queries())
-        raise KeyError(message("unknown_query", name=name, known=known))
+        raise UnknownQuery("queries.unknown_query", name=name, known=list(named_queries()))
     return queries[name]
 
 

@@ -268,10 +268,7 @@ class Endpoint:
     ):
         location = str(location) if location is not None else None
         if location and location.startswith(("http://", "https://")):
-            raise StoreError(
-                f"serve needs a local store (a directory or nothing), not {location}; "
-                "that endpoint already is a SPARQL server"
-            )
+            raise StoreError("serve.remote_store", location=location)
         self.location = location
         self.timeout = timeout
         self.writable = writable
@@ -468,7 +465,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path, params = self._path()
         if path in ("/", "/index.html"):
-            body = query_page().encode("utf-8")
+            lang = page_language(self.headers.get("Accept-Language"), params.get("lang"))
+            body = query_page(lang).encode("utf-8")
             self._send(
                 Reply(200, "text/html; charset=utf-8", body), {"Content-Security-Policy": _CSP}
             )
@@ -582,7 +580,7 @@ _EXAMPLE = """SELECT ?stage ?label WHERE {
 LIMIT 20"""
 
 _PAGE = """<!DOCTYPE html>
-<html lang="zh">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <title>chaingraph SPARQL</title>
@@ -597,17 +595,18 @@ td, th {{ border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: left; vertic
 </head>
 <body>
 <h1>chaingraph SPARQL</h1>
-<p>Endpoint: <code>/sparql</code> (SPARQL 1.1 Protocol). Prefixes {prefixes} are predefined;
-the default graph is the union of the named graphs.</p>
-<p><label>Shipped queries: <select id="named"><option value="">(choose)</option>
+<p>{about}</p>
+<p><label>{shipped} <select id="named"><option value="">{choose}</option>
 {options}</select></label></p>
 <textarea id="query" spellcheck="false">{example}</textarea>
-<p><button id="run">Run</button><span id="status"></span></p>
+<p><button id="run">{run}</button><span id="status"></span></p>
 <div id="out"></div>
 <script type="application/json" id="queries">{queries}</script>
+<script type="application/json" id="words">{words}</script>
 <script>
 "use strict";
 const queries = JSON.parse(document.getElementById("queries").textContent);
+const words = JSON.parse(document.getElementById("words").textContent);
 const out = document.getElementById("out");
 const status = document.getElementById("status");
 document.getElementById("named").addEventListener("change", (e) => {{
@@ -671,7 +670,8 @@ async function run() {{
       table.appendChild(row);
     }}
     out.appendChild(table);
-    status.textContent = data.results.bindings.length + " rows, " + ms + " ms";
+    status.textContent = words.rows.replace("{{n}}", data.results.bindings.length)
+      .replace("{{ms}}", ms);
   }} catch (error) {{
     const p = document.createElement("p");
     p.className = "error";
@@ -693,8 +693,48 @@ if (given) {{
 """
 
 
-def query_page() -> str:
-    """The HTML query page: self-contained, everything taken from data is escaped."""
+def page_language(accept: str | None, asked: list[str] | None = None) -> str:
+    """The page's language: ``?lang=`` if it has a catalog, else the browser's first language
+    with one (``Accept-Language``, by weight), else the default (``CHAINGRAPH_LANG``, zh).
+
+    >>> page_language("en-US,en;q=0.9,zh;q=0.8"), page_language("fr, zh-CN;q=0.5")
+    ('en', 'zh')
+    >>> page_language("zh-CN", ["en"])
+    'en'
+    """
+    from .labels import default_language
+    from .messages import catalogs
+
+    known = catalogs()
+    for lang in asked or ():
+        if lang in known:
+            return lang
+    ranked = []
+    for position, part in enumerate((accept or "").split(",")):
+        tag, _, weight = part.strip().partition(";q=")
+        try:
+            ranked.append((-float(weight or 1), position, tag.split("-")[0].strip().lower()))
+        except ValueError:
+            continue
+    for _, _, lang in sorted(ranked):
+        if lang in known:
+            return lang
+    return default_language()
+
+
+def _page_words(lang: str, prefixes: str) -> dict[str, str]:
+    from .messages import text
+
+    words = {
+        key: html.escape(text(f"serve.page.{key}", lang)) for key in ("shipped", "choose", "run")
+    }
+    words["about"] = text("serve.page.about", lang, prefixes=prefixes)  # prefixes escaped
+    return words
+
+
+def query_page(lang: str = "en") -> str:
+    """The HTML query page in ``lang``: self-contained, everything taken from data is escaped."""
+    from .messages import text
     from .namespaces import PREFIXES
 
     shipped = named_queries()
@@ -705,8 +745,13 @@ def query_page() -> str:
     # JSON inside <script>: "<" escaped so no text can close the element.
     payload = json.dumps({n: q.text for n, q in shipped.items()}, ensure_ascii=False)
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    rows = text("serve.page.rows", lang, n="{n}", ms="{ms}")  # filled in by the script
+    script_words = json.dumps({"rows": rows}, ensure_ascii=False)
+    prefixes = html.escape(", ".join(f"{p}:" for p in PREFIXES))
     return _PAGE.format(
-        prefixes=html.escape(", ".join(f"{p}:" for p in PREFIXES)),
+        lang=html.escape(lang),
+        **_page_words(lang, prefixes),
+        words=script_words.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
         options=options,
         example=html.escape(_EXAMPLE),
         queries=payload,

@@ -17,7 +17,7 @@ sheets (``.csv``, ``.xlsx``...) are imported into a scratch store first, then va
 ...     ''')
 >>> report = validate_graph(data, shapes, lang="zh")
 >>> print(render_validation(report), end="")
-✗ graph: 1 violation(s) of shapes
+✗ graph：1 处违反 shapes
   - 某公司 (co:x) cg:locatedIn: needs a location
 """
 
@@ -34,6 +34,7 @@ import rdflib
 from rdflib.term import Node, URIRef
 
 from .labels import LabelIndex, default_language
+from .messages import text
 from .namespaces import curie
 from .render.registry import register, render
 from .resources import ontology_dir
@@ -79,10 +80,12 @@ class ValidationReport:
     checked: str
     violations: list[Violation] = field(default_factory=list)
     results_turtle: str = ""
+    lang: str = "zh"  # the language of the human output and of the shapes' messages
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("results_turtle")
+        data.pop("lang")
         return {"schema": "chaingraph.validate/1", **data}
 
 
@@ -148,6 +151,16 @@ def _text(node: Node | None) -> str | None:
     return str(node)
 
 
+def _in_language(messages: list, lang: str) -> list[str]:
+    """The shapes' messages in ``lang`` (``sh:message "…"@zh``), else the English or untagged
+    ones (the shapes' own fallback), else whatever there is."""
+    for wanted in ({lang}, {"en", None}):
+        chosen = [str(m) for m in messages if getattr(m, "language", None) in wanted]
+        if chosen:
+            return chosen
+    return [str(m) for m in messages]
+
+
 def validate_graph(
     data: rdflib.Graph,
     shapes: rdflib.Graph,
@@ -171,7 +184,7 @@ def validate_graph(
         if focus_in is not None and focus not in focus_in:
             continue
         severity = results.value(result, SH.resultSeverity)
-        messages = [str(m) for m in results.objects(result, SH.resultMessage)]
+        messages = _in_language(list(results.objects(result, SH.resultMessage)), lang)
         focus_id = _text(focus) or ""
         violations.append(
             Violation(
@@ -181,7 +194,7 @@ def validate_graph(
                 value=_text(results.value(result, SH.value)),
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 message=_IRI.sub(lambda m: curie(m.group(1)), "; ".join(sorted(messages)))
-                or "does not conform",
+                or text("validate.does_not_conform", lang),
                 shape=_text(results.value(result, SH.sourceShape)),
             )
         )
@@ -195,6 +208,7 @@ def validate_graph(
         checked=checked,
         violations=violations,
         results_turtle=results.serialize(format="turtle"),
+        lang=lang,
     )
 
 
@@ -230,7 +244,7 @@ def validate_files(
     paths = [Path(p) for p in paths]
     for path in paths:
         if not path.exists():
-            raise StoreError(f"{path}: no such file")
+            raise StoreError("files.no_such_file", path=path)
         if path.suffix.lower() in TABLE_SUFFIXES:
             scratch = scratch or open_store()
             graph_iri = graph_for_file(path)
@@ -256,12 +270,11 @@ def render_validation(report: ValidationReport, fmt: str = "human") -> str:
 @register(ValidationReport, "human")
 def _human(report: ValidationReport) -> str:
     n_bad = sum(v.severity == "Violation" for v in report.violations)
+    words = dict(checked=report.checked, shapes=report.shapes, n=n_bad)
     if report.conforms and not report.violations:
-        return f"✓ {report.checked} conforms to {report.shapes}\n"
-    head = (
-        f"✗ {report.checked}: {n_bad} violation(s) of {report.shapes}"
-        if not report.conforms
-        else f"✓ {report.checked} conforms to {report.shapes}, with warnings"
+        return text("validate.conforms", report.lang, **words) + "\n"
+    head = text(
+        "validate.violations" if not report.conforms else "validate.warnings", report.lang, **words
     )
     lines = [head]
     for v in report.violations:

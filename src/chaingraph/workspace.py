@@ -28,6 +28,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .analysis._words import AnalysisError
 from .labels import default_language
 from .messages import ChaingraphError
 from .names import Names
@@ -60,6 +61,8 @@ def _as_asked(function):
     def wrapper(*args, **kwargs):
         try:
             return function(*args, **kwargs)
+        except AnalysisError as error:  # the analysis's code, as a workspace error
+            raise WorkspaceError(error.code, **error.params).speaking(args[0].lang) from error
         except ChaingraphError as error:  # already in the catalogs: speak the workspace's
             error.speaking(args[0].lang)
             raise

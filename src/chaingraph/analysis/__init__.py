@@ -26,6 +26,7 @@ from .impact import impact
 
 __all__ = [
     "GAP_CLASSES",
+    "AnalysisError",
     "ChainGaps",
     "Evidence",
     "GapReport",
@@ -48,6 +49,7 @@ __all__ = [
 # Imported on first use: `chaingraph gaps` needs the gap analysis, not targets, impact or the
 # overview (the same lazy scheme as the ``chaingraph`` package itself).
 _LAZY = {
+    "AnalysisError": "._words",
     "GAP_CLASSES": ".gaps",
     "ChainGaps": ".gaps",
     "Evidence": ".gaps",

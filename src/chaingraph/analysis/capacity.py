@@ -49,7 +49,9 @@ from functools import cache
 
 import networkx as nx
 
+from ..messages import Message
 from ..units import UnitError, quantity
+from ._words import in_words, rule_text
 from .factindex import FactIndex, fact_index, facts_in
 
 __all__ = [
@@ -71,55 +73,6 @@ _PRODUCING = (None, "cg:InProduction")
 _BUNDLED_GRAPHS = tuple(
     f"https://w3id.org/chaingraph/graph/{folder}/" for folder in ("data", "ontology")
 )
-
-# The rule texts of a link and the notes of a stage whose capacity is unknown, by language
-# (the projection's ``G.graph["lang"]``); numbers and units are the same in both.
-_RULES = {
-    "zh": {
-        "no_demand": "本地没有{b}环节，{a}没有本地需求",
-        "no_supply": "本地没有{a}可供{b}使用（缺失环节）",
-        "unknown": "产能未知 — {why}",
-        "unknown_one": "{stage}：{note}",
-        "unknown_sep": "；",
-        "unknown_note": "产能未知",
-        "no_factor": "没有从{a}到{b}的折算系数",
-        "have": "{a}以 {a_unit} 计，{b}以 {b_unit} 计",
-        "need": "{from_unit}/{to_unit}",
-        "no_convert": "产能（{have}）无法换算为折算系数的单位（{need}）",
-        "zero": "{b}的产能为 0",
-        "ratio": "本地{a}（{supply_from}）按每 {to_unit} {b}需 {factor} {from_unit} {a}（{iri}），"
-        "可供{b} {supply} {unit}；本地需求 {demand} {unit}；供需比 {ratio} {op} 阈值 {threshold}",
-        "not_stated_for": "{who}未说明产能",
-        "not_stated": "未说明产能",
-        "no_mix": "产能单位不同，无法相加",
-        "who_sep": "、",
-    },
-    "en": {
-        "no_demand": "nothing local uses {a} in {b}",
-        "no_supply": "{b} has no local {a} to draw on (a missing stage)",
-        "unknown": "capacity unknown — {why}",
-        "unknown_one": "{stage}: {note}",
-        "unknown_sep": "; ",
-        "unknown_note": "capacity unknown",
-        "no_factor": "no conversion factor from {a} to {b}",
-        "have": "{a} in {a_unit}, {b} in {b_unit}",
-        "need": "{from_unit} per {to_unit}",
-        "no_convert": "capacities ({have}) do not convert to the factor's units ({need})",
-        "zero": "{b} has a capacity of 0",
-        "ratio": "local {a} ({supply_from}) supplies {supply} {unit} of {b} at {factor} "
-        "{from_unit} per {to_unit} ({iri}); local demand {demand} {unit}; "
-        "ratio {ratio} {op} threshold {threshold}",
-        "not_stated_for": "no capacity stated for {who}",
-        "not_stated": "no capacity stated",
-        "no_mix": "capacities in units that cannot be added",
-        "who_sep": ", ",
-    },
-}
-
-
-def _rules(G: nx.MultiDiGraph) -> dict[str, str]:
-    """The rule texts in the language of the projection ``G`` (Chinese by default)."""
-    return _RULES.get(G.graph.get("lang", "zh"), _RULES["en"])
 
 
 @dataclass(frozen=True)
@@ -156,8 +109,10 @@ def _factor_rows(store) -> list[ConversionFactor]:
             value = float("nan")
         if not value > 0:  # also catches NaN
             raise StoreError(
-                f"conversion factor {row['factor']} (graph {row['g']}): "
-                f"cg:factor {str(row['value'])!r} is not a positive number; fix or remove it"
+                "capacity.bad_factor",
+                factor=row["factor"],
+                graph=row["g"],
+                value=str(row["value"]),
             )
         factors.append(
             ConversionFactor(
@@ -229,7 +184,7 @@ class StageCapacity:
     basis: str
     facts: list[str] = field(default_factory=list)
     without_capacity: list[str] = field(default_factory=list)
-    note: str = ""
+    note: Message | str = ""  # why the capacity is unknown: a message, or a unit's error
 
     @property
     def text(self) -> str:
@@ -256,8 +211,19 @@ class Link:
     factor: str | None
     factor_value: float | None
     factor_source: str | None
-    rule: str
+    rule_code: str  # the rule, as a catalog code (capacity.rule.*) and its parameters
+    rule_params: dict
     facts: list[str] = field(default_factory=list)
+    rule_lang: str = "zh"  # the language the rule is put into words in (the projection's)
+
+    @property
+    def rule(self) -> str:
+        """The rule in words, in the projection's language."""
+        return rule_text(self.rule_code, self.rule_params, self.rule_lang)
+
+    def to_dict(self) -> dict:
+        """Plain data, the rule in words (the ``rule`` key where the code is)."""
+        return in_words({**vars(self), "facts": list(self.facts)})
 
 
 @dataclass
@@ -284,7 +250,12 @@ class CapacityReport:
         return [k for k in self.links if k.status == "data gap"]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        lang = self.links[0].rule_lang if self.links else None
+        data = asdict(self)
+        data["links"] = [link.to_dict() for link in self.links]
+        for stage, stage_data in zip(self.stages.values(), data["stages"].values(), strict=True):
+            stage_data["note"] = str(rule_text(stage.note, {}, lang) if stage.note else "")
+        return data
 
 
 def _sum(items: list[tuple[float, str]]):
@@ -316,7 +287,6 @@ def _stage_capacity(G: nx.MultiDiGraph, stage: str, local_facts) -> StageCapacit
     """:func:`stage_capacity` from the stage's local facts, ``(subject, edge data)`` in the
     order of the stage's in-edges (the order decides the unit of a sum)."""
     label = G.nodes[stage].get("label", stage)
-    rules = _rules(G)
     by_company: dict[str, list[tuple[float, str, str]]] = {}
     regional, facts, claims = [], [], 0
     for subject, data in local_facts:
@@ -354,7 +324,7 @@ def _stage_capacity(G: nx.MultiDiGraph, stage: str, local_facts) -> StageCapacit
             "units do not mix",
             facts,
             missing,
-            rules["no_mix"],
+            Message("capacity.note.no_mix"),
         )
     if regional_total is not None:
         total, basis = regional_total, "regional capacity"
@@ -376,8 +346,12 @@ def _stage_capacity(G: nx.MultiDiGraph, stage: str, local_facts) -> StageCapacit
             missing,
         )
     if missing or producers_total is None:
-        who = rules["who_sep"].join(G.nodes[c].get("label", c) for c in missing)
-        note = rules["not_stated_for"].format(who=who) if who else rules["not_stated"]
+        who = [G.nodes[c].get("label", c) for c in missing]
+        note = (
+            Message("capacity.note.not_stated_for", who=who)
+            if who
+            else Message("capacity.note.not_stated")
+        )
         return StageCapacity(stage, label, None, None, False, True, "unknown", facts, missing, note)
     return StageCapacity(
         stage,
@@ -392,6 +366,14 @@ def _stage_capacity(G: nx.MultiDiGraph, stage: str, local_facts) -> StageCapacit
     )
 
 
+_UNKNOWN = Message("capacity.note.unknown")
+
+
+def _rule(name: str, **params) -> dict:
+    """A link's rule as its code and parameters (Link fields): words come when shown."""
+    return {"rule_code": f"capacity.rule.{name}", "rule_params": params}
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
 
@@ -401,7 +383,7 @@ def _link(
     b: StageCapacity,
     factor: ConversionFactor | None,
     threshold,
-    rules: dict[str, str],
+    lang: str,
 ):
     base = dict(
         from_stage=a.stage,
@@ -409,6 +391,7 @@ def _link(
         to_stage=b.stage,
         to_label=b.label,
         facts=sorted(set(a.facts) | set(b.facts)),
+        rule_lang=lang,
     )
     empty = dict(
         ratio=None,
@@ -425,43 +408,45 @@ def _link(
             **base,
             **empty,
             status="no local demand",
-            rule=rules["no_demand"].format(a=a.label, b=b.label),
+            **_rule("no_demand", a=a.label, b=b.label),
         )
     if not a.local:
         return Link(
             **base,
             **empty,
             status="no local supply",
-            rule=rules["no_supply"].format(a=a.label, b=b.label),
+            **_rule("no_supply", a=a.label, b=b.label),
         )
     unknown = [s for s in (a, b) if not s.known]
     if unknown:
-        why = rules["unknown_sep"].join(
-            rules["unknown_one"].format(stage=s.label, note=s.note or rules["unknown_note"])
+        why = [
+            Message("capacity.rule.unknown_one", stage=s.label, note=s.note or _UNKNOWN)
             for s in unknown
-        )
-        return Link(**base, **empty, status="data gap", rule=rules["unknown"].format(why=why))
+        ]
+        return Link(**base, **empty, status="data gap", **_rule("unknown", why=why))
     if factor is None:
         return Link(
             **base,
             **empty,
             status="data gap",
-            rule=rules["no_factor"].format(a=a.label, b=b.label),
+            **_rule("no_factor", a=a.label, b=b.label),
         )
     fdata = dict(factor=factor.iri, factor_value=factor.factor, factor_source=factor.source)
     try:
         supply_from = quantity(a.value, a.unit).to(quantity(1, factor.from_unit).units)
         demand = quantity(b.value, b.unit).to(quantity(1, factor.to_unit).units)
     except Exception:  # pint.DimensionalityError and friends
-        have = rules["have"].format(a=a.label, a_unit=a.unit, b=b.label, b_unit=b.unit)
-        need = rules["need"].format(
-            from_unit=factor.from_unit.split(":")[-1], to_unit=factor.to_unit.split(":")[-1]
+        have = Message("capacity.rule.have", a=a.label, a_unit=a.unit, b=b.label, b_unit=b.unit)
+        need = Message(
+            "capacity.rule.need",
+            from_unit=factor.from_unit.split(":")[-1],
+            to_unit=factor.to_unit.split(":")[-1],
         )
         return Link(
             **base,
             **{**empty, **fdata},
             status="data gap",
-            rule=rules["no_convert"].format(have=have, need=need),
+            **_rule("no_convert", have=have, need=need),
         )
     supply = supply_from.magnitude / factor.factor
     unit = f"{demand.units:~}"
@@ -470,13 +455,14 @@ def _link(
             **base,
             **{**empty, **fdata},
             status="data gap",
-            rule=rules["zero"].format(b=b.label),
+            **_rule("zero", b=b.label),
         )
     ratio = round(supply / demand.magnitude, 3)
     status = "shortfall" if ratio < 1 else "surplus" if ratio > 1 else "balanced"
     weak = ratio < threshold
     from_unit, to_unit = factor.from_unit.split(":")[-1], factor.to_unit.split(":")[-1]
-    rule = rules["ratio"].format(
+    rule = _rule(
+        "ratio",
         a=a.label,
         supply_from=f"{_fmt(supply_from.magnitude)} {supply_from.units:~}",
         supply=_fmt(supply),
@@ -499,7 +485,7 @@ def _link(
         supply=round(supply, 6),
         demand=round(demand.magnitude, 6),
         unit=unit,
-        rule=rule,
+        **rule,
         **fdata,
     )
 
@@ -573,7 +559,9 @@ def _balance(
             continue
         if not (stages[a].local or stages[b].local):
             continue
-        links.append(_link(stages[a], stages[b], factors.get((a, b)), threshold, _rules(G)))
+        links.append(
+            _link(stages[a], stages[b], factors.get((a, b)), threshold, G.graph.get("lang", "zh"))
+        )
     links.sort(
         key=lambda k: (
             G.nodes[k.from_stage]["chain"],

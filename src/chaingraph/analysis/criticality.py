@@ -31,6 +31,7 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ..messages import text
 from ..units import UnitError, quantity
 from ._betweenness import twin_betweenness
 from .factindex import fact_index, facts_in
@@ -152,12 +153,6 @@ def _company_graph(index, facts: dict[str, list]) -> nx.Graph:
     return H
 
 
-_METHOD_NOTE = {
-    "zh": "精确介数：共 {nodes} 个节点、{classes} 个孪生类",
-    "en": "exact betweenness over {nodes} nodes, {classes} twin classes",
-}
-
-
 def _betweenness(G: nx.MultiDiGraph, H: nx.Graph) -> tuple[list[dict], dict]:
     n = H.number_of_nodes()
     scores, classes = twin_betweenness(H)
@@ -176,8 +171,9 @@ def _betweenness(G: nx.MultiDiGraph, H: nx.Graph) -> tuple[list[dict], dict]:
     method = {
         "nodes": n,
         "classes": classes,
-        "note": _METHOD_NOTE["zh" if G.graph.get("lang") == "zh" else "en"].format(
-            nodes=n, classes=classes
+        # a plain dict is the result's data: its words are written here, from the catalog
+        "note": text(
+            "criticality.method_note", G.graph.get("lang") or "en", nodes=n, classes=classes
         ),
     }
     return rows, method

@@ -49,10 +49,12 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from .._gc import without_collector
+from ..messages import Message, text
+from ._words import in_words, rule_text
 from .capacity import DEFAULT_THRESHOLD, ConversionFactor, _balance
 from .completeness import share, weighted_share
 from .factindex import fact_index, facts_in
-from .scope import ensure_projected, scope_region
+from .scope import LEVELS, ensure_projected, scope_region
 from .synergy import _input_paths, _synergies
 
 __all__ = ["GAP_CLASSES", "ChainGaps", "Evidence", "GapReport", "StageGap", "find_gaps"]
@@ -69,11 +71,6 @@ VERDICT_LABELS = {
     "missing": {"zh": "缺失", "en": "missing"},
 }
 _PRODUCING = (None, "cg:InProduction")
-_FILLED = {"zh": "在{scope}内配套", "en": "filled within the {scope}"}
-_SCOPE_WORDS = {
-    "zh": {"park": "园区", "zone": "开发区", "city": "市", "province": "省", "country": "国"},
-    "en": {level: level for level in ("park", "zone", "city", "province", "country")},
-}
 _LINK_SHOWN = ("shortfall", "surplus", "balanced", "data gap")
 
 
@@ -111,7 +108,8 @@ class StageGap:
     verdict_label: str
     gap_class: str | None
     gap_class_label: str | None
-    rule: str
+    rule_code: str  # the rule, as a catalog code (gaps.rule.*, capacity.rule.*) and parameters
+    rule_params: dict
     producers: list[Evidence] = field(default_factory=list)
     pipeline: list[Evidence] = field(default_factory=list)
     claims: list[Evidence] = field(default_factory=list)
@@ -123,6 +121,12 @@ class StageGap:
     capacity_known: bool | None = None
     weight: float = 1.0
     balance: list[dict] = field(default_factory=list)
+    rule_lang: str = "zh"  # the language the rule is put into words in (the report's)
+
+    @property
+    def rule(self) -> str:
+        """The rule in words, in the report's language."""
+        return rule_text(self.rule_code, self.rule_params, self.rule_lang)
 
     @property
     def producer_labels(self) -> list[str]:
@@ -180,6 +184,10 @@ class GapReport:
         """
         data = asdict(self)
         for chain, chain_data in zip(self.chains, data["chains"], strict=True):
+            chain_data["stages"] = [
+                in_words(data, stage.rule)  # asdict made the rule's messages into dicts
+                for stage, data in zip(chain.stages, chain_data["stages"], strict=True)
+            ]
             chain_data["completeness"] = chain.completeness
             chain_data["weighted_completeness"] = chain.weighted_completeness
             chain_data["local_tiers"] = list(chain.local_tiers) if chain.local_tiers else None
@@ -228,60 +236,31 @@ def _verdict(producers, claims) -> str:
     return "asserted" if claims else "missing"
 
 
-_RULES = {
-    "zh": {
-        "single": "本地仅有一家企业投产",
-        "several": "本地有 {n} 家企业投产",
-        "asserted": "来源称本地有该环节，但未点名企业",
-        "build": "本链没有本地环节，但有本地环节可为其供料",
-        "none": "本链没有本地环节，也没有本地环节为其供料",
-        "fill": "第 {position} 层级缺失，处在本地层级 {first}–{last} 之内",
-        "before": "第 {position} 层级缺失，位于本地层级 {first}–{last} 上游",
-        "after": "第 {position} 层级缺失，位于本地层级 {first}–{last} 下游",
-        "filled": "本地缺失，但{scope}有：{names}",
-        "sep": "、",
-        "then": "；",
-    },
-    "en": {
-        "single": "present with a single local producer",
-        "several": "present with {n} local producers",
-        "asserted": "a source says the region has it; no producer is named",
-        "build": "no stage of this chain is local, but local stages feed it",
-        "none": "no stage of this chain is local and nothing local feeds it",
-        "fill": "missing at tier {position}, within the local tiers {first}–{last}",
-        "before": "missing at tier {position}, before the first local tier ({first}–{last})",
-        "after": "missing at tier {position}, after the last local tier ({first}–{last})",
-        "filled": "missing in the region, but {scope} has it: {names}",
-        "sep": ", ",
-        "then": "; ",
-    },
-}
+def _classify(verdict, position, tiers, n_producers, chain_inputs) -> tuple[str | None, Message]:
+    """Gap class and the rule that produced it (a message: words come when shown).
 
-
-def _classify(verdict, position, tiers, n_producers, chain_inputs, lang="en"):
-    """Gap class and the rule that produced it, in ``lang``.
-
-    >>> _classify("missing", 3, (2, 5), 0, False, "zh")
+    >>> gap_class, rule = _classify("missing", 3, (2, 5), 0, False)
+    >>> gap_class, rule.text("zh")
     ('cg:FillGap', '第 3 层级缺失，处在本地层级 2–5 之内')
-    >>> _classify("missing", 6, (2, 5), 0, False, "en")
-    ('cg:ExtendGap', 'missing at tier 6, after the last local tier (2–5)')
+    >>> _classify("missing", 6, (2, 5), 0, False)[1].text("en")
+    'missing at tier 6, after the last local tier (2–5)'
     """
-    rules = _RULES.get(lang, _RULES["en"])
     if verdict == "present":
         if n_producers == 1:
-            return "cg:StrengthenGap", rules["single"]
-        return None, rules["several"].format(n=n_producers)
+            return "cg:StrengthenGap", Message("gaps.rule.single")
+        return None, Message("gaps.rule.several", n=n_producers)
     if verdict == "asserted":
-        return None, rules["asserted"]
+        return None, Message("gaps.rule.asserted")
     if tiers is None:
         if chain_inputs:
-            return "cg:BuildGap", rules["build"]
-        return None, rules["none"]
+            return "cg:BuildGap", Message("gaps.rule.build")
+        return None, Message("gaps.rule.none")
     first, last = tiers
+    tier = dict(position=position, first=first, last=last)
     if first <= position <= last:
-        return "cg:FillGap", rules["fill"].format(position=position, first=first, last=last)
+        return "cg:FillGap", Message("gaps.rule.fill", **tier)
     side = "before" if position < first else "after"
-    return "cg:ExtendGap", rules[side].format(position=position, first=first, last=last)
+    return "cg:ExtendGap", Message(f"gaps.rule.{side}", **tier)
 
 
 def _chain_stages(G: nx.MultiDiGraph, stages: list[str]) -> dict[str, list[str]]:
@@ -296,7 +275,12 @@ def _chain_stages(G: nx.MultiDiGraph, stages: list[str]) -> dict[str, list[str]]
 def _link_dict(link) -> dict:
     """``dataclasses.asdict`` of a capacity link, without its generic deep copy (a link holds
     plain values and one list)."""
-    return {**vars(link), "facts": list(link.facts)}
+    return link.to_dict()
+
+
+def _level_word(level: str | None) -> Message | str:
+    """A region level in words (``analysis.level.city`` ...); an unknown level as it is."""
+    return Message(f"analysis.level.{level}") if level in LEVELS else level or ""
 
 
 def _site(subject: str, data: dict) -> str | None:
@@ -323,7 +307,7 @@ class _Context:
     capacities: dict  # the capacity balance's stages
     shown: dict  # the capacity links a stage's row shows
     feeders: dict
-    scope_word: str
+    scope_word: Message | str  # the scope's level in words (analysis.level.*)
     wide_label: str
 
 
@@ -341,23 +325,23 @@ def _outside_facts(G: nx.MultiDiGraph, by_chain: dict, wide_facts: dict, own: se
 def _stage_gap(context: _Context, stage: str, tiers, chain_inputs: bool) -> StageGap:
     """The verdict, gap class and rule of one stage, with its evidence and capacity."""
     G, lang = context.G, context.lang
-    rules = _RULES.get(lang, _RULES["en"])
     producers, pipeline, claims = context.facts[stage]
     verdict = _verdict(producers, claims)
     n_producers = len({p.subject for p in producers})
     node = G.nodes[stage]
-    gap_class, rule = _classify(verdict, node["position"], tiers, n_producers, chain_inputs, lang)
+    gap_class, rule = _classify(verdict, node["position"], tiers, n_producers, chain_inputs)
     detail = None
     if stage in context.filled:
-        detail = _FILLED[lang].format(scope=context.scope_word)
+        detail = text("gaps.filled_within", lang, scope=context.scope_word)
         names = sorted({e.subject_label for e in context.scope_facts[stage]})
         gap_class = None
-        rule = rules["filled"].format(scope=context.wide_label, names=rules["sep"].join(names))
+        rule = Message("gaps.rule.filled", scope=context.wide_label, names=names)
     if stage in context.weak:
         worst = min(context.weak[stage], key=lambda k: k.ratio)
         gap_class = "cg:StrengthenGap"
-        prefix = rule + rules["then"] if verdict == "present" and n_producers == 1 else ""
-        rule = prefix + worst.rule
+        link_rule = Message(worst.rule_code, **worst.rule_params)
+        single = verdict == "present" and n_producers == 1
+        rule = Message("gaps.rule.then", first=rule, then=link_rule) if single else link_rule
     inputs = (
         _input_paths(G, stage, context.local_wide, feeders=context.feeders)
         if verdict == "missing" and stage not in context.filled
@@ -373,7 +357,9 @@ def _stage_gap(context: _Context, stage: str, tiers, chain_inputs: bool) -> Stag
         verdict_label=VERDICT_LABELS[verdict][lang],
         gap_class=gap_class,
         gap_class_label=GAP_CLASSES[gap_class]["zh"] if gap_class else None,
-        rule=rule,
+        rule_code=rule.code,
+        rule_params=dict(rule.params),
+        rule_lang=lang,
         producers=producers,
         pipeline=pipeline,
         claims=claims,
@@ -476,7 +462,7 @@ def find_gaps(
         capacities=balance.stages,
         shown=shown,
         feeders=index.feeders,
-        scope_word=_SCOPE_WORDS[lang].get(scope_level or "", scope_level or ""),
+        scope_word=_level_word(scope_level),
         wide_label=G.nodes[wide_region].get("label", wide_region) if wide_region in G else "",
     )
     local_wide, wide_label = context.local_wide, context.wide_label

@@ -35,8 +35,10 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ..messages import Message
 from ..projection import local_regions
 from ..units import UnitError, quantity
+from ._words import AnalysisError
 from .synergy import FLOW
 
 __all__ = ["ImpactResult", "impact", "resolve_project"]
@@ -109,7 +111,7 @@ def impact(
     from .gaps import find_gaps
 
     if sum(x is not None for x in (company, project, complete)) != 1:
-        raise ValueError("give exactly one of a company, --project or --complete")
+        raise AnalysisError.of(G, "analysis.impact.one_subject")
     region = region or G.graph["region"]
     what = company or project or complete
     H, facts, capacity = _changed_graph(G, region, company, project, complete)
@@ -172,10 +174,13 @@ def _changed_graph(G, region, company, project, complete):
     what = company or project or complete
     if not touched:
         label = G.nodes[what].get("label", what) if what in G else what
-        kind = "company" if company else "project"
-        raise ValueError(
-            f"{kind} {label} has no production fact or project in "
-            f"{G.nodes[region].get('label', region)}; nothing to change"
+        kind = Message("names.kind.company" if company else "names.kind.project")
+        raise AnalysisError.of(
+            G,
+            "analysis.impact.no_fact",
+            kind=kind,
+            label=label,
+            region=G.nodes[region].get("label", region),
         )
     capacity = defaultdict(list)
     facts = sorted({k for _, _, k, _ in touched})

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
+from ._words import AnalysisError
 from .capacity import DEFAULT_THRESHOLD, ConversionFactor
 from .gaps import GapReport, find_gaps
 from .scope import LEVELS
@@ -102,7 +103,7 @@ def summarise(report: GapReport, level: str | None = None) -> RegionSummary:
 
 def _regions_of(G: nx.MultiDiGraph, level: str) -> list[str]:
     if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+        raise AnalysisError.of(G, "analysis.overview.unknown_level", level=level, levels=LEVELS)
     return [n for n, d in G.nodes(data=True) if d.get("kind") == "region" and d["level"] == level]
 
 

@@ -13,14 +13,16 @@ Qinghai, so with ``--scope province`` everything in Qinghai is local to Xining.
 >>> scope_region(G, "region:CN-630100", "park")
 Traceback (most recent call last):
 ...
-ValueError: scope 'park' is smaller than Xining (a city); choose city, province or country
-"""
+chaingraph.analysis.AnalysisError: scope 'park' is smaller than Xining (a city); choose city, province or country
+"""  # noqa: E501
 
 from __future__ import annotations
 
 import networkx as nx
 
+from ..messages import Message
 from ..projection import local_regions
+from ._words import AnalysisError
 
 __all__ = ["LEVELS", "ensure_projected", "parent_region", "project_for_scope", "scope_region"]
 
@@ -44,28 +46,38 @@ def scope_region(G: nx.MultiDiGraph, region: str, level: str | None = None) -> s
     if level is None:
         return region
     if level not in LEVELS:
-        raise ValueError(f"unknown scope {level!r}; choose one of {', '.join(LEVELS)}")
+        raise AnalysisError.of(G, "analysis.scope.unknown", level=level, levels=list(LEVELS))
     own = G.nodes[region].get("level")
     if _rank(own) > _rank(level):
         choices = LEVELS[_rank(own) :]
-        larger = ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else own
         label = G.nodes[region].get("label", region)
-        raise ValueError(f"scope {level!r} is smaller than {label} (a {own}); choose {larger}")
+        larger = (
+            Message("analysis.scope.choices", some=choices[:-1], last=choices[-1])
+            if len(choices) > 1
+            else own
+        )
+        raise AnalysisError.of(
+            G,
+            "analysis.scope.too_small",
+            level=level,
+            label=label,
+            own=Message(f"analysis.level.{own}"),
+            larger=larger,
+        )
     current: str | None = region
     while current is not None:
         if G.nodes[current].get("level") == level:
             return current
         current = parent_region(G, current)
-    raise ValueError(f"{region} is not part of any region of level {level!r} in the graph")
+    raise AnalysisError.of(G, "analysis.scope.no_region", region=region, level=level)
 
 
 def ensure_projected(G: nx.MultiDiGraph, region: str) -> None:
     """Raise ``ValueError`` unless ``G`` holds the local facts of ``region`` (and inside it)."""
     projected = G.graph.get("region") or ""
     if projected and region not in local_regions(G, projected):
-        raise ValueError(
-            f"the graph was projected for {projected}, which does not contain {region}; "
-            f"project it with to_networkx(store, {region!r})"
+        raise AnalysisError.of(
+            G, "analysis.scope.not_projected", projected=projected, region=region
         )
 
 

@@ -25,27 +25,13 @@ from dataclasses import asdict, dataclass
 
 import networkx as nx
 
+from ..messages import Message
+from ._words import in_words, rule_text
 from .factindex import FLOW, fact_index
 
 __all__ = ["FLOW", "Synergy", "find_synergies", "input_paths"]
 
 _INPUT_SEARCH_DEPTH = 2
-
-# The reason of a synergy, by the projection's language (``G.graph["lang"]``).
-_REASONS = {
-    "zh": {
-        "reason": "本地{source}可作{target}的投入{via}（{chain}产业链的{state}）",
-        "via": "，经{stages}",
-        "sep": "、",
-        "states": {"missing": "空白环节", "weak": "薄弱环节", "asserted only": "仅有声明的环节"},
-    },
-    "en": {
-        "reason": "local {source} is an input to {target}{via} ({state} in {chain})",
-        "via": " via {stages}",
-        "sep": ", ",
-        "states": {},
-    },
-}
 
 
 def _feeders(G: nx.MultiDiGraph, stage: str) -> list[str]:
@@ -107,10 +93,18 @@ class Synergy:
     path: list[str]
     path_labels: list[str]
     links: list[str]
-    reason: str
+    reason_code: str  # why it is a synergy: a catalog code (synergy.reason) and parameters
+    reason_params: dict
+    reason_lang: str = "zh"  # the language the reason is put into words in (the projection's)
+
+    @property
+    def reason(self) -> str:
+        """The reason in words, in the projection's language."""
+        return rule_text(self.reason_code, self.reason_params, self.reason_lang)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data, the reason in words."""
+        return in_words(asdict(self), self.reason, name="reason")
 
 
 def _target_state(row) -> str | None:
@@ -151,7 +145,7 @@ def _synergies(G: nx.MultiDiGraph, report, feeders: dict[str, list[str]]) -> lis
         if row.verdict != "missing" or getattr(row, "verdict_detail", None)
     }
     local |= set(getattr(report, "local_stages", []) or [])
-    words = _REASONS.get(G.graph.get("lang", "zh"), _REASONS["en"])
+    lang = G.graph.get("lang", "zh")
     found = []
     for chain in report.chains:
         for row in chain.stages:
@@ -165,11 +159,7 @@ def _synergies(G: nx.MultiDiGraph, report, feeders: dict[str, list[str]]) -> lis
                 if "cg:inputTo" not in links or source_chain == chain.chain:
                     continue
                 labels = [G.nodes[s]["label"] for s in path]
-                via = (
-                    words["via"].format(stages=words["sep"].join(labels[1:-1]))
-                    if len(path) > 2
-                    else ""
-                )
+                via = Message("synergy.via", stages=labels[1:-1]) if len(path) > 2 else ""
                 found.append(
                     Synergy(
                         source=path[0],
@@ -182,13 +172,15 @@ def _synergies(G: nx.MultiDiGraph, report, feeders: dict[str, list[str]]) -> lis
                         path=path,
                         path_labels=labels,
                         links=links,
-                        reason=words["reason"].format(
+                        reason_code="synergy.reason",
+                        reason_params=dict(
                             source=labels[0],
                             target=row.label,
                             via=via,
-                            state=words["states"].get(state, state),
+                            state=Message(f"synergy.state.{state.replace(' ', '_')}"),
                             chain=chain.label,
                         ),
+                        reason_lang=lang,
                     )
                 )
     found.sort(key=lambda s: (s.target_chain, s.target, len(s.path), s.source))

@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from ..labels import LabelIndex
+from ..messages import Message
 from ..projection import _rows, add_productions, local_regions
 from ..queries import named_query
 from ..units import UnitError, quantity
@@ -45,42 +46,6 @@ __all__ = ["WEIGHTS", "Target", "Targets", "find_targets", "with_producers_elsew
 WEIGHTS = {"capacity": 1.0, "already here": 2.0, "group": 2.0, "supply": 1.5, "province": 1.0}
 _PRODUCING = (None, "cg:InProduction")
 _TIES = ("cg:parentOrganization", "cg:supplies", "cg:locatedIn")
-
-# The reasons of a target, by the projection's language (``G.graph["lang"]``).
-_REASONS = {
-    "zh": {
-        "capacity": "产能 {capacity}（为最大候选的 {share}）",
-        "here": "已在本地：{stages}",
-        "pipeline": "（规划或在建）",
-        "sep": "、",
-        "group": "同属集团：{tie}",
-        "same_group": "与{other}同属{group}",
-        "supply": "供应关系：{tie}",
-        "via": "（{label}所属集团）",
-        "supplies": "供货给{party}{via}",
-        "customer": "采购{party}{via}的产品",
-        "province": "已在{province}生产",
-        "elsewhere": "在区外生产该环节",
-    },
-    "en": {
-        "capacity": "capacity {capacity} ({share} of the largest candidate)",
-        "here": "already in the region: {stages}",
-        "pipeline": " (planned or building)",
-        "sep": ", ",
-        "group": "group tie: {tie}",
-        "same_group": "same group as {other} ({group})",
-        "supply": "supply tie: {tie}",
-        "via": " (the group of {label})",
-        "supplies": "supplies {party}{via}",
-        "customer": "customer of {party}{via}",
-        "province": "already in {province}",
-        "elsewhere": "produces the stage elsewhere",
-    },
-}
-
-
-def _reasons(G: nx.MultiDiGraph) -> dict[str, str]:
-    return _REASONS.get(G.graph.get("lang", "zh"), _REASONS["en"])
 
 
 def with_producers_elsewhere(G: nx.MultiDiGraph, store, region: str | None = None):
@@ -133,11 +98,25 @@ class Target:
     site_labels: list[str]
     capacity: str | None
     score: float
-    reasons: list[str] = field(default_factory=list)
+    # why: catalog messages (targets.reason.*), put into words in the projection's language
+    reason_messages: list[Message] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
+    reasons_lang: str = "zh"
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons in words, in the projection's language."""
+        return [reason.text(self.reasons_lang) for reason in self.reason_messages]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data, the reasons in words (``reasons``)."""
+        data = {}
+        for key, value in asdict(self).items():
+            if key == "reason_messages":
+                data["reasons"] = self.reasons
+            elif key != "reasons_lang":
+                data[key] = value
+        return data
 
 
 class Targets(list):
@@ -162,22 +141,21 @@ def _group_tie(G, company, local_companies):
         if common:
             group = G.nodes[sorted(common)[0]].get("label", sorted(common)[0])
             other_label = G.nodes[other].get("label", other)
-            return _reasons(G)["same_group"].format(other=other_label, group=group)
+            return Message("targets.reason.same_group", other=other_label, group=group)
     return None
 
 
 def _supply_tie(G, company, local_companies):
     """A supplier–customer tie with a local company or with its group (parent)."""
-    words = _reasons(G)
     for other in sorted(local_companies):
         label = G.nodes[other].get("label", other)
         for party in [other, *sorted(_parents(G, other))]:
-            via = "" if party == other else words["via"].format(label=label)
+            via = "" if party == other else Message("targets.reason.via", label=label)
             party_label = G.nodes[party].get("label", party)
             if party in _tie_edges(G, company, "cg:supplies"):
-                return words["supplies"].format(party=party_label, via=via)
+                return Message("targets.reason.supplies", party=party_label, via=via)
             if company in _tie_edges(G, party, "cg:supplies"):
-                return words["customer"].format(party=party_label, via=via)
+                return Message("targets.reason.customer", party=party_label, via=via)
     return None
 
 
@@ -208,7 +186,7 @@ def _states(report):
                 yield chain, row, "asserted only"
 
 
-def _already_here(G: nx.MultiDiGraph, company: str, inside: set, words: dict) -> str | None:
+def _already_here(G: nx.MultiDiGraph, company: str, inside: set) -> Message | None:
     """The reason "already makes (or builds) these stages in the region", if it does."""
     here = {}
     for _, s, d in G.out_edges(company, data=True):
@@ -218,8 +196,12 @@ def _already_here(G: nx.MultiDiGraph, company: str, inside: set, words: dict) ->
     if not here:
         return None
     order = sorted(here, key=lambda s: (G.nodes[s].get("position", 0), s))
-    names = [G.nodes[s].get("label", s) + ("" if here[s] else words["pipeline"]) for s in order]
-    return words["here"].format(stages=words["sep"].join(names))
+    labels = {s: G.nodes[s].get("label", s) for s in order}
+    names = [
+        label if here[s] else Message("targets.reason.pipeline", stage=label)
+        for s, label in labels.items()
+    ]
+    return Message("targets.reason.here", stages=names)
 
 
 def find_targets(
@@ -269,7 +251,7 @@ def find_targets(
         for c, _, d in G.edges(data=True)
         if d["predicate"] == "cg:produces" and d.get("site") in inside
     }
-    words = _reasons(G)
+    lang = G.graph.get("lang", "zh")
     found = []
     for chain, row, state in _states(report):
         candidates = defaultdict(list)
@@ -295,27 +277,29 @@ def find_targets(
                 share = round(float(cap.to(biggest.units).magnitude / biggest.magnitude), 3)
                 score += WEIGHTS["capacity"] * share
                 reasons.append(
-                    words["capacity"].format(
-                        capacity=f"{cap.magnitude:g} {cap.units:~}", share=f"{share:.2f}"
+                    Message(
+                        "targets.reason.capacity",
+                        capacity=f"{cap.magnitude:g} {cap.units:~}",
+                        share=f"{share:.2f}",
                     )
                 )
-            here = _already_here(G, company, inside, words)
+            here = _already_here(G, company, inside)
             if here:
                 score += WEIGHTS["already here"]
                 reasons.append(here)
             group = _group_tie(G, company, local_companies)
             if group:
                 score += WEIGHTS["group"]
-                reasons.append(words["group"].format(tie=group))
+                reasons.append(Message("targets.reason.group", tie=group))
             supply = _supply_tie(G, company, local_companies)
             if supply:
                 score += WEIGHTS["supply"]
-                reasons.append(words["supply"].format(tie=supply))
+                reasons.append(Message("targets.reason.supply", tie=supply))
             sites = sorted({d["site"] for d in facts})
             if province != region and any(s in in_province for s in sites):
                 score += WEIGHTS["province"]
                 province_label = G.nodes[province].get("label", province)
-                reasons.append(words["province"].format(province=province_label))
+                reasons.append(Message("targets.reason.province", province=province_label))
             rows.append(
                 Target(
                     stage=row.stage,
@@ -330,8 +314,9 @@ def find_targets(
                     site_labels=[G.nodes[s].get("label", s) for s in sites],
                     capacity=f"{cap.magnitude:g} {cap.units:~}" if cap is not None else None,
                     score=round(score, 3),
-                    reasons=reasons or [words["elsewhere"]],
+                    reason_messages=reasons or [Message("targets.reason.elsewhere")],
                     facts=sorted({d["fact"] for d in facts}),
+                    reasons_lang=lang,
                 )
             )
         rows.sort(key=lambda t: (-t.score, t.company))

@@ -31,7 +31,9 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ..messages import text
 from ..units import UnitError, quantity
+from ._words import AnalysisError
 
 __all__ = ["DiffResult", "as_of", "diff", "fact_year"]
 
@@ -40,9 +42,6 @@ _FACTS = ("cg:produces", "cg:claims")
 
 class DiffResult(dict):
     """What :func:`diff` returns: a plain dict (its JSON), of a type renderers know."""
-
-
-_NOT_IN_REPORT = {"zh": "该产业链不在报告中", "en": "chain not in the report"}
 
 
 def fact_year(data: dict) -> int | None:
@@ -150,14 +149,14 @@ def diff(
     from .gaps import find_gaps
 
     if year_to < year_from:
-        raise ValueError(f"--from {year_from} is after --to {year_to}")
+        raise AnalysisError.of(G, "analysis.timeline.backwards", start=year_from, end=year_to)
     region = region or G.graph["region"]
     before = find_gaps(G, region, chains, as_of=year_from, criticality=False, **options)
     after = find_gaps(G, region, chains, as_of=year_to, criticality=False, **options)
     old, new = _states(before), _states(after)
     closed, opened, changed, reclassified = [], [], [], []
     missing = {"verdict": "missing", "gap_class": None, "gap_class_label": None, "rule": ""}
-    missing["rule"] = _NOT_IN_REPORT["zh" if G.graph.get("lang", "zh") == "zh" else "en"]
+    missing["rule"] = text("timeline.not_in_report", G.graph.get("lang", "zh"))
     for stage in sorted(set(old) | set(new)):
         a = old.get(stage) or {**new[stage], **missing}
         b = new.get(stage) or {**old[stage], **missing}

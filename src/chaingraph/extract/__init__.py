@@ -93,10 +93,7 @@ def _resolve_region(name: str, lexicon: Lexicon, document: Document) -> Entity:
         return Entity("region", name, None, level)
     from ..names import UnknownName
 
-    raise UnknownName(
-        f"unknown region {name!r}: it is neither known to the store nor named in the text. "
-        "Give a region the store knows (e.g. 西宁) or a place name as the text writes it."
-    )
+    raise UnknownName("extract.unknown_region", name=name)
 
 
 def extract_file(path: str | Path, store, *, region: str | None = None) -> Extraction:
@@ -107,7 +104,5 @@ def extract_file(path: str | Path, store, *, region: str | None = None) -> Extra
     except UnicodeDecodeError as error:
         from ..store import StoreError
 
-        raise StoreError(
-            f"{path}: not UTF-8 text (byte {error.start}); save the article as UTF-8 and try again"
-        ) from None
+        raise StoreError("extract.not_utf8", path=path, byte=error.start) from None
     return extract_text(text, store, region=region, source_name=path.name)

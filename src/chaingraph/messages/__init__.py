@@ -27,7 +27,8 @@ gettext ``.po`` files would need compiling (Babel) for no gain at this size.
 
 Placeholders are ``str.format`` fields, with one addition: ``{n:plural:file:files}`` picks
 the first word when ``n`` is 1 and the second otherwise (Chinese does not inflect and simply
-leaves the field out). A parameter that is a :class:`Message` is rendered in the same
+leaves the field out); ``{items:join:list.semicolon}`` joins a list with the separator of
+another code than ``list.separator``. A parameter that is a :class:`Message` is rendered in the same
 language; a list or tuple is joined with the catalog's ``list.separator``.
 """
 
@@ -107,6 +108,9 @@ class _Formatter(string.Formatter):
         if format_spec.startswith("plural:"):
             one, other = format_spec.removeprefix("plural:").split(":", 1)
             return one if value == 1 else other
+        if format_spec.startswith("join:"):  # a list joined by another separator's code
+            separator = text(format_spec.removeprefix("join:"), self.lang)
+            return separator.join(str(_render(item, self.lang)) for item in value)
         return super().format_field(_render(value, self.lang), format_spec)
 
 

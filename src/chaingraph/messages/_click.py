@@ -17,6 +17,8 @@ import contextlib
 import importlib
 from collections.abc import Iterator
 
+import click
+
 from . import click_catalog
 
 # The click modules that build error texts (core: extra arguments, missing command; parser:
@@ -67,3 +69,23 @@ def click_messages(lang: str) -> Iterator[None]:
         for module, attribute, original in reversed(saved):
             setattr(module, attribute, original)
         _ACTIVE.pop()
+
+
+class File(click.File):
+    """``click.File`` whose refusal says the system's reason in the active language (click
+    writes ``e.strerror``, the system's English)."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:
+            reason = error.__context__
+            if not isinstance(reason, OSError) or not _ACTIVE:
+                raise
+            from click.utils import format_filename
+
+            from . import os_reason
+
+            words = os_reason(reason)
+            words = words if isinstance(words, str) else words.text(_ACTIVE[-1])
+            self.fail(f"'{format_filename(value)}': {words}", param, ctx)

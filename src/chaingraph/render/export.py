@@ -206,8 +206,7 @@ def export(
     """Write the graph of ``region`` (a name, alias or id; ``None``: every region's facts) in
     ``fmt`` to ``path``, labels in the workspace's language; returns the files written."""
     if fmt not in formats(GraphExport):
-        choices = ", ".join(formats(GraphExport))
-        raise OutputError(f"unknown export format {fmt!r}; choose one of {choices}")
+        raise OutputError("render.unknown_export", fmt=fmt, choices=list(formats(GraphExport)))
     region_id = workspace.region(region) if region else None
     files = render(GraphExport(workspace, region_id, Path(path), excel), fmt)
     return [atomic_write(target, content) for target, content in files.items()]

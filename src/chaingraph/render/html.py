@@ -52,6 +52,7 @@ from rdflib.term import BNode, Literal, URIRef
 from .. import __version__
 from ..analysis.gaps import GAP_CLASSES, GapReport, StageGap
 from ..labels import LabelIndex, default_language
+from ..messages import ChaingraphError
 from ..namespaces import curie
 from ..projection import to_networkx
 from .files import atomic_write
@@ -185,8 +186,8 @@ _WORDS = {
 }
 
 
-class ViewError(ValueError):
-    """A view cannot be drawn from what was asked (e.g. a query that is not a CONSTRUCT)."""
+class ViewError(ChaingraphError, ValueError):
+    """A view cannot be drawn from what was asked (a catalog code, ``views.*``)."""
 
 
 @dataclass
@@ -675,7 +676,7 @@ def chain_view(
     builder = _Builder(G, lang, labels, report)
     stages = _chain_stages(G, chain)
     if not stages:
-        raise ViewError(f"chain {chain} has no stages in the store")
+        raise ViewError("views.no_stages", chain=chain).speaking(lang)
     xs = _tier_x(G, stages)
     by_tier: dict[float, list[str]] = defaultdict(list)
     for stage in stages:
@@ -908,7 +909,7 @@ def company_view(
     builder = _Builder(G, lang, labels, report)
     builder.scope = None
     if company not in G:
-        raise ViewError(f"company {company} has no production facts or projects in the store")
+        raise ViewError("views.no_company_facts", company=company).speaking(lang)
     own = sorted(
         {v for _, v, d in G.out_edges(company, data=True) if d["predicate"] == "cg:produces"}
     )

@@ -423,7 +423,7 @@ class Store(ABC):
         left out)."""
         result = self.query(query, bindings, timeout=timeout)
         if not isinstance(result, Rows):
-            raise StoreError("not a SELECT query; use ask() or construct()")
+            raise StoreError("store.not_select")
         return result
 
     def select_plain(self, query: str) -> list[dict[str, str | int | float]]:
@@ -438,7 +438,7 @@ class Store(ABC):
         """
         result = self.query_results(query)
         if not isinstance(result, ox.QuerySolutions):
-            raise StoreError("not a SELECT query; use ask() or construct()")
+            raise StoreError("store.not_select")
         names = [v.value for v in result.variables]
         # The same IRIs and short literals (stages, units, years) recur in thousands of rows:
         # converting each once makes this nearly as fast as reading the solutions at all.
@@ -462,7 +462,7 @@ class Store(ABC):
         """Run an ASK query."""
         result = self.query(query, bindings, timeout=timeout)
         if not isinstance(result, bool):
-            raise StoreError("not an ASK query; use select() or construct()")
+            raise StoreError("store.not_ask")
         return result
 
     def construct(
@@ -478,7 +478,7 @@ class Store(ABC):
         """
         result = self.query(query, bindings, timeout=timeout)
         if not isinstance(result, Triples):
-            raise StoreError("expected a CONSTRUCT or DESCRIBE query, got a SELECT or ASK query")
+            raise StoreError("store.not_construct")
         return result
 
     def graph_records(self) -> list[LoadRecord]:
@@ -508,17 +508,14 @@ class Store(ABC):
     def check_writable(self) -> None:
         """Raise :class:`StoreError` if the store was opened read-only."""
         if self.read_only:
-            raise StoreError(
-                f"store {self.location} was opened read-only; open it with open_store(..., "
-                "read_only=False) to change it"
-            )
+            raise StoreError("store.read_only", location=self.location)
 
     def drop_graph(self, graph: str) -> LoadRecord | None:
         """Remove a named graph and its load record in one transaction; returns the record."""
         self.check_writable()
         records = self.loaded()
         if graph not in records and graph not in self.graphs():
-            raise StoreError(f"no graph <{graph}> in the store; `chaingraph graphs` lists them")
+            raise StoreError("store.no_graph", graph=graph)
         target = ox.NamedNode(graph)
         self.update(
             f"DROP SILENT GRAPH {target} ; "

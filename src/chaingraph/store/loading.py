@@ -109,7 +109,7 @@ def graph_for_file(path: str | os.PathLike[str], sha256: str | None = None) -> s
         return bundled
     if sha256 is None:
         if not path.is_file():
-            raise StoreError(f"{path.name}: no such file")
+            raise StoreError("files.no_such_file", path=path.name)
         sha256 = _file_digest(path)
     return f"{FILE_GRAPH_BASE}{sha256[:_DIGEST_CHARS]}/{quote(path.name)}"
 
@@ -254,7 +254,7 @@ def _parse_file(
 ) -> Parsed:
     """Parse (or, with ``bulk`` and a large RDF file, only check) one file for loading."""
     if not path.is_file():
-        raise StoreError(f"{path.name}: no such file")
+        raise StoreError("files.no_such_file", path=path.name)
     try:
         kind = resolve_format(path, format)
     except UnknownFormat as error:

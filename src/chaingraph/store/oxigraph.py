@@ -369,12 +369,8 @@ def open_inner(path: Path, read_only: bool) -> ox.Store:
         return ox.Store(str(path))
     except OSError as error:
         if "lock" in str(error).lower():
-            raise StoreError(
-                f"store {path} is locked by another process (a `chaingraph load` or an update "
-                "writing to it, or a `chaingraph serve` of it); wait for it to finish (load "
-                "through the server's endpoint while it runs) and try again"
-            ) from None
-        raise StoreError(f"cannot open store {path}: {error}") from None
+            raise StoreError("store.locked", path=path) from None
+        raise StoreError("store.cannot_open", path=path, reason=error) from None
 
 
 class _Access:
@@ -394,7 +390,7 @@ class _Access:
         except ImportError:  # pragma: no cover - Windows
             return
         if path.exists() and not path.is_dir():
-            raise StoreError(f"{path} is a file; --store takes a directory (or nothing for memory)")
+            raise StoreError("store.is_a_file", path=path)
         try:
             path.mkdir(parents=True, exist_ok=True)
             fd = os.open(path / ACCESS_FILE, os.O_RDWR | os.O_CREAT, 0o644)
@@ -405,17 +401,8 @@ class _Access:
         except OSError:
             os.close(fd)
             if write:
-                raise StoreError(
-                    f"store {path} is locked by another process: a `chaingraph load` or an "
-                    "update is writing to it, or a command, notebook or `chaingraph serve` has "
-                    "it open. Wait for it to finish (or close it) and try again; while a server "
-                    "runs, load through its endpoint."
-                ) from None
-            raise StoreError(
-                f"store {path} is being written by another process (a `chaingraph load`, an "
-                "update, or a `chaingraph serve --allow-update`), and reading it now could "
-                "give wrong answers. Try again when it finishes, or query the server's endpoint."
-            ) from None
+                raise StoreError("store.locked_open", path=path) from None
+            raise StoreError("store.being_written", path=path) from None
         # Closing the descriptor drops the lock: on release(), or when the store is collected
         # (and when the last worker holding a copy of it ends).
         self.fd = fd
@@ -497,13 +484,10 @@ def open_store(
         return store
     path = Path(location)
     if path.exists() and not path.is_dir():
-        raise StoreError(f"{path} is a file; --store takes a directory (or nothing for memory)")
+        raise StoreError("store.is_a_file", path=path)
     is_new = not path.exists() or not any(p.name != ACCESS_FILE for p in path.iterdir())
     if not is_new and not (path / "CURRENT").is_file():
-        raise StoreError(
-            f"{path} is not a chaingraph store (it has files but no Oxigraph database); "
-            "give --store a new or empty directory, or an existing store"
-        )
+        raise StoreError("store.not_a_store", path=path)
     if read_only and not is_new:
         return _opened(path, True, _Access(path, write=False) if lock else None)
     store = _opened(path, False, _Access(path, write=True) if lock else None)
