@@ -547,7 +547,10 @@ def worker_pids(server) -> list[int]:
     pid = server.process.pid
     children = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        children += [int(c) for c in (task / "children").read_text().split()]
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a request thread that ended meanwhile
+            continue
     return [c for c in children if b"resource_tracker" not in cmdline(c)]
 
 

@@ -180,9 +180,20 @@ def main():
     """chaingraph: a region's industrial chains as a knowledge graph, and where they are broken."""
 
 
+def _named_region(ctx, param, value):
+    """``--region ""`` would silently mean every region (or the default): refuse it."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(text("cli.region_empty", ctx.params.get("lang")))
+    return value
+
+
 def region_option(command):
     return click.option(
-        "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+        "--region",
+        default=DEFAULT_REGION,
+        show_default=True,
+        callback=_named_region,
+        help="Region name, alias or id.",
     )(command)
 
 
@@ -575,6 +586,7 @@ def _drop(target, graph_or_file: str, lang: str) -> None:
 @click.option(
     "--region",
     default=None,
+    callback=_named_region,
     help="With --name: bind the query's ?region to this region (name, alias or id), e.g. "
     "--name local-production --region 西宁. Unbound, such a query covers every region.",
 )
@@ -618,14 +630,15 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         text = named.text
         given_params = _given_params(named, params, region)
     elif file:
-        text = file.read()
+        text = _read_query_file(file)
     info = check_outbound(text, allow_hosts)
     if info.is_update and not update:
         raise UserError("queries.needs_update")
     if info.is_update:
         with open_store(store) as target:
+            target.allow_hosts = tuple(allow_hosts)  # the store guards every update too
             before = len(target)
-            check_outbound(text, allow_hosts, target.graphs())
+            check_outbound(text, allow_hosts, target.graphs)
             target.update(text, timeout=timeout)
             from .messages import Message  # `text` is the query here
 
@@ -634,14 +647,23 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
             click.echo(done.text(lang))
         return
     with open_store(store, read_only=True) as source:
+        source.allow_hosts = tuple(allow_hosts)  # the store guards every query too
         if name and given_params:  # declared by the named query (checked above)
             text = _bound(named, given_params, Names(source, lang))
-        check_outbound(text, allow_hosts, source.graphs())
+        check_outbound(text, allow_hosts, source.graphs)
         result = query_results(source, text, timeout)
         output = render_result(result, fmt, labels=functools.partial(_labels, source), lang=lang)
     click.echo(output, nl=not output.endswith("\n"))
     if type(result).__name__ == "QueryBoolean" and not result:
         sys.exit(1)
+
+
+def _read_query_file(file) -> str:
+    """The text of ``query -f FILE``; a file that is not UTF-8 is a one-line error."""
+    try:
+        return file.read()
+    except UnicodeDecodeError as error:
+        raise UserError("sparql.file_not_utf8", file=file.name, reason=error.reason) from None
 
 
 def _given_params(named, params, region) -> list[tuple[str, str]]:
@@ -779,7 +801,11 @@ def _output_errors(command):
 @main.command()
 @store_option
 @click.option(
-    "--region", default=DEFAULT_REGION, show_default=True, help="Region name, alias or id."
+    "--region",
+    default=DEFAULT_REGION,
+    show_default=True,
+    callback=_named_region,
+    help="Region name, alias or id.",
 )
 @click.option("--chain", default=None, help="Draw this chain of the region (name or id).")
 @click.option("--company", default=None, help="Draw this company's neighbourhood (name or id).")
@@ -827,7 +853,10 @@ def viz(store, region, chain, company, query_file, lang, output, open_browser):
 @main.command()
 @store_option
 @click.option(
-    "--region", default=None, help="Region name, alias or id. Default: every region's facts."
+    "--region",
+    default=None,
+    callback=_named_region,
+    help="Region name, alias or id. Default: every region's facts.",
 )
 @format_option(
     GRAPH_EXPORT,
@@ -941,6 +970,7 @@ def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, wor
 @click.option(
     "--region",
     default=None,
+    callback=_named_region,
     help="What 我市/本市 mean. Default: the most frequent city in the text.",
 )
 @lang_option
@@ -960,6 +990,9 @@ def extract(files, fmt, review, load, store, region, lang):
     if load and not store:
         raise UserError("cli.extract.load_needs_store")
     graph_store = open_store(store, read_only=not load)
+    if region is not None and ":" in region:
+        # An id must name a region of the store: a made-up one would be written into the data.
+        region = Names(graph_store, lang).region(region)
     for name in files:
         if not Path(name).is_file():
             raise UserError("cli.extract.no_file", file=name)

@@ -20,22 +20,41 @@ chaingraph.safety.OutboundRefused: refused: LOAD <http://example.org/data.ttl> w
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Variable
 
 from .namespaces import PREFIXES
 from .resources import GRAPH_BASE
-from .store import StoreError
+from .store import StoreError, StoreSyntaxError
 
-__all__ = ["OutboundRefused", "QueryInfo", "check_outbound", "inspect_query"]
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+__all__ = [
+    "MAX_NESTING",
+    "OutboundRefused",
+    "QueryInfo",
+    "can_reach_out",
+    "check_outbound",
+    "inspect_query",
+]
+
+# Deepest nesting of (), {} and [] the guard reads. rdflib's parser recurses about 30 Python
+# frames per level; deeper queries are parsed on a thread with a large stack, and beyond this
+# depth refused (reading 1,000 levels takes seconds), with a one-line error.
+MAX_NESTING = 256
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+_DEEP_RECURSION_LIMIT = 200_000
+_SHALLOW_NESTING = 12  # parsed on the caller's stack up to this depth
 
 _KINDS = {
     "SelectQuery": "select",
@@ -67,6 +86,9 @@ class QueryInfo:
 
 
 def _walk(node) -> Iterable[CompValue]:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         item = stack.pop()
@@ -87,23 +109,103 @@ def _get(node: CompValue, key: str):
     return node[key] if key in node else None  # noqa: SIM401
 
 
-def _parse(text: str):
+def _nesting(text: str) -> int:
+    """The deepest nesting of brackets in ``text`` (strings and comments counted too: an upper
+    bound is all the guard needs)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth -= 1
+    return deepest
+
+
+def _parse_deep(parse, text: str):
+    """``parse(text)`` on a thread with a large stack and a high recursion limit."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["tree"] = parse(text)
+        except BaseException as error:  # handed back to the caller's thread
+            outcome["error"] = error
+
+    previous_limit = sys.getrecursionlimit()
+    previous_stack = threading.stack_size()
+    # Garbage is collected here, not on the parser's thread: Oxigraph's result objects must be
+    # freed on the thread that made them.
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    sys.setrecursionlimit(max(previous_limit, _DEEP_RECURSION_LIMIT))
     try:
-        return parseQuery(text)
+        thread = threading.Thread(target=run, name="chaingraph-sparql-guard")
+        # The stack size is read when a thread starts, for every thread: set it around this
+        # start only (threads started meanwhile elsewhere reserve, not use, the same size).
+        threading.stack_size(_DEEP_STACK_BYTES)
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(previous_stack)
+        thread.join()
+    finally:
+        sys.setrecursionlimit(previous_limit)
+        if collecting:
+            gc.enable()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["tree"]
+
+
+def _parse_one(parse, text: str, depth: int):
+    if depth > _SHALLOW_NESTING:  # would exhaust the recursion limit: go straight to the deep
+        return _parse_deep(parse, text)  # stack (a RecursionError half way leaves debris)
+    try:
+        return parse(text)
+    except RecursionError:
+        return _parse_deep(parse, text)
+
+
+def _parse(text: str):
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING)
+    try:
+        return _parse_one(parseQuery, text, depth)
     except ParseException as query_error:
         try:
-            return parseUpdate(text)
+            return _parse_one(parseUpdate, text, depth)
         except ParseException as update_error:
             error = update_error if update_error.loc > query_error.loc else query_error
-            raise StoreError(
+            raise StoreSyntaxError(
                 f"SPARQL syntax error at line {error.lineno}, column {error.col} "
                 f"(near {error.line.strip()[:60]!r}): {error.msg}. "
                 "(chaingraph reads every query with a SPARQL 1.1 parser before running it.)"
             ) from None
+        except RecursionError:
+            raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING) from None
+    except RecursionError:
+        raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING) from None
 
 
 def inspect_query(text: str) -> QueryInfo:
     """Parse ``text`` and list its kind and every SERVICE, LOAD, FROM and USING target."""
+    cached = _inspect(text)
+    return QueryInfo(cached.kind, list(cached.remote), list(cached.targets))
+
+
+@lru_cache(maxsize=512)
+def _inspect(text: str) -> QueryInfo:
+    # The library runs the same query texts again and again (bindings travel apart from the
+    # text): parse each once.
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
     tree = _parse(text)
     nodes = list(_walk(tree))
     prefixes = dict(PREFIXES)
@@ -148,6 +250,45 @@ def inspect_query(text: str) -> QueryInfo:
     return info
 
 
+# The only words that make a query or update reach out of the store (SERVICE, LOAD) or name
+# a graph to fetch (FROM, USING), as words of their own: not part of a longer name, a variable
+# (?from) or a prefixed name (p:load). Words in strings still count, which only costs a parse.
+_REACHING_WORDS = re.compile(r"(?<![\w?$:])(?:service|load|from|using)(?![\w:])")
+# A line that starts with "#" is a comment, or the inside of a long string: either way no
+# keyword in it runs (an IRI cannot span lines), so it is left out of the search.
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
+def can_reach_out(text: str) -> bool:
+    """Whether ``text`` might reach out and must be parsed to know (cheap, conservative).
+
+    False only when none of SERVICE, LOAD, FROM or USING appears as a word of its own, in any
+    case, and no ``\\u`` escape could spell one; such a text needs no parse.
+
+    >>> can_reach_out("# companies loaded from a sheet\\nSELECT ?from { ?from a cg:Company }")
+    False
+    >>> can_reach_out("select * { sErViCe <http://example.org/> { ?s ?p ?o } }")
+    True
+    >>> can_reach_out("SELECT * { \\u0053ERVICE <http://example.org/> { ?s ?p ?o } }")
+    True
+    """
+    if "\\u" in text or "\\U" in text:
+        return True
+    code = _COMMENT_LINE.sub("", text)
+    return any(_REACHING_WORDS.search(form) for form in (code.lower(), code.casefold()))
+
+
+def guard_text(
+    text: str,
+    allow_hosts: Sequence[str] = (),
+    graphs: Iterable[str] | Callable[[], Iterable[str]] = (),
+) -> None:
+    """:func:`check_outbound` for a text about to run, skipping the parse when
+    :func:`can_reach_out` says it cannot (what every store query and update goes through)."""
+    if can_reach_out(text):
+        check_outbound(text, allow_hosts, graphs)
+
+
 def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:
     if not iri:
         return False
@@ -159,18 +300,21 @@ def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:
 
 
 def check_outbound(
-    text: str, allow_hosts: Sequence[str] = (), graphs: Iterable[str] = ()
+    text: str,
+    allow_hosts: Sequence[str] = (),
+    graphs: Iterable[str] | Callable[[], Iterable[str]] = (),
 ) -> QueryInfo:
     """Refuse a query that would reach out to a host not in ``allow_hosts``; return its info.
 
     ``FROM``/``USING`` graphs are fine when they name a graph of the store (``graphs``) or
     chaingraph's own graph namespace; Oxigraph never fetches them, but a graph that is not
-    there is a mistake or an attempt to fetch, so it is refused too.
+    there is a mistake or an attempt to fetch, so it is refused too. ``graphs`` may be a
+    function, called only when a FROM or USING graph needs looking up.
     """
     if _is_plain_data(text):
         return QueryInfo("update")
     info = inspect_query(text)
-    local = set(graphs)
+    local: set[str] | None = None
     for keyword, iri in info.targets:
         if _host_allowed(iri, allow_hosts):
             continue
@@ -182,7 +326,11 @@ def check_outbound(
                 f"refused: {what} would send a request to another host, and chaingraph makes no "
                 f"outbound requests unless you allow the host explicitly ({hint}). Nothing was run."
             )
-        if iri and (iri in local or iri.startswith(GRAPH_BASE)):
+        if iri and iri.startswith(GRAPH_BASE):
+            continue
+        if iri and local is None:
+            local = set(graphs() if callable(graphs) else graphs)
+        if iri and iri in local:
             continue
         raise OutboundRefused(
             f"refused: {keyword} <{iri}> names no graph of this store, and chaingraph never "

@@ -34,6 +34,15 @@
   ``BNODE()`` or inserting blank nodes are re-evaluated in each worker, so such values can
   differ from worker to worker.)
 * ``/`` is an offline HTML page (inline script, no external resource) to type queries.
+* Hostile clients: a ``Content-Length`` that is not a plain decimal number (negative, signed,
+  hexadecimal, absurdly long) is refused with 400 before anything is read, and one over
+  ``--max-request-bytes`` with 413. Every connection has a socket timeout
+  (:attr:`ServeOptions.connection_timeout`, 30 s): a client that sends nothing for that long,
+  between or within reads, is disconnected. At most :attr:`ServeOptions.max_connections`
+  (64) connections are served at once, one thread each; a connection beyond them gets a 503
+  at once and is closed, so slow or idle clients cannot make the server start threads
+  without bound. A client that disconnects or times out is one line in the log, not a
+  traceback.
 
 >>> negotiate("application/sparql-results+xml;q=0.9, text/csv", SOLUTION_TYPES)
 'text/csv'
@@ -50,12 +59,16 @@ from __future__ import annotations
 import html
 import ipaddress
 import json
+import re
 import signal
+import socket
 import sys
+import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .messages import text as message_text
 from .queries import named_queries
 from .store import StoreError, StoreSyntaxError
 from .store.worker import WorkerBusy, WorkerDied, WorkerPool, WorkerTimeout, default_workers
@@ -328,11 +341,32 @@ class ServeOptions:
     max_request_bytes: int = 10_000_000
     workers: int | None = None  # None: default_workers()
     extra_headers: dict[str, str] = field(default_factory=dict)
+    # Seconds a connection may stay silent (per read) before it is closed.
+    connection_timeout: float = 30.0
+    # Connections served at once (one thread each); more get a 503 and are closed.
+    max_connections: int = 64
 
 
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
+
+
+# A Content-Length the server reads: digits only (no sign, space or "0x"), at most 18 of them.
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")
+# Errors that mean the client went away or stopped talking: logged in one line.
+_DISCONNECTS = (ConnectionError, TimeoutError, socket.timeout)
+
+
+def _busy_response() -> bytes:
+    body = (message_text("serve.too_many_connections") + "\n").encode("utf-8")
+    head = (
+        "HTTP/1.0 503 Service Unavailable\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "Retry-After: 1\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
 
 
 class _Server(ThreadingHTTPServer):
@@ -341,12 +375,53 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address, endpoint: Endpoint, options: ServeOptions):
         self.endpoint = endpoint
         self.options = options
+        self._slots = threading.BoundedSemaphore(max(1, options.max_connections))
         super().__init__(address, _Handler)
+
+    def process_request(self, request, client_address):
+        """Serve the connection on a thread of its own, or refuse it with a 503 when
+        :attr:`ServeOptions.max_connections` are being served."""
+        if not self._slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()  # no thread was started to release it
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request) -> None:
+        try:
+            request.settimeout(1)  # never let a refused client hold the accepting thread
+            request.sendall(_busy_response())
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        """One line for a client that disconnected or timed out; a traceback otherwise."""
+        error = sys.exc_info()[1]
+        if isinstance(error, _DISCONNECTS):
+            host = client_address[0] if client_address else "?"
+            sys.stderr.write(f"{host} {message_text('serve.disconnected', reason=error)}\n")
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "chaingraph"
+
+    def setup(self):
+        # StreamRequestHandler applies self.timeout to the socket: every read and write.
+        self.timeout = self.server.options.connection_timeout
+        super().setup()
 
     def log_message(self, format, *args):
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
@@ -417,11 +492,17 @@ class _Handler(BaseHTTPRequestHandler):
         if length is None:
             self._error(411, "POST needs a Content-Length header")
             return
-        try:
-            size = int(length)
-        except ValueError:
-            self._error(400, f"bad Content-Length: {length!r}")
+        if not _CONTENT_LENGTH.fullmatch(length.strip()):
+            # Negative, signed or absurd: refused before anything is read (int("-1") would
+            # read to the end of the stream, past the size limit).
+            self.close_connection = True
+            self._error(
+                400,
+                message_text("serve.bad_content_length", length=length[:40]),
+                {"Connection": "close"},
+            )
             return
+        size = int(length)
         limit = self.server.options.max_request_bytes
         if size > limit:
             self.close_connection = True

@@ -240,10 +240,11 @@ def query(
     Updates are refused: use :meth:`Store.update`.
     """
     target = _resolve_store(store)
-    info = check_outbound(sparql, allow_hosts, target.graphs())
+    info = check_outbound(sparql, allow_hosts, target.graphs)
     if info.is_update:
         raise StoreError("query() is read-only; run updates with Store.update()")
-    result = run_query(target, sparql, info, timeout)
+    with target.allowing(allow_hosts):  # the store's own guard checks again, as it always does
+        result = run_query(target, sparql, info, timeout)
     if isinstance(result, bool):
         return result
     if info.returns_graph:

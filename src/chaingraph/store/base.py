@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -273,6 +274,38 @@ class Store(ABC):
 
     location: str | None = None
     read_only: bool = False
+    # Hosts that SERVICE and LOAD may reach (see :mod:`chaingraph.safety`); none by default.
+    allow_hosts: tuple[str, ...] = ()
+
+    def guard(self, text: str) -> None:
+        """Refuse ``text`` if it would make a request to another host.
+
+        Every backend calls this in :meth:`query_results` and :meth:`update`, so no path that
+        evaluates SPARQL can skip the outbound-request guard (:func:`~chaingraph.safety.
+        check_outbound`). A text without SERVICE, LOAD, FROM or USING is not parsed, and
+        parses are cached per text, so the library's own queries cost little.
+
+        Raises
+        ------
+        chaingraph.safety.OutboundRefused
+            SERVICE or LOAD names a host not in :attr:`allow_hosts`, or FROM/USING names a
+            graph that is not in the store.
+        StoreSyntaxError
+            The text is not SPARQL the guard can read.
+        """
+        from ..safety import guard_text
+
+        guard_text(text, self.allow_hosts, self.graphs)
+
+    @contextmanager
+    def allowing(self, hosts: Sequence[str]) -> Iterator[Store]:
+        """Let SERVICE and LOAD reach ``hosts`` (too) for the time of a ``with`` block."""
+        previous = self.allow_hosts
+        self.allow_hosts = (*previous, *hosts)
+        try:
+            yield self
+        finally:
+            self.allow_hosts = previous
 
     # -- what a backend implements --------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..messages import os_reason
 from ..namespaces import PREFIXES
 from . import loading
 from .base import (
@@ -143,6 +144,7 @@ class OxigraphStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResults:
+        self.guard(query)
         if timeout is not None:
             from .worker import timed_query
 
@@ -204,6 +206,7 @@ class OxigraphStore(Store):
     def update(self, update: str, *, timeout: float | None = None) -> None:
         """Run a SPARQL UPDATE in one transaction (all or nothing)."""
         self.check_writable()
+        self.guard(update)
         if timeout is not None:
             from .worker import timed_update
 
@@ -379,14 +382,18 @@ class _Access:
 
     def __init__(self, path: Path, *, write: bool) -> None:
         self._release = None
+        self.fd: int | None = None  # the locked descriptor (a worker holds a copy of it)
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
             return
         if path.exists() and not path.is_dir():
             raise StoreError("store.is_a_file", path=path)
-        path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path / ACCESS_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path / ACCESS_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:  # e.g. a directory that cannot be made (/proc/...), no rights
+            raise StoreError("files.failed", path=str(path), reason=os_reason(error)) from None
         try:
             fcntl.flock(fd, (fcntl.LOCK_EX if write else fcntl.LOCK_SH) | fcntl.LOCK_NB)
         except OSError:
@@ -394,7 +401,9 @@ class _Access:
             if write:
                 raise StoreError("store.locked_open", path=path) from None
             raise StoreError("store.being_written", path=path) from None
-        # Closing the descriptor drops the lock: on release(), or when the store is collected.
+        # Closing the descriptor drops the lock: on release(), or when the store is collected
+        # (and when the last worker holding a copy of it ends).
+        self.fd = fd
         self._release = weakref.finalize(self, os.close, fd)
 
     def release(self) -> None:

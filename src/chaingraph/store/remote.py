@@ -470,6 +470,7 @@ class RemoteStore(Store):
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResults:
         """Run any query on the endpoint; the server's answer parsed by Oxigraph."""
+        self.guard(query)
         if default_graphs is not None or named_graphs is not None:
             graphs, named = list(default_graphs or ()), list(named_graphs or ())
         else:
@@ -483,6 +484,7 @@ class RemoteStore(Store):
     def update(self, update: str, *, timeout: float | None = None) -> None:
         """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
         self.check_writable()
+        self.guard(update)
         self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*", timeout)
 
     def graphs(self) -> list[str]:

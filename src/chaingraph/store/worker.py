@@ -17,6 +17,14 @@ per request:
   ``UUID()``, ``BNODE()`` or inserting blank nodes are re-evaluated in each worker, so such
   values can differ from worker to worker.)
 
+A worker never outlives the process that started it: on Linux the kernel kills it when its
+parent dies (``PR_SET_PDEATHSIG``, set when the main thread starts it: the signal follows the
+starting *thread*), and everywhere a watch thread in the worker exits when its parent process
+is gone (its parent id changes), even in the middle of a query (Oxigraph releases the GIL
+while it evaluates). A worker of a directory store also holds the store's access lock itself,
+on a copy of its parent's lock descriptor: while it lives, even if its parent was killed, no
+``load`` is admitted to the store it reads.
+
 What a worker does with a request is the ``handler``'s business, a module-level function
 ``handler(store, request) -> reply`` (:func:`answer` for the store's own timed queries;
 ``chaingraph.serve.execute`` for the server).
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -112,8 +121,56 @@ def _close(store) -> None:
     gc.collect()
 
 
-def _worker_main(conn, location, role, journal, handler, warm_up, log_slow) -> None:
-    """One worker process (``role``: ``memory``, ``reader`` or ``writer``, see the module)."""
+# How often a worker looks whether its parent is still there (the portable watch).
+PARENT_WATCH_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+class _InheritedFd:
+    """A file descriptor handed to a spawned worker (a copy: the lock it holds is shared)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self):
+        from multiprocessing import reduction
+
+        return (_detached, (reduction.DupFd(self.fd),))
+
+
+def _detached(dup) -> int:
+    return dup.detach()
+
+
+def _die_with_parent(parent_pid: int, by_kernel: bool) -> None:
+    """End this worker when ``parent_pid`` ends (see the module docs)."""
+    if by_kernel and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watch below still does it
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_WATCH_SECONDS)
+        os._exit(1)  # no cleanup to wait for: the store is only read, or written in transactions
+
+    threading.Thread(target=watch, name="chaingraph-parent-watch", daemon=True).start()
+
+
+def _worker_main(conn, location, role, journal, handler, warm_up, log_slow, parent=None) -> None:
+    """One worker process (``role``: ``memory``, ``reader`` or ``writer``, see the module).
+
+    ``parent`` is ``(parent pid, kernel watch wanted, the store's lock descriptor or None)``.
+    """
+    if parent is not None:
+        parent_pid, by_kernel, _lock_fd = parent  # the descriptor stays open: the lock is held
+        _die_with_parent(parent_pid, by_kernel)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     try:
         store = _reopen(location) if role == "reader" else _open(location, role, journal)
@@ -242,6 +299,9 @@ class WorkerPool:
         Run by each worker once the store is open.
     on_stop : callable, optional
         ``on_stop(worker_name, timeout)`` when a worker is stopped (a server logs it).
+    access : optional
+        The directory store's access lock held by the caller (with ``lock=False``); each
+        worker holds a copy of it while it lives.
     """
 
     def __init__(
@@ -256,6 +316,7 @@ class WorkerPool:
         warm_up: Callable | None = None,
         on_stop: Callable[[str, float], None] | None = None,
         start_timeout: float = 300,
+        access=None,
     ):
         if workers < 1:
             raise StoreError(f"--workers must be at least 1, not {workers}")
@@ -272,6 +333,7 @@ class WorkerPool:
         self._update_lock = threading.Lock()
         self._closed = False
         self._access = None
+        self._held_access = access  # the caller's lock on the store, which workers share
         role = "reader" if location else "memory"
         self._workers = [_Worker(str(n + 1), role) for n in range(workers)]
         self._writer = _Worker("writer", "writer") if location and writable else None
@@ -327,6 +389,7 @@ class WorkerPool:
                 self.handler,
                 self.warm_up,
                 self.on_stop is not None,  # a server logs slow requests too
+                self._parent_link(),
             ),
             daemon=True,
             name=f"chaingraph-worker-{worker.name}",
@@ -335,6 +398,15 @@ class WorkerPool:
             process.start()
         child.close()
         return process, parent, applied
+
+    def _parent_link(self) -> tuple:
+        """What a new worker needs to die with this process and to share its store lock."""
+        access = self._access or self._held_access
+        fd = getattr(access, "fd", None)
+        # PR_SET_PDEATHSIG fires when the starting *thread* ends: ask for it only from the
+        # main thread (a server restarts workers from request threads, which end).
+        by_kernel = threading.current_thread() is threading.main_thread()
+        return (os.getpid(), by_kernel, None if fd is None else _InheritedFd(fd))
 
     def _await(self, worker: _Worker, process, parent, applied) -> int:
         if not parent.poll(self.start_timeout):
@@ -481,6 +553,7 @@ def _term(text: str):
 
 def answer(store, request: dict) -> tuple:
     """Run a timed query or update in a worker: ``(kind, payload)`` to send back."""
+    store.allow_hosts = tuple(request.get("allow_hosts", ()))  # as the caller's store
     if request["op"] == "update":
         store.update(request["text"])
         store.flush()
@@ -519,6 +592,7 @@ def _pool(store) -> WorkerPool:
             journal=store.journal,
             workers=1,
             writable=store.location is not None and not store.read_only,
+            access=store._access,
         )
     return store._pool
 
@@ -535,6 +609,7 @@ def timed_query(store, query, bindings, timeout, default_graphs=None, named_grap
     request = {
         "op": "query",
         "text": query,
+        "allow_hosts": list(store.allow_hosts),
         "bindings": {k: str(to_oxigraph(v)) for k, v in (bindings or {}).items()},
         "default_graphs": list(default_graphs or ()),
         "named_graphs": list(named_graphs or ()),
@@ -552,7 +627,7 @@ def timed_update(store, update: str, timeout: float) -> None:
     In memory the update runs in the worker first, then (as it finished in time) here; a
     directory store is closed here while the worker writes it.
     """
-    request = {"op": "update", "text": update}
+    request = {"op": "update", "text": update, "allow_hosts": list(store.allow_hosts)}
     pool = _pool(store)
     try:
         if store.location is None:
