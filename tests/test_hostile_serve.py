@@ -191,3 +191,20 @@ def test_server_keeps_answering_after_hostile_clients(server):
         sock.sendall(b"\x00\xff garbage \r\n\r\n")
         read_reply(sock)
     assert answered_eventually(server)
+
+
+def test_serve_takes_the_connection_limits_from_the_command_line(monkeypatch):
+    """--max-connections and --connection-timeout reach the server's options."""
+    from click.testing import CliRunner
+
+    from chaingraph import serve as serve_module
+    from chaingraph.cli import main
+
+    seen = []
+    monkeypatch.setattr(serve_module, "serve", lambda store, options, echo: seen.append(options))
+    args = ["serve", "--max-connections", "3", "--connection-timeout", "5", "--lang", "en"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (seen[0].max_connections, seen[0].connection_timeout) == (3, 5.0)
+    refused = CliRunner().invoke(main, ["serve", "--max-connections", "0", "--lang", "en"])
+    assert refused.exit_code == 2 and "--max-connections" in refused.output

@@ -928,9 +928,37 @@ def export(store, region, fmt, output, lang, excel):
     metavar="N",
     help="Worker processes answering queries at once. Default: 2, or 1 on a 1-CPU machine.",
 )
+@click.option(
+    "--max-connections",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Connections served at once; one more gets 503 (Retry-After) at once.",
+)
+@click.option(
+    "--connection-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Disconnect a client that sends nothing for this long (idle or slow connections).",
+)
 @lang_option
 @handle_errors
-def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, workers, lang):
+def serve(
+    store,
+    host,
+    port,
+    cors,
+    allow_update,
+    timeout,
+    max_request_bytes,
+    workers,
+    max_connections,
+    connection_timeout,
+    lang,
+):
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
     Read-only unless --allow-update; SERVICE, LOAD and FROM are refused (no outbound
@@ -953,6 +981,8 @@ def serve(store, host, port, cors, allow_update, timeout, max_request_bytes, wor
         timeout=timeout,
         max_request_bytes=max_request_bytes,
         workers=workers,
+        max_connections=max_connections,
+        connection_timeout=connection_timeout,
     )
     run_server(store, options, echo=click.echo)
 
