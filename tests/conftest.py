@@ -21,6 +21,12 @@ def xining_graph(store):
 
 
 @pytest.fixture
+def english(monkeypatch):
+    """Messages in English, whatever the machine's CHAINGRAPH_LANG (use with usefixtures)."""
+    monkeypatch.setenv("CHAINGRAPH_LANG", "en")
+
+
+@pytest.fixture
 def fresh_store():
     """A store of its own, for tests that write."""
     return open_store()

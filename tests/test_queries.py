@@ -34,10 +34,8 @@ SAMPLE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """These tests read the English messages (the catalogs' other languages: test_messages)."""
-    monkeypatch.setenv("CHAINGRAPH_LANG", "en")
+# These tests read the English messages (the catalogs' other languages: test_messages.py).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def cli(*args: str):

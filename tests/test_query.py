@@ -29,10 +29,8 @@ STAGES = "SELECT ?stage ?label ?pos WHERE { ?stage skos:inScheme chain:pv ; cg:p
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """These tests read the English messages (the catalogs' other languages: test_messages)."""
-    monkeypatch.setenv("CHAINGRAPH_LANG", "en")
+# These tests read the English messages (the catalogs' other languages: test_messages.py).
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def cli(*args: str):
