@@ -324,7 +324,7 @@ def targets(store, region, chains, lang, fmt):
 
     workspace = _workspace(store, lang)
     found = workspace.targets(region, chains)
-    label = workspace.projection(region).nodes[workspace.region(region)].get("label", region)
+    label = workspace.label(workspace.region(region))
     click.echo(render(found, fmt, lang=lang, region_label=label), nl=False)
 
 

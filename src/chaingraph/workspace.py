@@ -159,7 +159,11 @@ class Workspace:
 
     def label(self, node: str) -> str:
         """The label of ``node`` (a CURIE) in the workspace's language."""
-        return self.names.labels.pick(node, self.lang)
+        from .labels import LabelIndex
+
+        # The node's own labels only: every label of a national store takes seconds to fetch.
+        labels = LabelIndex.from_store(self.store, nodes=[node], preferred=True)
+        return labels.pick(node, self.lang)
 
     # ------------------------------------------------------------------ projections
 
