@@ -69,15 +69,23 @@ def test_library_and_command_line_use_the_stores_conversion_factors(factor_store
     assert printed_link["ratio"] == expected
 
 
-def test_a_region_is_projected_once_per_workspace():
+def test_a_region_is_projected_once_per_workspace(monkeypatch):
+    from chaingraph import projection
+
     ws = Workspace.open(lang="en")
-    assert ws.projection("西宁") is ws.projection("Xining")
-    assert ws.projection("西宁") is not ws.projection("西宁", evidence=False)
-    ws.gaps("西宁")
-    ws.targets("西宁")
-    assert ws.projection("西宁", elsewhere=True) is ws.projection(
-        "region:CN-630100", elsewhere=True
+    calls = []
+    project = projection.to_networkx
+    monkeypatch.setattr(
+        projection, "to_networkx", lambda *a, **k: calls.append(a[1:2]) or project(*a, **k)
     )
+    assert ws.projection("西宁") is ws.projection("Xining")
+    ws.gaps("西宁")
+    ws.targets("西宁")  # the producers elsewhere are added to a copy of the same projection
+    ws.report("西宁", views=False)
+    assert calls == [(XINING,)]
+    assert ws.projection("西宁", elsewhere=True) is ws.projection(XINING, elsewhere=True)
+    assert ws.projection("西宁") is not ws.projection("西宁", evidence=False)
+    assert len(calls) == 2
 
 
 def test_every_question_answers_on_the_bundled_data():

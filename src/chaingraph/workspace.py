@@ -150,12 +150,7 @@ class Workspace:
 
     def project(self, name: str) -> str:
         """The CURIE of the project (``cg:Project``) called ``name``."""
-        from .analysis.impact import resolve_project
-
-        key = ("project", name)
-        if key not in self._resolved:
-            self._resolved[key] = resolve_project(self.store, name, self.lang)
-        return self._resolved[key]
+        return self._resolve(name, "project")
 
     def label(self, node: str) -> str:
         """The label of ``node`` (a CURIE) in the workspace's language."""
@@ -197,12 +192,13 @@ class Workspace:
         from .analysis.targets import with_producers_elsewhere
         from .projection import to_networkx
 
+        if elsewhere:  # the cached local projection, copied, plus the producers elsewhere
+            local = self.projection(region_id, scope=scope, evidence=evidence)
+            return with_producers_elsewhere(local, self.store, region_id)
         if region_id is None:
             G = to_networkx(self.store, None, lang=self.lang, evidence=evidence)
         else:
             G = project_for_scope(self.store, region_id, scope, lang=self.lang, evidence=evidence)
-        if elsewhere:
-            G = with_producers_elsewhere(G, self.store, region_id)
         return G
 
     # ------------------------------------------------------------------ questions

@@ -41,7 +41,7 @@ from ..units import UnitError, quantity
 from ._words import AnalysisError
 from .synergy import FLOW
 
-__all__ = ["ImpactResult", "impact", "resolve_project"]
+__all__ = ["ImpactResult", "impact"]
 
 _PRODUCING = (None, "cg:InProduction")
 
@@ -247,13 +247,3 @@ def _downstream(G, lost_ids: set, new: dict) -> list[dict]:
                 )
     downstream.sort(key=lambda r: (r["stage"], r["loses"]))
     return downstream
-
-
-def resolve_project(store, name: str, lang: str | None = None) -> str:
-    """The CURIE of the project (``cg:Project``) named ``name`` (label, alias or CURIE).
-
-    Raises :class:`~chaingraph.names.UnknownName`, listing the closest and the known projects.
-    """
-    from ..names import Names
-
-    return Names(store, lang).resolve(name, "project")
