@@ -485,6 +485,9 @@ class RemoteStore(Store):
         """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
         self.check_writable()
         self.guard(update)
+        self._send_update(update, timeout)
+
+    def _send_update(self, update: str, timeout: float | None = None) -> None:
         self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*", timeout)
 
     def graphs(self) -> list[str]:
@@ -509,5 +512,8 @@ class RemoteStore(Store):
         return int(rows[0]["n"]) if isinstance(rows, Rows) and rows else 0
 
     def write_parsed(self, parsed: list[Parsed], replacing: bool, when: str, progress=None) -> None:
-        # One update request, which the server applies as one transaction.
-        self.update(replace_update(parsed, when))
+        # One update request, which the server applies as one transaction. Written by us from
+        # parsed data (INSERT DATA, DROP GRAPH): no guard, whose parse of a big load took
+        # seconds (the embedded store's write skips it the same way).
+        self.check_writable()
+        self._send_update(replace_update(parsed, when))
