@@ -111,6 +111,7 @@ def _open(location: str | None, role: str, journal: Sequence[tuple]):
         journal = journal[1:]
     else:
         store = OxigraphStore(ox.Store(), None)
+    store.journal = None  # a worker follows its parent's journal; keeping its own is a copy
     _replay(store, journal)
     return store
 
