@@ -320,11 +320,18 @@ class _BatchView:
     read only when written.
     """
 
-    def __init__(self, store: Store, parsed: list[Parsed]) -> None:
-        self._store = store
+    def __init__(self, store: Store) -> None:
         from .oxigraph import OxigraphStore
 
-        self._batch = OxigraphStore.from_quads(q for p in parsed for q in p.quads or ())
+        self._store = store
+        self._batch = OxigraphStore.from_quads(())
+        self.empty = True
+
+    def add(self, parsed: Parsed) -> None:
+        """Take in one more parsed file (each file once: the batch grows, it is not rebuilt)."""
+        if parsed.quads:
+            self._batch._extend(parsed.quads)
+            self.empty = False
 
     def select(self, query: str, bindings=None, **options) -> Rows:
         stored = self._store.select(query, bindings, **options)
@@ -373,14 +380,16 @@ def load_files(
     """
     store.check_writable()
     parsed: list[Parsed] = []
+    batch = _BatchView(store)
     for i, p in enumerate(paths):
         # An importer (a company sheet) resolves names against the store and against the
         # files of the batch before it, so one batch loads like the same files one by one.
-        view = _BatchView(store, parsed) if any(q.quads for q in parsed) else store
+        view = store if batch.empty else batch
         graph = graphs[i] if graphs else None
         parsed.append(
             _parse_file(Path(p), format, graph, progress, view, options, bulk=store.can_bulk_load)
         )
+        batch.add(parsed[-1])
     if example:
         parsed += bundled_parsed("example")
     if GRAPH_BASE + "ontology/chaingraph.ttl" not in store.graphs():

@@ -82,8 +82,9 @@ class OxigraphStore(Store):
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad]) -> OxigraphStore:
-        """A new in-memory store holding ``quads``."""
+        """A new in-memory scratch store holding ``quads`` (no journal: no worker follows it)."""
         store = cls(ox.Store(), None)
+        store.journal = None
         store._extend(list(quads))
         return store
 
