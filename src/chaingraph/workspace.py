@@ -274,8 +274,6 @@ class Workspace:
         project ``complete`` is built: see :func:`chaingraph.analysis.impact`."""
         from .analysis.impact import impact
 
-        if sum(x is not None for x in (company, project, complete)) != 1:
-            raise WorkspaceError("workspace.one_subject")
         subject = project or complete
         subject_id = self.project(subject) if subject else None
         return impact(

@@ -272,12 +272,6 @@ def _chain_stages(G: nx.MultiDiGraph, stages: list[str]) -> dict[str, list[str]]
     return chains
 
 
-def _link_dict(link) -> dict:
-    """``dataclasses.asdict`` of a capacity link, without its generic deep copy (a link holds
-    plain values and one list)."""
-    return link.to_dict()
-
-
 def _level_word(level: str | None) -> Message | str:
     """A region level in words (``analysis.level.city`` ...); an unknown level as it is."""
     return Message(f"analysis.level.{level}") if level in LEVELS else level or ""
@@ -370,7 +364,7 @@ def _stage_gap(context: _Context, stage: str, tiers, chain_inputs: bool) -> Stag
         capacity=cap.text if cap is not None and cap.local else None,
         capacity_known=cap.known if cap is not None and cap.local else None,
         weight=float(node.get("weight", 1.0)),
-        balance=[_link_dict(k) for k in context.shown.get(stage, ())],
+        balance=[k.to_dict() for k in context.shown.get(stage, ())],
     )
 
 
@@ -483,7 +477,7 @@ def find_gaps(
     reports.sort(key=_most_local_first)
     in_report = {s.stage for c in reports for s in c.stages}
     links = [
-        _link_dict(k)
+        k.to_dict()
         for k in balance.links
         if k.status in _LINK_SHOWN and (k.from_stage in in_report or k.to_stage in in_report)
     ]
