@@ -4,7 +4,9 @@ Code raises and returns *codes with named parameters*, never sentences; the word
 where the text reaches the user (the command line's error handler, a renderer), in the
 language asked for there. Adding a language is adding one catalog file (``xx.toml`` beside
 this module) with the same codes; a test checks that every catalog has the same codes and the
-same parameters per code.
+same parameters per code. A catalog may also be split into a folder ``xx/`` of area files
+(``xx/companies.toml``...), merged with ``xx.toml``: a feature brings its own file, and a
+code defined in two files of one language is an error.
 
 >>> text("cli.load.file", "en", file="a.ttl", triples=1, graph="urn:a")
 '  a.ttl: 1 triple -> <urn:a>'
@@ -54,7 +56,7 @@ __all__ = [
 
 _FALLBACK = "en"
 _CLICK = "click"  # the table of click's own messages, keyed by click's English text
-_FOLDER = Path(__file__).parent  # the catalogs: one <language>.toml each
+_FOLDER = Path(__file__).parent  # the catalogs: <language>.toml, plus <language>/*.toml
 
 
 def _default_language() -> str:
@@ -63,11 +65,28 @@ def _default_language() -> str:
     return default_language()
 
 
+def _files(lang: str) -> list[Path]:
+    return [_FOLDER / f"{lang}.toml", *sorted((_FOLDER / lang).glob("*.toml"))]
+
+
 @cache
 def _load(lang: str) -> dict[str, Any]:
     import tomllib  # read only when a message is written: not on the way to a command's work
 
-    return tomllib.loads((_FOLDER / f"{lang}.toml").read_text(encoding="utf-8"))
+    merged: dict[str, Any] = {}
+    for path in _files(lang):
+        _merge(merged, tomllib.loads(path.read_text(encoding="utf-8")), path)
+    return merged
+
+
+def _merge(into: dict[str, Any], table: Mapping[str, Any], path: Path, prefix: str = "") -> None:
+    for key, value in table.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key, {}), dict):
+            _merge(into.setdefault(key, {}), value, path, f"{prefix}{key}.")
+        elif key in into:
+            raise ValueError(f"{path.name}: {prefix}{key} is defined twice in the catalogs")
+        else:
+            into[key] = value
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
