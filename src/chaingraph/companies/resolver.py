@@ -11,8 +11,8 @@ Rules, in order; the first that decides wins and is recorded with its score:
 A new company is never merged on a resemblance: similar names (``short``, ``typo``,
 ``fuzzy``: :func:`resemblance`), the same core with a place on one side only (``core``) and
 the same name under another code (``code-conflict``) become *candidates* for review, unless
-a user rejected the pair (``cg:notSame``). Groups are separate companies: :meth:`CompanyResolver.group_of` reads the
-group a plant company's name implies.
+a user rejected the pair (``cg:notSame``). Groups are separate companies:
+:meth:`CompanyResolver.group_of` reads the group a plant company's name implies.
 
 >>> resolver = CompanyResolver()
 >>> d = resolver.resolve("晶科")
