@@ -210,4 +210,4 @@ def _workspace(store: str | None, lang: str) -> Workspace:
 
 
 # The commands register themselves on `main` when their modules are imported.
-from . import analysis, data, output, querying, serving  # noqa: E402, F401
+from . import analysis, companies, data, output, querying, serving  # noqa: E402, F401
