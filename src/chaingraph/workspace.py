@@ -145,8 +145,28 @@ class Workspace:
         return [self.chain(name) for name in names] if names else None
 
     def company(self, name: str) -> str:
-        """The CURIE of the company called ``name``."""
-        return self._resolve(name, "company")
+        """The CURIE of the company called ``name``: a label, alias or id, or else a name with
+        the same key (``晶科能源股份有限公司`` for ``晶科能源有限公司``: see
+        :mod:`chaingraph.companies`)."""
+        from .names import UnknownName
+
+        try:
+            return self._resolve(name, "company")
+        except UnknownName:
+            found = self._company_by_key(name)
+            if found is None:
+                raise
+            return found
+
+    def _company_by_key(self, name: str) -> str | None:
+        from .companies import CompanyResolver
+        from .companies.directory import all_names
+
+        resolver = CompanyResolver(curated=False)
+        for node, labels in all_names(self.store).items():
+            resolver.add(node, sorted(labels))
+        decision = resolver.resolve(name)
+        return decision.iri if decision.rule in ("alias", "key") else None
 
     def project(self, name: str) -> str:
         """The CURIE of the project (``cg:Project``) called ``name``."""

@@ -102,6 +102,9 @@ class Target:
     reason_messages: list[Message] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
     reasons_lang: str = "zh"
+    # The group the company belongs to (a 招商 target is often the group: both are shown).
+    group: str | None = None
+    group_label: str = ""
 
     @property
     def reasons(self) -> list[str]:
@@ -143,6 +146,14 @@ def _group_tie(G, company, local_companies):
             other_label = G.nodes[other].get("label", other)
             return Message("targets.reason.same_group", other=other_label, group=group)
     return None
+
+
+def _group_of(G, company) -> dict:
+    """``group`` and ``group_label`` of a company's group, when it has one."""
+    parents = sorted(_parents(G, company))
+    if not parents:
+        return {}
+    return {"group": parents[0], "group_label": G.nodes[parents[0]].get("label", parents[0])}
 
 
 def _supply_tie(G, company, local_companies):
@@ -317,6 +328,7 @@ def find_targets(
                     reason_messages=reasons or [Message("targets.reason.elsewhere")],
                     facts=sorted({d["fact"] for d in facts}),
                     reasons_lang=lang,
+                    **_group_of(G, company),
                 )
             )
         rows.sort(key=lambda t: (-t.score, t.company))

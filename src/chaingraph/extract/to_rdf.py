@@ -15,9 +15,10 @@ import json
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from ..companies import company_iri
 from ..namespaces import CG, PREFIXES, expand
 from ..resources import GRAPH_BASE
-from ..vocabulary import LEVEL_CLASSES, STATUS_LABELS, mint_company_iri, mint_place_iri
+from ..vocabulary import LEVEL_CLASSES, STATUS_LABELS, mint_place_iri
 from .model import (
     CapacityFact,
     CompanyFact,
@@ -64,8 +65,8 @@ def _entity_iri(extraction, entity: Entity | None, places=()) -> URIRef | None:
         return None
     if entity.ref:
         return URIRef(expand(entity.ref))
-    if entity.kind == "company":
-        return URIRef(mint_company_iri(entity.name, None, places))
+    if entity.kind == "company":  # the resolver sheet import uses (keys, curated names)
+        return URIRef(expand(company_iri(entity.name)))
     return URIRef(mint_place_iri(entity.name))
 
 

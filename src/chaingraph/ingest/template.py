@@ -1,5 +1,8 @@
 """An empty company sheet: the headers (Chinese or English) and one example row.
 
+The example row shows how to fill the sheet; ``load`` refuses it (:func:`is_example_row`), so
+it cannot enter a store as data by accident.
+
 >>> print(template_text("en"), end="")
 company,stage,region,chain,capacity,unit,status,year,group,source,credit code
 青海高景太阳能科技有限公司,硅片,西宁经济技术开发区,光伏,50,GW,在产,2023,,https://example.org/news/1,
@@ -13,7 +16,7 @@ from pathlib import Path
 
 from .table import COLUMNS
 
-__all__ = ["EXAMPLE", "template_rows", "template_text", "write_template"]
+__all__ = ["EXAMPLE", "is_example_row", "template_rows", "template_text", "write_template"]
 
 EXAMPLE = {
     "company": "青海高景太阳能科技有限公司",
@@ -28,6 +31,20 @@ EXAMPLE = {
     "source": "https://example.org/news/1",
     "credit_code": "",
 }
+
+
+# The cells that make a row the template's example: a user who keeps the row by mistake keeps
+# all of them; one who reuses it for a real company changes the company or the source.
+_EXAMPLE_KEYS = ("company", "stage", "capacity", "unit", "year", "source")
+
+
+def is_example_row(cells: dict[str, str]) -> bool:
+    """Whether a sheet row (cells by column key) is the template's example row, left in.
+
+    >>> is_example_row(EXAMPLE), is_example_row({**EXAMPLE, "company": "西宁某某有限公司"})
+    (True, False)
+    """
+    return all((cells.get(key) or "").strip() == EXAMPLE[key] for key in _EXAMPLE_KEYS)
 
 
 def template_rows(lang: str = "zh") -> tuple[list[str], list[str]]:
