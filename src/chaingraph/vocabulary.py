@@ -41,6 +41,7 @@ Status words and units:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -630,29 +631,42 @@ def _strip_legal(text: str) -> str:
     return text
 
 
-def _leading_place(text: str, known: list[str]) -> tuple[str, str] | None:
+def _leading_place(text: str, by_first: dict[str, list[str]]) -> tuple[str, str] | None:
     """``(place, rest)`` when ``text`` starts with a known place (with 省/市/自治区 or not)."""
-    for place in known:
+    for place in by_first.get(text[:1], ()):
         for variant in (place + s for s in _LEADING_PLACE_SUFFIXES):
             if text.startswith(variant) and len(text) - len(variant) >= 2:
                 return place_stem(place), text[len(variant) :]
     return None
 
 
-def parse_name(name: str, places: Iterable[str] = ()) -> ParsedName:
-    """Core name and place affixes; ``places`` adds known place names (e.g. cities)."""
+@functools.lru_cache(maxsize=16)
+def _place_index(places: tuple[str, ...]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The known places, longest first, by their first and by their last character (a name
+    is compared with the few places that can start or end it, not with all of them)."""
     folded = {fold(p) for p in (*PROVINCES, *places) if p}
     known = sorted(folded | {place_stem(p) for p in folded}, key=len, reverse=True)
+    by_first: dict[str, list[str]] = {}
+    by_last: dict[str, list[str]] = {}
+    for place in known:
+        by_first.setdefault(place[0], []).append(place)
+        by_last.setdefault(place[-1], []).append(place)
+    return by_first, by_last
+
+
+def parse_name(name: str, places: Iterable[str] = ()) -> ParsedName:
+    """Core name and place affixes; ``places`` adds known place names (e.g. cities)."""
+    by_first, by_last = _place_index(tuple(places))
     text = fold(name)
     found = [place_stem(content) for content in _BRACKETS.findall(text) if content]
     text = _strip_legal(_BRACKETS.sub("", text))
     for _ in range(3):  # leading place names: 青海省西宁市...
-        leading = _leading_place(text, known)
+        leading = _leading_place(text, by_first)
         if leading is None:
             break
         found.append(leading[0])
         text = leading[1]
-    for place in known:  # a trailing place: 亚洲硅业青海
+    for place in by_last.get(text[-1:], ()):  # a trailing place: 亚洲硅业青海
         if text.endswith(place) and len(text) - len(place) >= 2:
             found.append(place_stem(place))
             text = text[: -len(place)]

@@ -26,7 +26,7 @@ A name that carries a place names a plant company; without the place it names it
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..namespaces import curie
@@ -68,6 +68,7 @@ def fixed_places() -> tuple[str, ...]:
     return tuple(sorted(labels | set(CITY_NAMES)))
 
 
+@lru_cache(maxsize=200_000)
 def parsed(name: str) -> ParsedName:
     """Core and places of ``name``, read against :func:`fixed_places`."""
     result = parse_name(name, fixed_places())

@@ -33,6 +33,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
 from ..vocabulary import fold
 from .keys import company_key, group_name, is_branch, minted_iri, parsed
 from .registry import bundled_companies
@@ -107,8 +110,7 @@ class CompanyResolver:
         self._keys: dict[str, set[str]] = defaultdict(set)
         self._labels: dict[str, set[str]] = defaultdict(set)
         self._cores: dict[str, set[str]] = defaultdict(set)
-        self._bigrams: dict[str, set[str]] = defaultdict(set)
-        self._cores_by_iri: dict[str, set[str]] = defaultdict(set)
+        self._bigrams: dict[str, set[str]] = defaultdict(set)  # bigram -> core names
         self.names_of: dict[str, list[str]] = defaultdict(list)
         self.curated: set[str] = set()
         self.parents: dict[str, str] = {}
@@ -134,11 +136,10 @@ class CompanyResolver:
             self._labels[fold(label)].add(iri)
             self._keys[company_key(label)].add(iri)
             core = parsed(label).core
-            if iri not in self._cores[core]:
-                self._cores[core].add(iri)
-                self._cores_by_iri[iri].add(core)
+            if core not in self._cores:
                 for gram in _bigrams(core):
-                    self._bigrams[gram].add(iri)
+                    self._bigrams[gram].add(core)
+            self._cores[core].add(iri)
         if code:
             self._add_code(iri, code)
 
@@ -196,9 +197,9 @@ class CompanyResolver:
                 if self._placed_alike(key.places, other):
                     found[other] = Candidate(other, "core", 1.0, key.core)
         if len(key.core) >= 2:
-            for other_core, others in self._similar_cores(key.core):
+            for other_core in _worth_comparing(key.core, self._similar_cores(key.core)):
                 rule, score = resemblance(key.core, other_core)
-                for other in sorted(others) if rule else ():
+                for other in sorted(self._cores[other_core]) if rule else ():
                     found.setdefault(other, Candidate(other, rule, score, other_core))
         return sorted(
             (c for iri_, c in found.items() if iri_ != iri and not self._rejected(iri, iri_)),
@@ -212,13 +213,14 @@ class CompanyResolver:
         return not places or not theirs
 
     def _similar_cores(self, core: str):
+        """The core names sharing a (not too common) bigram with ``core``, and their companies."""
         pool: set[str] = set()
         for gram in _bigrams(core):
             holders = self._bigrams.get(gram, set())
             if len(holders) <= _COMMON_BIGRAM:
                 pool |= holders
-        cores = {c for iri in pool for c in self._cores_by_iri[iri]}
-        return [(c, self._cores[c]) for c in sorted(cores) if c != core]
+        pool.discard(core)
+        return sorted(pool)
 
     def _rejected(self, a: str | None, b: str) -> bool:
         return a is not None and frozenset((a, b)) in self.not_same
@@ -248,6 +250,23 @@ class CompanyResolver:
         )
 
 
+def _worth_comparing(core: str, pool: list[str]) -> list[str]:
+    """The cores of ``pool`` that :func:`resemblance` may accept, found by rapidfuzz in C over
+    the whole pool at once (one Python call per pair was most of the time at 50,000
+    companies)."""
+    if not pool:
+        return []
+    n = len(core)
+    ratios = process.cdist([core], pool, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)[0]
+    edits = process.cdist([core], pool, scorer=Levenshtein.distance, score_cutoff=1)[0]
+    starts = process.cdist([core], [c[:n] for c in pool], scorer=Levenshtein.distance)[0]
+    return [
+        other
+        for other, ratio, edit, start in zip(pool, ratios, edits, starts, strict=True)
+        if ratio or edit <= 1 or start <= 1 or core.startswith(other)
+    ]
+
+
 def resemblance(core: str, other: str) -> tuple[str | None, float]:
     """``(rule, score)`` when two core names are alike enough to review, else ``(None, 0)``.
 
@@ -262,10 +281,7 @@ def resemblance(core: str, other: str) -> tuple[str | None, float]:
     >>> resemblance("协鑫科技", "协鑫能科")
     (None, 0.0)
     """
-    from rapidfuzz import fuzz
-    from rapidfuzz.distance import Levenshtein
-
-    short, long = sorted((core, other), key=len)
+    short, long = (core, other) if len(core) <= len(other) else (other, core)
     if long.startswith(short) and len(short) >= 2:
         return "short", round(len(short) / len(long), 3)
     if len(short) >= 3 and (
@@ -273,8 +289,8 @@ def resemblance(core: str, other: str) -> tuple[str | None, float]:
         or Levenshtein.distance(short, long[: len(short)]) == 1
     ):
         return "typo", round(1 - 1 / len(short), 3)
-    score = fuzz.ratio(core, other)
-    if score >= FUZZY_THRESHOLD:
+    score = fuzz.ratio(core, other, score_cutoff=FUZZY_THRESHOLD)
+    if score:
         return "fuzzy", round(score / 100, 3)
     return None, 0.0
 
