@@ -333,7 +333,9 @@ class RowReader:
             problem = uscc_problem(code)
             if problem:
                 fix = Message(
-                    "ingest.fix.excel_codes" if "Excel" in problem else "ingest.fix.check_code"
+                    "ingest.fix.excel_codes"
+                    if problem.code == "ingest.code.excel"
+                    else "ingest.fix.check_code"
                 )
                 what = Message("ingest.company.bad_code", code=code, reason=problem)
                 self.problem(parsed, "credit_code", what, fix)
