@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from chaingraph import find_gaps, open_store, to_networkx
 from chaingraph.cli import main
+from chaingraph.companies import minted_iri
 from chaingraph.ingest import TableError, import_table, read_table
 from chaingraph.namespaces import expand
 from chaingraph.resolve import uscc_check_character
@@ -156,7 +157,9 @@ def test_rows_become_facts_with_provenance(tmp_path):
     assert str(poly["stage"]).endswith("/pv/polysilicon")
     assert float(poly["value"]) == 11000 and str(poly["unit"]).endswith("/unit/t")
     assert str(poly["stated"]) == "1.1万吨"
-    assert str(poly["company"]).endswith(f"/company/uscc-{CODE}")
+    # the IRI is the name's key; the credit code is recorded, the first key it is matched by
+    assert str(poly["company"]) == expand(minted_iri("嘉川多晶硅股份有限公司"))
+    assert store.ask(f'ASK {{ <{poly["company"]}> cg:creditCode "{CODE}" }}')
     assert str(poly["text"]).startswith(
         "嘉川多晶硅股份有限公司 | 多晶硅 | 嘉川市高新区 | 1.1 | 万吨"
     )
@@ -261,7 +264,7 @@ def test_xlsx_merged_cells_text_codes_and_trailing_blank_rows(tmp_path):
     assert report.rows_imported == 2 and len(report.companies_new) == 1
     sources = store.select(f"SELECT ?s WHERE {{ GRAPH <{GRAPH}> {{ ?f dcterms:source ?s }} }}")
     assert sorted(str(r["s"]) for r in sources) == ["00123", "00124"]
-    assert store.ask(f'ASK {{ <{expand("co:uscc-" + code)}> cg:creditCode "{code}" }}')
+    assert store.ask(f'ASK {{ <{expand(minted_iri("西宁甲公司"))}> cg:creditCode "{code}" }}')
 
 
 def test_a_credit_code_mangled_by_excel_is_an_error_saying_how_to_fix_it(tmp_path):
@@ -398,6 +401,19 @@ def test_reloading_a_file_replaces_its_graph(tmp_path):
     assert len(facts) == 2 and len(store) < size
 
 
+def _fill_in_the_template(path, fmt):
+    """What a user does with the template: the example row becomes their own (2024, 30 GW)."""
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(path)
+        book.active["E2"], book.active["H2"] = "30", "2024"
+        book.save(path)
+    else:
+        text = path.read_text(encoding="utf-8-sig").replace(
+            ",50,GW,在产,2023,", ",30,GW,在产,2024,"
+        )
+        path.write_text(text, encoding="utf-8-sig")
+
+
 def test_template_round_trip(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["template", "--lang", "en"])
@@ -408,6 +424,12 @@ def test_template_round_trip(tmp_path):
         result = runner.invoke(main, ["template", "-o", str(out), "--lang", "zh"])
         assert result.exit_code == 0, result.output
         store = open_store()
+        before = len(store)
+        with pytest.raises(TableError) as refused:  # the example row is not data
+            import_table(store, out, graph=GRAPH)
+        assert "template's example row" in refused.value.text("en")
+        assert len(store) == before
+        _fill_in_the_template(out, fmt)
         report = import_table(store, out, graph=GRAPH)
         assert report.rows_imported == 1
         assert report.companies_matched == [("co:gokin-qinghai", "青海高景太阳能科技有限公司")]
@@ -461,11 +483,12 @@ def test_a_credit_code_on_any_row_keys_the_company_on_every_row(tmp_path):
     ]
     store = open_store()
     report = import_table(store, write_csv(tmp_path / "k.csv", rows, "utf-8"), graph=GRAPH)
-    assert report.companies_new == [(f"co:uscc-{CODE}", "嘉川新材料")]
+    assert report.companies_new == [(minted_iri("嘉川新材料"), "嘉川新材料")]
     producers = store.select(
-        f"SELECT DISTINCT ?c WHERE {{ GRAPH <{GRAPH}> {{ ?f cg:producer ?c }} }}"
+        f"SELECT DISTINCT ?c WHERE {{ GRAPH <{GRAPH}> {{ ?f cg:producer ?c ; ?p ?o . "
+        f'?c cg:creditCode "{CODE}" }} }}'
     )
-    assert [str(r["c"]) for r in producers] == [expand(f"co:uscc-{CODE}")]
+    assert [str(r["c"]) for r in producers] == [expand(minted_iri("嘉川新材料"))]
 
 
 def test_sheets_of_one_batch_resolve_each_others_companies(tmp_path):

@@ -9,10 +9,11 @@ Rules, in order; the first that decides wins and is recorded with its score:
 5. ``new``: none of these: the company's IRI is minted from its key (:func:`.keys.minted_iri`).
 
 A new company is never merged on a resemblance: similar names (``short``, ``typo``,
-``fuzzy``: :func:`resemblance`), the same core with a place on one side only (``core``) and
-the same name under another code (``code-conflict``) become *candidates* for review, unless
-a user rejected the pair (``cg:notSame``). Groups are separate companies:
-:meth:`CompanyResolver.group_of` reads the group a plant company's name implies.
+``fuzzy``: :func:`resemblance`), the same core with a place on one side only (``core``) or
+in another place (``place``), the same name under another code (``code-conflict``) become
+*candidates* for review, unless a user rejected the pair (``cg:notSame``). Groups are
+separate companies: :meth:`CompanyResolver.group_of` reads the group a plant company's name
+implies.
 
 >>> resolver = CompanyResolver()
 >>> d = resolver.resolve("晶科")
@@ -36,7 +37,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from ..vocabulary import fold
+from ..namespaces import curie
+from ..vocabulary import fold, mint_company_iri
 from .keys import company_key, group_name, is_branch, minted_iri, parsed
 from .registry import bundled_companies
 
@@ -186,7 +188,8 @@ class CompanyResolver:
         if not code or known in (None, code):
             return decision
         other = Candidate(decision.iri, "code-conflict", 1.0, f"{known} / {code}")
-        return Decision(decision.name, minted_iri(decision.name), "new", 1.0, [other])
+        # The name's own IRI is the other company's: this one is keyed by its code.
+        return Decision(decision.name, curie(mint_company_iri("", code)), "new", 1.0, [other])
 
     def candidates(self, name: str, iri: str | None = None) -> list[Candidate]:
         """Known companies ``name`` resembles, best first (never merged: for review)."""
@@ -194,8 +197,8 @@ class CompanyResolver:
         found: dict[str, Candidate] = {}
         if not is_branch(name):  # a branch is part of its company: a group tie, not a doubt
             for other in sorted(self._cores.get(key.core, ())):
-                if self._placed_alike(key.places, other):
-                    found[other] = Candidate(other, "core", 1.0, key.core)
+                rule = "core" if self._placed_alike(key.places, other) else "place"
+                found[other] = Candidate(other, rule, 1.0 if rule == "core" else 0.9, key.core)
         if len(key.core) >= 2:
             for other_core in _worth_comparing(key.core, self._similar_cores(key.core)):
                 rule, score = resemblance(key.core, other_core)
@@ -208,7 +211,7 @@ class CompanyResolver:
 
     def _placed_alike(self, places: tuple[str, ...], other: str) -> bool:
         """The same core with a place on one side only: the company itself, or its plant?
-        (Places on both sides that differ are sister plants: no doubt to review.)"""
+        (Places on both sides that differ: rule ``place``, most often a sister company.)"""
         theirs = {p for label in self.names_of[other] for p in parsed(label).places}
         return not places or not theirs
 

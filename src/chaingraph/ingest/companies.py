@@ -33,10 +33,12 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
+from ..companies import Candidate, CompanyResolver, Decision
+from ..companies.directory import read_decisions
 from ..labels import LabelIndex
 from ..messages import Message
 from ..namespaces import CG, PREFIXES, curie, expand
-from ..resolve import CompanyIndex, mint_company_iri, uscc_problem
+from ..resolve import uscc_problem
 from ..store import Store, graph_for_file
 from ..vocabulary import (
     ADMIN_SUFFIXES,
@@ -53,6 +55,7 @@ from ..vocabulary import (
 )
 from ..vocabulary import fold as normalise
 from .table import COLUMNS, Problem, Row, Table, TableError, read_table, write_rows
+from .template import EXAMPLE, is_example_row
 
 __all__ = ["ImportReport", "default_graph", "import_table", "table_to_rdf"]
 
@@ -87,6 +90,10 @@ def _refused_number(text: str) -> Message | None:
         return Message("input.sheet.capacity_exponent", capacity=text)
     return None
 
+
+# How each rule of the resolver shows in the import report (companies_matched counts the first
+# three as "already known").
+_HOW = {"code": "code", "alias": "label", "decision": "label", "key": "name", "new": "new"}
 
 _YEAR = re.compile(r"^(\d{4})(?:年|\.0+|-\d{2}-\d{2})?$")
 
@@ -144,6 +151,11 @@ class Known:
             r["s"]: r["code"]
             for r in rows(f"GRAPH ?g {{ ?s cg:creditCode ?code }} {outside}", "?s ?code")
         }
+        self.parents = {
+            r["s"]: r["p"]
+            for r in rows(f"GRAPH ?g {{ ?s cg:parentOrganization ?p }} {outside}", "?s ?p")
+        }
+        self.same, self.not_same = read_decisions(store)
         self.units = [r["s"] for r in rows(f"GRAPH ?g {{ ?s a cg:Unit }} {outside}", "?s")]
         self.statuses = [
             r["s"] for r in rows(f"GRAPH ?g {{ ?s a cg:ProjectStatus }} {outside}", "?s")
@@ -180,6 +192,8 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     reject_file: str | None = None
+    # How each company name was resolved: the rule, its score, the candidates for review.
+    resolutions: list[dict] = field(default_factory=list)
 
     def to_dict(self, lang: str | None = None) -> dict:
         data = {
@@ -258,10 +272,14 @@ class RowReader:
         self.known = known
         self.report = report
         self.name = table.path.name
-        places = [known.labels.pick(node, "zh") for node in known.region_type]
-        self.companies = CompanyIndex(places)
+        # One resolver for every company name (see chaingraph.companies): the store's companies,
+        # the curated ones of the bundled data, and the pairs users decided.
+        self.companies = CompanyResolver(same=known.same, not_same=known.not_same)
         for company in known.companies:
             self.companies.add(company, self._labels_of(company), known.codes.get(company))
+        self.match_candidates: list[tuple[int, str, Candidate]] = []  # row, company, candidate
+        self.resolutions: dict[tuple[str, str], Decision] = {}  # (name, code) -> decision
+        self.name_ties: dict[str, str] = {}  # company -> the group its name implies
         self.new_companies: dict[str, dict] = {}  # iri -> {"names": [...], "code": ...}
         self.added_codes: dict[str, str] = {}  # known company -> credit code from the sheet
         self.created_regions: dict[
@@ -314,6 +332,11 @@ class RowReader:
 
     def read(self, row: Row) -> Parsed:
         parsed = Parsed(row)
+        if is_example_row({key: row.get(key) for key in COLUMNS}):
+            example = {key: EXAMPLE[key] for key in ("company", "stage", "capacity", "unit")}
+            what = Message("companies.example_row", **example)
+            self.problem(parsed, "company", what, Message("companies.example_row_fix"))
+            return parsed
         self._company(parsed)
         self._stage(parsed)
         self._region(parsed)
@@ -351,58 +374,22 @@ class RowReader:
         parsed.company = self._resolve_company(parsed, name, parsed.code, "company")
 
     def _resolve_company(self, parsed: Parsed, name: str, code: str | None, key: str) -> str | None:
-        index = self.companies
-        iri = index.by_code(code) if code else None
-        how = "code" if iri else None
-        if iri is None:
-            match = index.match(name)
-            if match.how == "ambiguous":
-                described = ", ".join(f"{self.known.label(c)} ({c})" for c in match.candidates)
-                self.problem(
-                    parsed,
-                    key,
-                    Message(
-                        "ingest.company.ambiguous",
-                        name=name,
-                        count=len(match.candidates),
-                        companies=described,
-                    ),
-                    Message("ingest.fix.full_name"),
-                )
-                return None
-            if match.iri and code and index.codes_of.get(match.iri) not in (None, code):
-                self.report.review.append(
-                    Problem(
-                        self.name,
-                        parsed.row.number,
-                        self.table.header_of(key),
-                        Message("ingest.company.other_code", name=name, company=match.iri),
-                        Message("ingest.fix.check_codes"),
-                        "review",
-                    )
-                )
-                match.iri = None
-            iri, how = match.iri, match.how
-            for other, reason in match.review[:3]:
-                self.report.review.append(
-                    Problem(
-                        self.name,
-                        parsed.row.number,
-                        self.table.header_of(key),
-                        Message(
-                            "ingest.company.may_be",
-                            name=name,
-                            label=self.company_label(other),
-                            company=other,
-                            reason=reason,
-                        ),
-                        Message("ingest.fix.same_company"),
-                        "review",
-                    )
-                )
-        if iri is None:
-            iri = curie(mint_company_iri(name, code, self.companies.places))
-            how = "new"
+        decision = self.companies.resolve(name, code)
+        self.resolutions.setdefault((name, code or ""), decision)
+        if decision.rule == "ambiguous":
+            described = ", ".join(f"{self.company_label(c)} ({c})" for c in decision.matches)
+            what = Message(
+                "ingest.company.ambiguous",
+                name=name,
+                count=len(decision.matches),
+                companies=described,
+            )
+            self.problem(parsed, key, what, Message("ingest.fix.full_name"))
+            return None
+        iri = decision.iri
+        for candidate in decision.candidates[:3]:
+            self._review(parsed, key, name, iri, candidate)
+        how = _HOW[decision.rule]
         self.companies.add(iri, [name], code)
         if iri in self.new_companies or how == "new" or (iri not in self.known.companies):
             entry = self.new_companies.setdefault(iri, {"names": [], "code": code})
@@ -414,9 +401,60 @@ class RowReader:
         parsed.how[key] = how
         return iri
 
+    def _review(self, parsed: Parsed, key: str, name: str, iri: str, candidate) -> None:
+        """A probable match, not merged: reported, and recorded in the graph for review."""
+        self.match_candidates.append((parsed.row.number, iri, candidate))
+        what = Message(
+            "companies.candidate",
+            name=name,
+            candidate=self.company_label(candidate.iri),
+            iri=candidate.iri,
+            rule=Message(f"companies.rule.{candidate.rule}"),
+            score=f"{candidate.score:.2f}",
+            new=iri,
+        )
+        fix = Message("companies.candidate_fix", new=iri, iri=candidate.iri)
+        column = self.table.header_of(key)
+        self.report.review.append(
+            Problem(self.name, parsed.row.number, column, what, fix, "review")
+        )
+
+    def settle_groups(self, parsed_rows: list[Parsed]) -> None:
+        """Groups a name implies (晶科能源（乐山）有限公司 -> 晶科能源), once every row's company
+        is known, both ways: a new plant to its known group, known plants to a new group.
+        A 所属集团 cell, or a group the store already gives, is never overridden."""
+        explicit = {p.company for p in parsed_rows if p.group}
+        for p in parsed_rows:
+            if not p.company or p.company in explicit or p.company in self.known.parents:
+                continue
+            found = self.companies.group_of(p.company_name)
+            if found and found[0] != p.company and p.company not in self.name_ties:
+                self.name_ties[p.company] = found[0]
+                self._note_group(p, found)
+        for p in parsed_rows:
+            if p.company and p.company in self.new_companies:
+                for plant in self.companies.plants_of(p.company_name):
+                    if plant != p.company and plant not in self.known.parents:
+                        self.name_ties.setdefault(plant, p.company)
+
+    def _note_group(self, parsed: Parsed, found: tuple[str, str]) -> None:
+        group, rule = found
+        what = Message(
+            "companies.group_from_name",
+            name=parsed.company_name,
+            group=self.company_label(group),
+            iri=group,
+            rule=Message(f"companies.rule.{rule}"),
+        )
+        column = self.table.header_of("company")
+        fix = Message("companies.group_from_name_fix")
+        self.report.notes.append(Problem(self.name, parsed.row.number, column, what, fix, "note"))
+
     def company_label(self, iri: str) -> str:
         if iri in self.new_companies:
             return self.new_companies[iri]["names"][0]
+        if iri not in self.known.companies and self.companies.names_of.get(iri):
+            return self.companies.names_of[iri][0]  # a curated company not loaded
         return self.known.label(iri)
 
     def _chain(self, parsed: Parsed) -> str | None:
@@ -741,10 +779,32 @@ def _build_graph(
             parents[p.company] = p.group
             company_names[p.group].append(p.group_name)
     _add_companies(g, reader, company_names, company_regions, doc)
-    for company, group in parents.items():
+    for company, group in {**reader.name_ties, **parents}.items():
         g.add((_u(company), CGNS.parentOrganization, _u(group)))
+    _add_match_candidates(g, reader, base, doc)
     _add_created_regions(g, reader, used_regions, doc)
     return g
+
+
+def _add_match_candidates(g: Graph, reader: RowReader, base: str, doc: URIRef) -> None:
+    """The probable matches of this sheet, for ``chaingraph companies --review``: only pairs
+    of companies the store (or this sheet) holds, so that every node is typed."""
+    present = set(reader.known.companies) | set(reader.new_companies)
+    seen = set()
+    for row, company, candidate in reader.match_candidates:
+        pair = (company, candidate.iri)
+        if pair in seen or company not in present or candidate.iri not in present:
+            continue
+        seen.add(pair)
+        node = URIRef(f"{base}match-{len(seen)}")
+        g.add((node, RDF.type, CGNS.MatchCandidate))
+        g.add((node, CGNS.matchedCompany, _u(company)))
+        g.add((node, CGNS.candidateCompany, _u(candidate.iri)))
+        g.add((node, CGNS.matchRule, Literal(candidate.rule)))
+        score = Decimal(str(candidate.score))
+        g.add((node, CGNS.matchScore, Literal(score, datatype=XSD.decimal)))
+        g.add((node, CGNS.row, Literal(row)))
+        g.add((node, PROV.wasDerivedFrom, doc))
 
 
 def _add_source(g: Graph, table: Table, base: str, digest: str) -> URIRef:
@@ -811,6 +871,8 @@ def _add_companies(
         entry = reader.new_companies.get(company)
         if entry is not None:
             regions = list(dict.fromkeys(company_regions.get(company, [])))
+            if company in reader.companies.curated:  # curated, not loaded: its own names
+                entry = {**entry, "pref": reader.companies.names_of[company][0]}
             _add_new_company(g, _u(company), entry, regions, doc)
         else:
             _add_aliases(g, reader, company, names)
@@ -818,6 +880,8 @@ def _add_companies(
 
 def _add_new_company(g: Graph, node: URIRef, entry: dict, regions: list[str], doc: URIRef):
     names_in_order = sorted(dict.fromkeys(entry["names"]), key=lambda n: (-len(n), n))
+    if entry.get("pref"):
+        names_in_order = [entry["pref"], *(n for n in names_in_order if n != entry["pref"])]
     pref, *others = names_in_order
     g.add((node, RDF.type, CGNS.Company))
     for literal in _text_literal(pref):
@@ -941,6 +1005,7 @@ def table_to_rdf(
     reader = RowReader(table, known, report)
     parsed_rows = [reader.read(row) for row in table.rows]
     reader.settle_stages(parsed_rows)
+    reader.settle_groups([p for p in parsed_rows if not p.problems])
     bad = [p for p in parsed_rows if p.problems]
     good = [p for p in parsed_rows if not p.problems]
     problems = [problem for p in bad for problem in p.problems]
@@ -1009,6 +1074,7 @@ def table_to_rdf(
     report.companies_new = sorted(
         (iri, entry["names"][0]) for iri, entry in reader.new_companies.items() if iri in used
     )
+    report.resolutions = [d.to_dict() for d in reader.resolutions.values()]
     report.triples = len(g)
     report.rows_imported = len(good)
     # N-Triples is Turtle, and rdflib writes it far faster than pretty Turtle.
