@@ -56,13 +56,19 @@ def score(rows: list[dict]) -> dict:
         "pairs": len(rows),
         "same": same,
         "different": different,
-        "merge_precision": merged_true / (merged_true + merged_false) if merged_true else 0.0,
+        "merge_precision": merged_true / (merged_true + merged_false)
+        if merged_true + merged_false
+        else None,
         "merge_recall": merged_true / same if same else 0.0,
         "caught_recall": caught / same if same else 0.0,
         "false_merges": merged_false,
         "false_alarms": counts[(0, "review")],
         "separate_correct": counts[(0, "separate")] / different if different else 0.0,
     }
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
 
 
 def read(split: str) -> list[dict]:
@@ -90,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind, group in groups.items():
         s = score(group)
+        recall, caught = (s["merge_recall"], s["caught_recall"]) if s["same"] else (None, None)
         print(
             f"| {s['pairs']} | {kind} | {s['same']} | {s['different']} | "
-            f"{s['merge_precision']:.2f} | {s['merge_recall']:.2f} | {s['caught_recall']:.2f} | "
+            f"{_figure(s['merge_precision'])} | {_figure(recall)} | {_figure(caught)} | "
             f"{s['false_merges']} | {s['false_alarms']} |"
         )
     return 1 if score(rows)["false_merges"] else 0

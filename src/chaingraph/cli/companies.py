@@ -61,6 +61,10 @@ def companies(store, name, search, stage, region, review, same, not_same, fmt, l
     click.echo(output, nl=not output.endswith("\n"))
 
 
+def _joined(lang: str, items) -> str:
+    return text("list.separator", lang).join(items)
+
+
 def _headers(lang: str, *keys: str) -> list[str]:
     return [text(f"companies.header.{key}", lang) for key in keys]
 
@@ -84,7 +88,7 @@ def _list_table(source, search, stage, region, lang):
         click.echo(text("companies.none_found", lang))
         return None
     rows = [
-        [s.iri, s.name, s.group, "、".join(s.regions), "、".join(s.stages), s.facts]
+        [s.iri, s.name, s.group, _joined(lang, s.regions), _joined(lang, s.stages), s.facts]
         for s in summaries
     ]
     return RowTable(_headers(lang, "id", "name", "group", "regions", "stages", "facts"), rows)
@@ -111,7 +115,7 @@ def _profile_table(source, name, lang):
     rows = [
         [field("id"), profile.iri, ""],
         [field("name"), profile.name, ""],
-        [field("aliases"), "、".join(profile.aliases), ""],
+        [field("aliases"), _joined(lang, profile.aliases), ""],
     ]
     if profile.code:
         rows.append([field("code"), profile.code, ""])
@@ -119,7 +123,7 @@ def _profile_table(source, name, lang):
         rows.append([field("group"), f"{profile.group[1]} ({profile.group[0]})", ""])
     rows += [[field("plants"), f"{label} ({iri_})", ""] for iri_, label in profile.plants]
     if profile.regions:
-        rows.append([field("regions"), "、".join(profile.regions), ""])
+        rows.append([field("regions"), _joined(lang, profile.regions), ""])
     rows += [[field("same_as"), other, ""] for other in profile.same_as]
     rows += [[field("not_same"), other, ""] for other in profile.not_same]
     for fact in profile.facts:
