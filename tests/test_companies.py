@@ -224,3 +224,23 @@ def test_companies_records_decisions(tmp_path):
     assert read_decisions(open_store(kg))[1] == [("co:jinko", "co:trina")]
     same = _run("companies", "--store", kg, "--same", "晶科", "晶科能源")
     assert "one node already" in same.output
+
+
+def test_targets_show_the_group_beside_the_company():
+    from analysis_graphs import XINING, production, store_with
+
+    from chaingraph import to_networkx
+    from chaingraph.analysis.targets import find_targets, with_producers_elsewhere
+    from chaingraph.render.planning import render_targets
+
+    facts = (
+        production("cells", "local", "li:cell")
+        + production("sib", "sib", "li:anode", site="r:CN-440300")
+        + "co:sib cg:parentOrganization co:grp .\n"
+    )
+    store = store_with(facts)
+    G = with_producers_elsewhere(to_networkx(store, XINING, lang="en"), store)
+    [target] = [t for t in find_targets(G) if t.stage == "li:anode"]
+    assert (target.company, target.group, target.group_label) == ("co:sib", "co:grp", "grp")
+    assert "sib (grp)" in render_targets([target], "table", lang="en")
+    assert json.loads(render_targets([target], "json"))["targets"][0]["group"] == "co:grp"
