@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -156,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"store: {args.companies:,} companies loaded in {load_s:.1f} s")
     print(f"resolver: {args.rows:,} names resolved in {resolve_s:.1f} s (with building the index)")
     print(f"  decisions: {dict(sorted(rules.items()))}; {reviewed:,} with candidates for review")
+    full.close()
+    empty.close()
+    shutil.rmtree(folder, ignore_errors=True)
     print(f"import into the empty store (baseline): {baseline_s:.1f} s")
     print(
         f"import against {args.companies:,} companies: {import_s:.1f} s "
