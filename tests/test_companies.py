@@ -244,3 +244,16 @@ def test_targets_show_the_group_beside_the_company():
     assert (target.company, target.group, target.group_label) == ("co:sib", "co:grp", "grp")
     assert "sib (grp)" in render_targets([target], "table", lang="en")
     assert json.loads(render_targets([target], "json"))["targets"][0]["group"] == "co:grp"
+
+
+def test_the_resolution_benchmark_runs_small(capsys):
+    """benchmarks/company_resolution.py at a toy size, so that it cannot rot."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import company_resolution
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    assert company_resolution.main(["--companies", "300", "--rows", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "300 companies loaded" in out and "60 names resolved" in out
+    assert "'alias'" in out and "'new'" in out
