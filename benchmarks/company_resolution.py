@@ -60,15 +60,16 @@ FORMS = ["有限公司", "股份有限公司", "有限责任公司"]
 
 
 def company_names(n: int, seed: int = 7) -> list[tuple[str, str]]:
-    """``n`` distinct (full name, short name) pairs."""
+    """``n`` (full name, short name) pairs, one brand each (two companies sharing a short name
+    would make the short name ambiguous: an error the sheet must fix, not a benchmark row)."""
     rng = random.Random(seed)
     seen, out = set(), []
     while len(out) < n:
         brand = rng.choice(BRAND) + rng.choice(BRAND) + rng.choice(BRAND)
         full = rng.choice(PLACES) + brand + rng.choice(INDUSTRY) + rng.choice(FORMS)
-        if full in seen:
+        if brand in seen:
             continue
-        seen.add(full)
+        seen.add(brand)
         out.append((full, brand + rng.choice(["股份", "科技", "能源"])))
     return out
 
