@@ -257,3 +257,12 @@ def test_the_resolution_benchmark_runs_small(capsys):
     out = capsys.readouterr().out
     assert "300 companies loaded" in out and "60 names resolved" in out
     assert "'alias'" in out and "'new'" in out
+
+
+def test_names_from_data_are_not_formulas_in_csv(tmp_path):
+    kg = str(tmp_path / "kg")
+    sheet = tmp_path / "f.csv"
+    sheet.write_text("企业,环节,地区\n=HYPERLINK(1)公司,硅片,西宁\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["load", "--store", kg, str(sheet)]).exit_code == 0
+    out = _run("companies", "--store", kg, "--search", "HYPERLINK", "--format", "csv").output
+    assert "'=HYPERLINK(1)公司" in out and "\n=" not in out and ",=" not in out

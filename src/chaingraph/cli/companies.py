@@ -57,6 +57,11 @@ def companies(store, name, search, stage, region, review, same, not_same, fmt, l
         table = _list_table(source, search, stage, region, lang)
     if table is None:
         return
+    if fmt in ("csv", "tsv"):  # a name from a sheet must not run as a spreadsheet formula
+        from ..render.export import guard_cell
+        from ..render.tables import RowTable
+
+        table = RowTable(table.headers, [[guard_cell(c) for c in row] for row in table.rows])
     output = render(table, fmt)
     click.echo(output, nl=not output.endswith("\n"))
 
