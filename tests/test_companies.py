@@ -266,3 +266,20 @@ def test_names_from_data_are_not_formulas_in_csv(tmp_path):
     assert CliRunner().invoke(main, ["load", "--store", kg, str(sheet)]).exit_code == 0
     out = _run("companies", "--store", kg, "--search", "HYPERLINK", "--format", "csv").output
     assert "'=HYPERLINK(1)公司" in out and "\n=" not in out and ",=" not in out
+
+
+def test_a_decision_file_counts_like_recorded_decisions(tmp_path):
+    store = open_store(tmp_path / "kg", read_only=False)
+    decisions = tmp_path / "decisions.ttl"
+    decisions.write_text(
+        "@prefix co: <https://w3id.org/chaingraph/company/> .\n"
+        "@prefix cg: <https://w3id.org/chaingraph/ns#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "co:n-aaa cg:notSame co:trina .\nco:n-bbb owl:sameAs co:jinko .\n"
+        "<https://example.org/x> owl:sameAs <https://example.org/y> .\n",  # not companies
+        encoding="utf-8",
+    )
+    store.load_file(decisions)
+    assert read_decisions(store) == ([("co:n-bbb", "co:jinko")], [("co:n-aaa", "co:trina")])
+    record_decision(store, "co:n-ccc", "co:byd", same=False)  # its own graph only is rewritten
+    assert read_decisions(store)[1] == [("co:n-aaa", "co:trina"), ("co:n-ccc", "co:byd")]

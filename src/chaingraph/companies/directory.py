@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..labels import LabelIndex
-from ..namespaces import curie, expand
+from ..namespaces import PREFIXES, curie, expand
 from ..resources import GRAPH_BASE
 from ..store import Store
 from ..vocabulary import fold
@@ -270,11 +270,19 @@ def _facts(store: Store, node: str) -> list[Fact]:
     return sorted(by_fact.values(), key=lambda f: (f.stage, f.site, f.year, f.source))
 
 
-def read_decisions(store: Store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``(same, not_same)``: the pairs users confirmed (``owl:sameAs``) or rejected."""
+def read_decisions(
+    store: Store, *, graph: str | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(same, not_same)``: the pairs of companies users confirmed (``owl:sameAs``) or
+    rejected (``cg:notSame``), in every graph (``chaingraph companies --same`` writes
+    :data:`DECISIONS_GRAPH`; a Turtle file of such triples, loaded, counts as well) or in
+    ``graph`` only."""
+    where = f"<{graph}>" if graph else "?g"
+    companies = PREFIXES["co"]
     rows = store.select_plain(
-        f"SELECT ?a ?p ?b WHERE {{ GRAPH <{DECISIONS_GRAPH}> {{ ?a ?p ?b }} "
-        "FILTER(?p IN (owl:sameAs, cg:notSame)) }"
+        f"SELECT DISTINCT ?a ?p ?b WHERE {{ GRAPH {where} {{ ?a ?p ?b }} "
+        "FILTER(?p IN (owl:sameAs, cg:notSame) && isIRI(?b) "
+        f'&& STRSTARTS(STR(?a), "{companies}") && STRSTARTS(STR(?b), "{companies}")) }}'
     )
     same = sorted((r["a"], r["b"]) for r in rows if r["p"] == "owl:sameAs")
     not_same = sorted((r["a"], r["b"]) for r in rows if r["p"] == "cg:notSame")
@@ -315,7 +323,7 @@ def record_decision(store: Store, company: str, other: str, *, same: bool) -> No
     (``cg:notSame``), replacing any earlier decision about the pair; all or nothing."""
     import pyoxigraph as ox
 
-    same_pairs, not_same = read_decisions(store)
+    same_pairs, not_same = read_decisions(store, graph=DECISIONS_GRAPH)
     pair = frozenset((company, other))
     kept = [(a, "owl:sameAs", b) for a, b in same_pairs if frozenset((a, b)) != pair]
     kept += [(a, "cg:notSame", b) for a, b in not_same if frozenset((a, b)) != pair]
