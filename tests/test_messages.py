@@ -312,7 +312,6 @@ ALLOWED_SENTENCES = {
     ("safety.py", "SPARQL syntax error at line {}, "),
     ("safety.py", "refused: {} <{}> names no graph "),
     ("safety.py", "refused: {} would send a request"),
-    ("serve.py", "cannot listen on {}:{}: {}; choo"),
     ("sparql.py", "dataframe=True needs pandas: pip"),
     ("sparql.py", "format {} is for {}; choose one "),
     ("sparql.py", "query() is read-only; run update"),

@@ -27,7 +27,7 @@ on a copy of its parent's lock descriptor: while it lives, even if its parent wa
 
 What a worker does with a request is the ``handler``'s business, a module-level function
 ``handler(store, request) -> reply`` (:func:`answer` for the store's own timed queries;
-``chaingraph.serve.execute`` for the server).
+``chaingraph.serve.sparql_endpoint.execute`` for the server).
 """
 
 from __future__ import annotations
