@@ -309,7 +309,6 @@ ALLOWED_SENTENCES = {
     # files other branches rework now (loading, sheets, validate, worker, serve, sparql,
     # the query body): converted after their merge
     ("ingest/table.py", "reading .xlsx needs openpyxl: pi"),
-    ("safety.py", "SPARQL syntax error at line {}, "),
     ("safety.py", "refused: {} <{}> names no graph "),
     ("safety.py", "refused: {} would send a request"),
     ("sparql.py", "dataframe=True needs pandas: pip"),
@@ -319,7 +318,6 @@ ALLOWED_SENTENCES = {
     ("store/loading.py", "{} and {} are the same file; loa"),
     ("store/loading.py", "{} is already loaded (graph <{}>"),
     ("store/loading.py", "{}: the JSON-LD @context {} is r"),
-    ("store/oxigraph.py", "SPARQL syntax error: {}"),
     ("store/oxigraph.py", "bad graph IRI: {}"),
     ("store/oxigraph.py", "query failed: {}"),
     ("store/oxigraph.py", "update failed, nothing was chang"),

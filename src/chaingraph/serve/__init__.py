@@ -90,7 +90,11 @@ def _interrupt(signum, frame):
 def serve(location: str | None, options: ServeOptions, *, echo=print) -> None:
     """Open the store, bind ``options.host:options.port`` and answer requests until Ctrl-C."""
     endpoint = Endpoint(
-        location, timeout=options.timeout, workers=options.workers, writable=options.allow_update
+        location,
+        timeout=options.timeout,
+        workers=options.workers,
+        writable=options.allow_update,
+        memory_limit=options.memory_limit,
     )
     try:
         try:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import socket
 import sys
@@ -35,6 +36,10 @@ class ServeOptions:
     connection_timeout: float = 30.0
     # Connections served at once (one thread each); more get a 503 and are closed.
     max_connections: int = 64
+    # Names the Host header may give besides the bound address (and localhost on loopback).
+    allow_hosts: tuple[str, ...] = ()
+    # Address space of each worker process, in bytes (None: no cap).
+    memory_limit: int | None = None
 
 
 # A Content-Length the server reads: digits only (no sign, space or "0x"), at most 18 of them.
@@ -99,6 +104,42 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def host_allowed(header: str | None, server) -> bool:
+    """Whether a Host header names this server: its bound address (any port given must be
+    its port), ``localhost`` when it listens on loopback, or a name of ``--allow-host``.
+
+    A request without Host (HTTP/1.0) is let through: a browser always sends one.
+    """
+    if header is None:
+        return True
+    bound, port = server.server_address[:2]
+    header = header.strip().lower()
+    if header.startswith("["):  # [IPv6]:port
+        name, _, rest = header[1:].partition("]")
+        given_port = rest[1:] if rest.startswith(":") else ""
+    elif header.count(":") == 1:
+        name, given_port = header.split(":")
+    else:
+        name, given_port = header, ""
+    if given_port and given_port != str(port):
+        return False
+    allowed = {bound.lower(), *(h.lower() for h in server.options.allow_hosts)}
+    address = ipaddress.ip_address(bound)
+    if address.is_loopback or address.is_unspecified:
+        allowed |= {"localhost", "127.0.0.1", "::1"}
+    if address.is_unspecified and _is_address(name):
+        return True  # listening everywhere: an address of this machine; names must be allowed
+    return name in allowed
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class _Handler(SparqlRoutes, BaseHTTPRequestHandler):
     server: _Server
     server_version = "chaingraph"
@@ -147,7 +188,29 @@ class _Handler(SparqlRoutes, BaseHTTPRequestHandler):
             headers["Access-Control-Max-Age"] = "600"
         self._send(Reply(204, "text/plain; charset=utf-8", b""), headers)
 
+    def _host_refused(self) -> bool:
+        """Refuse (421) a request whose Host header names neither the bound address, a
+        loopback name for a loopback address, nor a name given with ``--allow-host``: a page
+        of another site that rebinds its name to this address (DNS rebinding) gets nothing."""
+        if host_allowed(self.headers.get("Host"), self.server):
+            return False
+        self.close_connection = True
+        self._error(421, message_text("sparql.endpoint.host", host=self.headers.get("Host")))
+        return True
+
+    def _sparql_path(self, path: str) -> bool:
+        return path in ("/sparql", "/sparql/")
+
+    def do_PUT(self):
+        path, _ = self._path()
+        if not self._host_refused():
+            self.sparql_other() if self._sparql_path(path) else self._error(404, path)
+
+    do_DELETE = do_PATCH = do_HEAD = do_TRACE = do_CONNECT = do_PUT
+
     def do_GET(self):
+        if self._host_refused():
+            return
         path, params = self._path()
         if path in ("/", "/index.html"):
             lang = page_language(self.headers.get("Accept-Language"), params.get("lang"))
@@ -156,14 +219,16 @@ class _Handler(SparqlRoutes, BaseHTTPRequestHandler):
                 Reply(200, "text/html; charset=utf-8", body), {"Content-Security-Policy": CSP}
             )
             return
-        if path != "/sparql":
+        if not self._sparql_path(path):
             self._error(404, f"no such page: {path}; the SPARQL endpoint is /sparql")
             return
         self.sparql_get(params)
 
     def do_POST(self):
+        if self._host_refused():
+            return
         path, params = self._path()
-        if path != "/sparql":
+        if not self._sparql_path(path):
             self._error(404, f"no such endpoint: {path}; POST to /sparql")
             return
         length = self.headers.get("Content-Length")

@@ -16,11 +16,16 @@ True
 
 from __future__ import annotations
 
+import re
 import sys
 import urllib.parse
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
+from ..messages import text as message_text
 from ..store import StoreError, StoreSyntaxError
+from ..store.dataset import DatasetConflict, check_graph_iris, with_using
 from ..store.worker import WorkerBusy, WorkerDied, WorkerPool, WorkerTimeout, default_workers
 
 __all__ = [
@@ -52,6 +57,7 @@ GRAPH_TYPES = {
     "application/turtle": "turtle",
     "text/plain": "ntriples",
 }
+_TRIPLES = ox.QueryTriples
 _TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "text/plain"}
 
 
@@ -113,6 +119,21 @@ class Reply:
         return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
+_UPDATE_WORDS = re.compile(
+    r"(?is)(?:\s|#[^\n]*\n|(?:PREFIX\s+\S*\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*"
+    r"(?:insert|delete|load|clear|drop|create|add|move|copy|with)\b"
+)
+
+
+def _said(error: Exception, request: dict) -> str:
+    """An error's message in the request's language (its Accept-Language, when the catalogs
+    have it; else the server's)."""
+    from ..messages import ChaingraphError
+
+    lang = request.get("lang")
+    return error.text(lang) if isinstance(error, ChaingraphError) and lang else str(error)
+
+
 def execute(store, request: dict) -> Reply:
     """Run one protocol request on an open :class:`~chaingraph.store.Store` (in a worker)."""
     from ..safety import OutboundRefused, check_outbound
@@ -120,17 +141,19 @@ def execute(store, request: dict) -> Reply:
     text = request["text"]
     is_update = request["op"] == "update"
     try:
-        form = check_outbound(text, (), store.graphs()).kind.upper()
+        form = check_outbound(text, (), store.graphs).kind.upper()
     except OutboundRefused as error:
-        return Reply.error(403, str(error))
+        return Reply.error(403, _said(error, request))
     except StoreError as error:
-        return Reply.error(400, str(error))
-    if (form == "UPDATE") != is_update:
-        kind = "an update" if form == "UPDATE" else f"a {form} query"
-        field = "query=" if is_update else "update="
-        return Reply.error(400, f"this is {kind}: send it as {field}")
+        return Reply.error(400, _said(error, request))
+    if is_update and form != "UPDATE":
+        return Reply.error(400, f"this is a {form} query: send it as query=")
+    if not is_update and form == "UPDATE" and _UPDATE_WORDS.match(text):
+        return Reply.error(400, "this is an update: send it as update=")
     if is_update:
-        return _run_update(store, text)
+        return _run_update(store, text, request)
+    # Not a query form: Oxigraph's parser says what is wrong with it.
+    form = "SELECT" if form == "UPDATE" else form
     offers = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_TYPES
     media = negotiate(request.get("accept"), offers)
     if media is None:
@@ -142,37 +165,35 @@ def execute(store, request: dict) -> Reply:
     return _run_query(store, request, offers, media)
 
 
-def _run_update(store, text: str) -> Reply:
+def _run_update(store, text: str, request: dict) -> Reply:
     try:
-        store.update(text)
+        store.update(text, base_iri=request.get("base_iri"))
     except StoreSyntaxError as error:
-        return Reply.error(400, str(error))
+        return Reply.error(400, _said(error, request))
     except StoreError as error:
-        return Reply.error(500, str(error))
+        return Reply.error(500, _said(error, request))
     store.flush()
     return Reply(204, "text/plain; charset=utf-8", b"")
 
 
 def _run_query(store, request: dict, offers: dict[str, str], media: str) -> Reply:
-    import pyoxigraph as ox
-
     from ..sparql import render_result  # the renderers of `chaingraph query`: the same bytes
 
-    default_graphs, named_graphs = request.get("default_graphs"), request.get("named_graphs")
-    try:
-        for graph in (*(default_graphs or ()), *(named_graphs or ())):
-            ox.NamedNode(graph)
-    except ValueError as error:
-        return Reply.error(400, f"bad graph IRI in default-graph-uri/named-graph-uri: {error}")
     try:
         result = store.query_results(
-            request["text"], default_graphs=default_graphs, named_graphs=named_graphs
+            request["text"],
+            default_graphs=request.get("default_graphs"),
+            named_graphs=request.get("named_graphs"),
+            base_iri=request.get("base_iri"),
         )
+        if offers is SOLUTION_TYPES and isinstance(result, _TRIPLES):
+            offers = GRAPH_TYPES  # a query the reader took for another kind
+            media = negotiate(request.get("accept"), offers) or next(iter(offers))
         body = render_result(result, offers[media]).encode("utf-8")
     except StoreSyntaxError as error:
-        return Reply.error(400, str(error))
+        return Reply.error(400, _said(error, request))
     except StoreError as error:
-        return Reply.error(500, str(error))
+        return Reply.error(500, _said(error, request))
     except SyntaxError as error:
         return Reply.error(400, f"SPARQL syntax error: {error}")
     except (OSError, ValueError) as error:
@@ -182,7 +203,7 @@ def _run_query(store, request: dict, offers: dict[str, str], media: str) -> Repl
 
 
 def warm_up() -> None:
-    """Import and warm up rdflib's SPARQL parser in a worker, before its first request."""
+    """Import and warm up the outbound guard in a worker, before its first request."""
     from ..safety import check_outbound
 
     check_outbound("ASK { ?s ?p ?o }")
@@ -216,6 +237,7 @@ class Endpoint:
         workers: int | None = None,
         writable: bool = False,
         start_timeout: float = 300,
+        memory_limit: int | None = None,
     ):
         location = str(location) if location is not None else None
         if location and location.startswith(("http://", "https://")):
@@ -232,6 +254,7 @@ class Endpoint:
             warm_up=warm_up,
             on_stop=_log_stopped,
             start_timeout=start_timeout,
+            memory_limit=memory_limit,
         )
 
     @property
@@ -268,8 +291,8 @@ class Endpoint:
                 f"all {self.workers} workers stayed busy for {self.timeout:g} s; try again, or "
                 "restart the server with more --workers",
             )
-        except WorkerDied:
-            return Reply.error(500, "the store worker died; it restarts on the next query")
+        except WorkerDied as error:
+            return Reply.error(500, str(error))
         except StoreError as error:
             return Reply.error(500, f"cannot reopen the store: {error}")
         if isinstance(reply, tuple):  # the worker could not run it (see the worker module)
@@ -290,8 +313,14 @@ class SparqlRoutes:
     """The ``/sparql`` part of the HTTP handler (a mixin): the SPARQL 1.1 Protocol's operations.
 
     The handler reads the request (path, parameters, the POST body within its limits) and
-    calls :meth:`sparql_get` or :meth:`sparql_post`; these answer through the handler's
-    ``_send`` / ``_error`` and ``server.endpoint`` / ``server.options``.
+    calls :meth:`sparql_get`, :meth:`sparql_post` or :meth:`sparql_other`; these answer
+    through the handler's ``_send`` / ``_error`` and ``server.endpoint`` / ``server.options``.
+
+    Writes from web pages: an update is refused (403) when the browser says it comes from
+    another site (``Sec-Fetch-Site: cross-site`` or ``same-site``) or from another origin
+    (``Origin`` not this server's own): a form or a ``no-cors`` fetch on any page the user
+    visits cannot write. No start-up token is needed: browsers send these headers on every
+    cross-origin POST, and non-browser clients send neither.
     """
 
     def sparql_get(self, params: dict[str, list[str]]) -> None:
@@ -302,6 +331,9 @@ class SparqlRoutes:
                 "Content-Type: application/sparql-update), never with GET",
             )
             return
+        if "query" not in params:
+            self._send(service_description(self.endpoint_url(), self.server.options))
+            return
         self._query(params)
 
     def sparql_post(self, params: dict[str, list[str]], content_type: str, text: str) -> None:
@@ -310,20 +342,32 @@ class SparqlRoutes:
             if "update" in form and "query" in form:
                 self._error(400, "send either query= or update=, not both")
             elif "update" in form:
-                self._update(form["update"])
+                self._update({**params, **form})
             else:
-                merged = {**params, **form}
-                self._query(merged)
+                self._query({**params, **form})
         elif content_type == _QUERY:
             self._query({**params, "query": [text]})
         elif content_type == _UPDATE:
-            self._update([text])
+            self._update({**params, "update": [text]})
         else:
             self._error(
                 415,
                 f"cannot read a POST body of type {content_type or 'none'!r}; use "
                 f"{_FORM}, {_QUERY} or {_UPDATE}",
             )
+
+    def sparql_other(self) -> None:
+        """PUT, DELETE, PATCH, HEAD...: not methods of the SPARQL protocol (405)."""
+        self.close_connection = True
+        self._error(
+            405, message_text("sparql.endpoint.method", method=self.command), {"Allow": _ALLOW}
+        )
+
+    def endpoint_url(self) -> str:
+        """This endpoint's URL: the base IRI of the requests' relative IRIs."""
+        host, port = self.server.server_address[:2]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}/sparql"
 
     def _query(self, params: dict[str, list[str]]) -> None:
         queries = params.get("query") or []
@@ -332,20 +376,98 @@ class SparqlRoutes:
                 400, "give exactly one SPARQL query in the query parameter (/sparql?query=...)"
             )
             return
+        default, named = params.get("default-graph-uri") or [], params.get("named-graph-uri") or []
+        try:
+            check_graph_iris(default, named)
+        except DatasetConflict as error:
+            self._error(400, str(error))
+            return
         request = {
             "op": "query",
             "text": queries[0],
             "accept": self.headers.get("Accept"),
-            "default_graphs": params.get("default-graph-uri") or [],
-            "named_graphs": params.get("named-graph-uri") or [],
+            "default_graphs": default,
+            "named_graphs": named,
+            "base_iri": self.endpoint_url(),
+            "lang": self.request_language(),
         }
         self._send(self.server.endpoint.run(request))
 
-    def _update(self, updates: list[str]) -> None:
+    def request_language(self) -> str | None:
+        """The client's language (Accept-Language) if the catalogs have it, else None."""
+        from ..messages import catalogs
+
+        for part in (self.headers.get("Accept-Language") or "").split(","):
+            lang = part.split(";")[0].strip().split("-")[0].lower()
+            if lang in catalogs():
+                return lang
+        return None
+
+    def _update(self, params: dict[str, list[str]]) -> None:
+        updates = params.get("update") or []
         if not self.server.options.allow_update:
             self._error(403, _READ_ONLY)
+            return
+        refusal = self._cross_site()
+        if refusal:
+            self._error(403, refusal)
             return
         if len(updates) != 1 or not updates[0].strip():
             self._error(400, "give exactly one SPARQL update in the update parameter")
             return
-        self._send(self.server.endpoint.run({"op": "update", "text": updates[0]}))
+        using = params.get("using-graph-uri") or []
+        using_named = params.get("using-named-graph-uri") or []
+        try:
+            check_graph_iris(using, using_named)
+            text = with_using(updates[0], using, using_named)
+        except DatasetConflict as error:
+            self._error(400, str(error))
+            return
+        except StoreError:  # the guard could not read it: the worker says why
+            text = updates[0]
+        request = {
+            "op": "update",
+            "text": text,
+            "base_iri": self.endpoint_url(),
+            "lang": self.request_language(),
+        }
+        self._send(self.server.endpoint.run(request))
+
+    def _cross_site(self) -> str | None:
+        """Why an update is refused as coming from another site's page, or None."""
+        origin = (self.headers.get("Origin") or "").strip()
+        allowed = self.server.options.cors
+        if allowed and (allowed == "*" or origin == allowed):
+            return None  # the origin the server was started to let in (--cors)
+        fetch_site = (self.headers.get("Sec-Fetch-Site") or "").strip().lower()
+        if fetch_site in ("cross-site", "same-site"):
+            return message_text("sparql.endpoint.cross_site", origin=fetch_site)
+        if not origin:
+            return None
+        host = (self.headers.get("Host") or "").strip().lower()
+        parts = urllib.parse.urlsplit(origin)
+        if origin.lower() == "null" or parts.netloc.lower() != host:
+            return message_text("sparql.endpoint.cross_site", origin=origin[:200])
+        return None
+
+
+_ALLOW = "GET, POST, OPTIONS"
+
+
+def service_description(url: str, options) -> Reply:
+    """The SPARQL 1.1 Service Description of this endpoint, in Turtle."""
+    # The default graph is the union of the named graphs when a request names none.
+    features = ["sd:UnionDefaultGraph"]
+    languages = ["sd:SPARQL11Query"] + (["sd:SPARQL11Update"] if options.allow_update else [])
+    body = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix fmt: <http://www.w3.org/ns/formats/> .
+
+<{url}> a sd:Service ;
+    sd:endpoint <{url}> ;
+    sd:supportedLanguage {", ".join(languages)} ;
+    sd:feature {", ".join(features)} ;
+    sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
+        fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:JSON-LD, fmt:RDF_XML ;
+    sd:defaultDataset [ a sd:Dataset ] .
+"""
+    return Reply(200, "text/turtle; charset=utf-8", body.encode("utf-8"))
