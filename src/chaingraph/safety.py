@@ -47,6 +47,7 @@ __all__ = [
     "can_reach_out",
     "check_outbound",
     "inspect_query",
+    "looks_like_update",
 ]
 
 # Deepest nesting of (), {} and [] read. Oxigraph's parser recurses per level; 1,000 levels
@@ -55,10 +56,10 @@ MAX_NESTING = 256
 
 _KINDS = {"select": "select", "ask": "ask", "construct": "construct", "describe": "describe"}
 _REACHING = ("service", "load", "from", "using")
-# Schemes whose IRIs name something on the network (or this machine's files): a FROM/USING
+# Schemes whose IRIs name something on the network: a FROM/USING
 # graph with one of them that is not in the store is refused as an attempt to fetch it; a
 # graph of another scheme (urn:, tag: ...) that is not in the store is an empty graph.
-_FETCHABLE = ("http", "https", "ftp", "file")
+_FETCHABLE = ("http", "https", "ftp")
 
 
 class OutboundRefused(StoreError):
@@ -221,6 +222,30 @@ def _prologue(tokens: list[tuple[str, str]]) -> _Prologue:
     return prologue
 
 
+_UPDATE_WORDS = frozenset(
+    ("insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with")
+)
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether ``text`` starts (after its prologue) with an update operation's keyword: what
+    tells "an update sent as a query" from a query with a typo (the guard's kind is "update"
+    for both; Oxigraph's parser says what is wrong with the latter).
+
+    >>> looks_like_update("PREFIX x: <urn:x:> INSERT DATA { x:a x:b x:c }")
+    True
+    >>> looks_like_update("SELEC ?x WHERE { ?x ?p ?o }")
+    False
+    """
+    for kind, value in _tokens(_expand_escapes(text)):
+        if kind == "word" and value.lower() in ("prefix", "base"):
+            continue
+        if kind in ("pname", "iri"):
+            continue  # the prologue's names and IRIs
+        return kind == "word" and value.lower() in _UPDATE_WORDS
+    return False
+
+
 def _kind(tokens: Iterable[tuple[str, str]]) -> str:
     """select, ask, construct or describe for a query; update for anything else."""
     skip = 0
@@ -304,11 +329,12 @@ def guard_text(
     text: str,
     allow_hosts: Sequence[str] = (),
     graphs: Iterable[str] | Callable[[], Iterable[str]] = (),
+    base: str | None = None,
 ) -> None:
     """:func:`check_outbound` for a text about to run, skipping the reading when
     :func:`can_reach_out` says it cannot (what every store query and update goes through)."""
     if can_reach_out(text):
-        check_outbound(text, allow_hosts, graphs)
+        check_outbound(text, allow_hosts, graphs, base)
 
 
 def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:
@@ -322,7 +348,7 @@ def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:
 
 
 def _fetchable(iri: str) -> bool:
-    """Whether a graph IRI could be fetched (http, https, ftp, file: or relative)."""
+    """Whether a graph IRI could be fetched (http, https, ftp or relative)."""
     scheme = urlsplit(iri).scheme.lower()
     return not scheme or scheme in _FETCHABLE
 
@@ -331,20 +357,25 @@ def check_outbound(
     text: str,
     allow_hosts: Sequence[str] = (),
     graphs: Iterable[str] | Callable[[], Iterable[str]] = (),
+    base: str | None = None,
 ) -> QueryInfo:
     """Refuse a query that would reach out to a host not in ``allow_hosts``; return its info.
+
+    ``base`` is the base IRI the text will run with: relative targets resolve against it
+    (without one they are judged as they are: refused unless a graph of that name exists).
 
     ``FROM``/``USING`` graphs are fine when they name a graph of the store (``graphs``),
     chaingraph's own graph namespace, or an IRI that names nothing on the network (``urn:``,
     ``tag:``...: a graph not in the store is an empty one); Oxigraph never fetches them, but an
-    ``http(s)``/``ftp``/``file`` graph that is not there is an attempt to fetch, refused.
+    ``http(s)``/``ftp`` graph that is not there is an attempt to fetch, refused.
     ``graphs`` may be a function, called only when a FROM or USING graph needs looking up.
     """
     if _is_plain_data(text):
         return QueryInfo("update")
     info = inspect_query(text)
     local: set[str] | None = None
-    for keyword, iri in info.targets:
+    for keyword, relative in info.targets:
+        iri = urljoin(base, relative) if base and relative else relative
         if _host_allowed(iri, allow_hosts):
             continue
         if keyword in ("SERVICE", "LOAD"):

@@ -16,7 +16,6 @@ True
 
 from __future__ import annotations
 
-import re
 import sys
 import urllib.parse
 from dataclasses import dataclass
@@ -119,12 +118,6 @@ class Reply:
         return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
-_UPDATE_WORDS = re.compile(
-    r"(?is)(?:\s|#[^\n]*\n|(?:PREFIX\s+\S*\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*"
-    r"(?:insert|delete|load|clear|drop|create|add|move|copy|with)\b"
-)
-
-
 def _said(error: Exception, request: dict) -> str:
     """An error's message in the request's language (its Accept-Language, when the catalogs
     have it; else the server's)."""
@@ -136,19 +129,19 @@ def _said(error: Exception, request: dict) -> str:
 
 def execute(store, request: dict) -> Reply:
     """Run one protocol request on an open :class:`~chaingraph.store.Store` (in a worker)."""
-    from ..safety import OutboundRefused, check_outbound
+    from ..safety import OutboundRefused, check_outbound, looks_like_update
 
     text = request["text"]
     is_update = request["op"] == "update"
     try:
-        form = check_outbound(text, (), store.graphs).kind.upper()
+        form = check_outbound(text, (), store.graphs, request.get("base_iri")).kind.upper()
     except OutboundRefused as error:
         return Reply.error(403, _said(error, request))
     except StoreError as error:
         return Reply.error(400, _said(error, request))
     if is_update and form != "UPDATE":
         return Reply.error(400, f"this is a {form} query: send it as query=")
-    if not is_update and form == "UPDATE" and _UPDATE_WORDS.match(text):
+    if not is_update and form == "UPDATE" and looks_like_update(text):
         return Reply.error(400, "this is an update: send it as update=")
     if is_update:
         return _run_update(store, text, request)

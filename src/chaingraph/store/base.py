@@ -296,7 +296,7 @@ class Store(ABC):
     # Hosts that SERVICE and LOAD may reach (see :mod:`chaingraph.safety`); none by default.
     allow_hosts: tuple[str, ...] = ()
 
-    def guard(self, text: str) -> None:
+    def guard(self, text: str, base_iri: str | None = None) -> None:
         """Refuse ``text`` if it would make a request to another host.
 
         Every backend calls this in :meth:`query_results` and :meth:`update`, so no path that
@@ -314,7 +314,7 @@ class Store(ABC):
         """
         from ..safety import guard_text
 
-        guard_text(text, self.allow_hosts, self.graphs)
+        guard_text(text, self.allow_hosts, self.graphs, base_iri)
 
     @contextmanager
     def allowing(self, hosts: Sequence[str]) -> Iterator[Store]:

@@ -147,7 +147,7 @@ class OxigraphStore(Store):
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
     ) -> QueryResults:
-        self.guard(query)
+        self.guard(query, base_iri or DEFAULT_BASE)
         if timeout is not None:
             from .worker import timed_query
 
@@ -217,7 +217,7 @@ class OxigraphStore(Store):
         """Run a SPARQL UPDATE in one transaction (all or nothing); relative IRIs are resolved
         against ``base_iri`` (default :data:`DEFAULT_BASE`)."""
         self.check_writable()
-        self.guard(update)
+        self.guard(update, base_iri or DEFAULT_BASE)
         if timeout is not None:
             from .worker import timed_update
 

@@ -478,7 +478,7 @@ class RemoteStore(Store):
         """
         from .dataset import describes_dataset
 
-        self.guard(query)
+        self.guard(query, base_iri)
         if default_graphs or named_graphs:
             graphs, named = list(default_graphs or ()), list(named_graphs or ())
         else:
@@ -499,7 +499,7 @@ class RemoteStore(Store):
     ) -> None:
         """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
         self.check_writable()
-        self.guard(update)
+        self.guard(update, base_iri)
         self._send_update(f"BASE <{base_iri}>\n{update}" if base_iri else update, timeout)
 
     def _send_update(self, update: str, timeout: float | None = None) -> None:
