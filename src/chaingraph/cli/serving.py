@@ -129,5 +129,6 @@ def serve(
         connection_timeout=connection_timeout,
         allow_hosts=tuple(allow_hosts),
         memory_limit=memory_limit * 2**20 if memory_limit else None,
+        lang=lang,
     )
     run_server(store, options, echo=click.echo)

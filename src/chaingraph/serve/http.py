@@ -40,6 +40,9 @@ class ServeOptions:
     allow_hosts: tuple[str, ...] = ()
     # Address space of each worker process, in bytes (None: no cap).
     memory_limit: int | None = None
+    # Language of the replies' messages when a request's Accept-Language names none we have
+    # (None: $CHAINGRAPH_LANG or the default).
+    lang: str | None = None
 
 
 # A Content-Length the server reads: digits only (no sign, space or "0x"), at most 18 of them.
@@ -195,7 +198,12 @@ class _Handler(SparqlRoutes, BaseHTTPRequestHandler):
         if host_allowed(self.headers.get("Host"), self.server):
             return False
         self.close_connection = True
-        self._error(421, message_text("sparql.endpoint.host", host=self.headers.get("Host")))
+        self._error(
+            421,
+            message_text(
+                "sparql.endpoint.host", self.request_language(), host=self.headers.get("Host")
+            ),
+        )
         return True
 
     def _sparql_path(self, path: str) -> bool:

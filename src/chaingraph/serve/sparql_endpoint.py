@@ -284,8 +284,8 @@ class Endpoint:
                 f"all {self.workers} workers stayed busy for {self.timeout:g} s; try again, or "
                 "restart the server with more --workers",
             )
-        except WorkerDied as error:
-            return Reply.error(500, str(error))
+        except WorkerDied as error:  # e.g. over its memory cap
+            return Reply.error(500, _said(error, request))
         except StoreError as error:
             return Reply.error(500, f"cannot reopen the store: {error}")
         if isinstance(reply, tuple):  # the worker could not run it (see the worker module)
@@ -353,7 +353,9 @@ class SparqlRoutes:
         """PUT, DELETE, PATCH, HEAD...: not methods of the SPARQL protocol (405)."""
         self.close_connection = True
         self._error(
-            405, message_text("sparql.endpoint.method", method=self.command), {"Allow": _ALLOW}
+            405,
+            message_text("sparql.endpoint.method", self.request_language(), method=self.command),
+            {"Allow": _ALLOW},
         )
 
     def endpoint_url(self) -> str:
@@ -373,7 +375,7 @@ class SparqlRoutes:
         try:
             check_graph_iris(default, named)
         except DatasetConflict as error:
-            self._error(400, str(error))
+            self._error(400, error.text(self.request_language()))
             return
         request = {
             "op": "query",
@@ -387,14 +389,15 @@ class SparqlRoutes:
         self._send(self.server.endpoint.run(request))
 
     def request_language(self) -> str | None:
-        """The client's language (Accept-Language) if the catalogs have it, else None."""
+        """The client's language (Accept-Language) if the catalogs have it, else the
+        server's (``--lang``)."""
         from ..messages import catalogs
 
         for part in (self.headers.get("Accept-Language") or "").split(","):
             lang = part.split(";")[0].strip().split("-")[0].lower()
             if lang in catalogs():
                 return lang
-        return None
+        return self.server.options.lang
 
     def _update(self, params: dict[str, list[str]]) -> None:
         updates = params.get("update") or []
@@ -414,7 +417,7 @@ class SparqlRoutes:
             check_graph_iris(using, using_named)
             text = with_using(updates[0], using, using_named)
         except DatasetConflict as error:
-            self._error(400, str(error))
+            self._error(400, error.text(self.request_language()))
             return
         except StoreError:  # the guard could not read it: the worker says why
             text = updates[0]
@@ -434,13 +437,17 @@ class SparqlRoutes:
             return None  # the origin the server was started to let in (--cors)
         fetch_site = (self.headers.get("Sec-Fetch-Site") or "").strip().lower()
         if fetch_site in ("cross-site", "same-site"):
-            return message_text("sparql.endpoint.cross_site", origin=fetch_site)
+            return message_text(
+                "sparql.endpoint.cross_site", self.request_language(), origin=fetch_site
+            )
         if not origin:
             return None
         host = (self.headers.get("Host") or "").strip().lower()
         parts = urllib.parse.urlsplit(origin)
         if origin.lower() == "null" or parts.netloc.lower() != host:
-            return message_text("sparql.endpoint.cross_site", origin=origin[:200])
+            return message_text(
+                "sparql.endpoint.cross_site", self.request_language(), origin=origin[:200]
+            )
         return None
 
 
