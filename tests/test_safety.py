@@ -87,6 +87,7 @@ def test_data_loads_pass_quickly_even_with_braces_in_strings():
     assert check_outbound(update).kind == "update"
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("text", ["SELEC ?x WHERE {}", "INSERT { WHERE"])
 def test_syntax_errors(text):
     """The guard reads tokens, not the grammar: Oxigraph's one parse reports the error."""

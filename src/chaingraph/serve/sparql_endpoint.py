@@ -170,8 +170,6 @@ def _run_update(store, text: str, request: dict) -> Reply:
 
 
 def _run_query(store, request: dict, offers: dict[str, str], media: str) -> Reply:
-    from ..sparql import render_result  # the renderers of `chaingraph query`: the same bytes
-
     try:
         result = store.query_results(
             request["text"],
@@ -182,7 +180,7 @@ def _run_query(store, request: dict, offers: dict[str, str], media: str) -> Repl
         if offers is SOLUTION_TYPES and isinstance(result, _TRIPLES):
             offers = GRAPH_TYPES  # a query the reader took for another kind
             media = negotiate(request.get("accept"), offers) or next(iter(offers))
-        body = render_result(result, offers[media]).encode("utf-8")
+        body = _body(result, offers[media])
     except StoreSyntaxError as error:
         return Reply.error(400, _said(error, request))
     except StoreError as error:
@@ -193,6 +191,16 @@ def _run_query(store, request: dict, offers: dict[str, str], media: str) -> Repl
         return Reply.error(500, f"query failed: {error}")
     content_type = media + ("; charset=utf-8" if media in _TEXT_TYPES else "")
     return Reply(200, content_type, body)
+
+
+def _body(result, fmt: str) -> bytes:
+    """The answer's bytes: SELECT/ASK written by Oxigraph's W3C serialisers directly (the
+    renderers' dispatch costs more than a simple query), graphs by the shared renderers."""
+    from ..sparql import _RESULTS_FORMATS, render_result
+
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean) and fmt in _RESULTS_FORMATS:
+        return result.serialize(format=_RESULTS_FORMATS[fmt])
+    return render_result(result, fmt).encode("utf-8")
 
 
 def warm_up() -> None:
