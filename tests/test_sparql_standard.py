@@ -183,6 +183,16 @@ def test_service_description(server):
 
 
 @pytest.mark.slow
+def test_serve_as_a_remote_store_keeps_the_dataset_semantics(server, store):
+    """Before any update of this module: serve's store is the bundled data, as ``store``."""
+    from remote_contract import check_datasets
+
+    remote = open_store(f"{server.base}/sparql")
+    assert remote.union_default_graph()  # read from the service description
+    check_datasets(remote, store)
+
+
+@pytest.mark.slow
 def test_protocol_dataset_and_from(server):
     def n(fields):
         body, headers = form(fields)
