@@ -19,6 +19,10 @@ from chaingraph.namespaces import expand
 from chaingraph.resolve import uscc_check_character
 from chaingraph.store import graph_for_file
 
+# Problems and summaries are read here in English (``Problem.message`` is in the default
+# language); their Chinese words are checked by test_messages.py and the zh tests below.
+pytestmark = pytest.mark.usefixtures("english")
+
 GRAPH = "urn:test:sheet"
 HEADERS = [
     "企业",

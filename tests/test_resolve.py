@@ -58,7 +58,7 @@ def test_every_single_character_corruption_is_caught(code):
     ],
 )
 def test_bad_codes_say_what_is_wrong(code, words):
-    assert words in uscc_problem(code)
+    assert words in uscc_problem(code).text("en")
 
 
 @pytest.mark.parametrize(

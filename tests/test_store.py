@@ -217,7 +217,7 @@ def test_company_sheets_load_through_the_table_importer(tmp_path, store_dir):
     header = template_text("en").splitlines()[0]
     row = "Example Wafer Co.,硅片,西宁经济技术开发区,光伏,5,GW,在产,2023,,local news,"
     sheet.write_text(f"{header}\n{row}\n", encoding="utf-8")
-    result = cli("load", "--store", str(store_dir), "--example", str(sheet))
+    result = cli("load", "--lang", "en", "--store", str(store_dir), "--example", str(sheet))
     assert result.exit_code == 0, result.output
     assert "companies.csv: 1 of 1 rows imported" in result.output
     store = open_store(store_dir, read_only=True)
@@ -231,7 +231,9 @@ def test_company_sheets_load_through_the_table_importer(tmp_path, store_dir):
     close(store)
     bad = tmp_path / "bad.csv"
     bad.write_text(f"{header}\nNobody,硅片儿,西宁,光伏,,,,,,,\n", encoding="utf-8")
-    refused = cli("load", "--store", str(store_dir), str(bad), str(tmp_path / "facts.ttl"))
+    refused = cli(
+        "load", "--lang", "en", "--store", str(store_dir), str(bad), str(tmp_path / "facts.ttl")
+    )
     assert refused.exit_code == 2 and "bad.csv, row 2, column" in refused.output
 
 

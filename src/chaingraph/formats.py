@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -73,7 +74,7 @@ FORMATS: tuple[RdfSyntax, ...] = (
 
 # A file importer: (path, graph IRI, store, **options) -> (RDF, summary or None), where RDF is
 # N-Triples/Turtle bytes or an iterable of quads. See register_importer.
-Importer = Callable[..., tuple[bytes | Iterable[ox.Quad], str | None]]
+Importer = Callable[..., tuple[bytes | Iterable[ox.Quad], Any]]
 
 _IMPORTERS: dict[str, tuple[str, Importer]] = {}
 _BUILTINS_DONE = False
@@ -85,7 +86,8 @@ def register_importer(extension: str, name: str, importer: Importer) -> None:
     ``name`` is what ``--format`` accepts for it. The importer is called as
     ``importer(path, graph, store, **options)`` and must not write to the store (it may read
     it, to resolve names): it returns the RDF for ``graph`` (Turtle/N-Triples bytes, or quads)
-    and an optional summary for the user; the loader writes it, with its record, in one
+    and an optional summary for the user (a :class:`~chaingraph.messages.Message`, put into
+    words in the command's language, or a string); the loader writes it, with its record, in one
     transaction. Bad input raises :class:`~chaingraph.store.StoreError` naming file and row.
     """
     _IMPORTERS[extension.lower().lstrip(".")] = (name, importer)
@@ -94,8 +96,8 @@ def register_importer(extension: str, name: str, importer: Importer) -> None:
 def _table_importer(path: Path, graph: str, store, *, skip_bad_rows: bool = False, **_options):
     from .ingest import table_to_rdf
 
-    text, report = table_to_rdf(store, path, graph=graph, skip_bad_rows=skip_bad_rows)
-    return text, report.summary()
+    rdf, report = table_to_rdf(store, path, graph=graph, skip_bad_rows=skip_bad_rows)
+    return rdf, report.message()
 
 
 def _register_builtins() -> None:

@@ -16,9 +16,9 @@ The unified social credit code (USCC, GB 32100-2015) has a check digit:
 >>> code = "91630100MA7" + "XB2C4H"   # 17 characters, then the check character
 >>> uscc_check_character(code)
 '7'
->>> uscc_problem(code + "7") is None, uscc_problem(code + "5")
+>>> uscc_problem(code + "7") is None, uscc_problem(code + "5").text("en")
 (True, 'check character is 5, expected 7: a typo in the code?')
->>> uscc_problem("9.13E+17")
+>>> uscc_problem("9.13E+17").text("en")
 'the code was turned into a number by Excel (9.13E+17) and its digits are lost'
 
 IRIs are stable: minted from the code (``co:uscc-<code>``) or from the core name and places:
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 # parse_name and mint_company_iri live with the other domain words; they are part of this
 # module's interface too (sheet import and extraction mint company IRIs the same way).
+from .messages import Message
 from .vocabulary import ParsedName, fold, mint_company_iri, parse_name
 
 __all__ = [
@@ -62,20 +63,20 @@ def uscc_check_character(first17: str) -> str:
     return USCC_CHARS[(31 - total % 31) % 31]
 
 
-def uscc_problem(code: str) -> str | None:
-    """What is wrong with a credit code, or ``None`` when it is valid."""
+def uscc_problem(code: str) -> Message | None:
+    """What is wrong with a credit code (a message ``ingest.code.*``), or ``None`` when valid."""
     if _FLOAT_SHAPE.match(code):
-        return f"the code was turned into a number by Excel ({code}) and its digits are lost"
+        return Message("ingest.code.excel", code=code)
     if len(code) != 18:
-        return f"a credit code has 18 characters, this one has {len(code)}"
+        return Message("ingest.code.length", length=len(code))
     if not _USCC_SHAPE.match(code):
         bad = sorted({c for c in code if c not in USCC_CHARS})
         if bad:
-            return f"characters {''.join(bad)} cannot appear in a credit code (no I, O, S, V, Z)"
-        return "characters 3 to 8 of a credit code are the digits of a region code"
+            return Message("ingest.code.characters", characters="".join(bad))
+        return Message("ingest.code.region_digits")
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
-        return f"check character is {code[17]}, expected {expected}: a typo in the code?"
+        return Message("ingest.code.check", found=code[17], expected=expected)
     return None
 
 

@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..labels import LANGUAGES, default_language
-from ..messages import text
+from ..messages import Message, text
 from ..names import Names
 from ..store import open_store
 from . import (
@@ -124,7 +124,8 @@ def load(store, files, fmt, replace, example, skip_bad_rows, verbose, lang):
     for r in records:
         click.echo(text("cli.load.file", lang, file=r.name, triples=r.triples, graph=r.graph))
         if r.summary:
-            click.echo("    " + r.summary.replace("\n", "\n    "))
+            summary = r.summary.text(lang) if isinstance(r.summary, Message) else str(r.summary)
+            click.echo("    " + summary.replace("\n", "\n    "))
 
 
 @main.command()

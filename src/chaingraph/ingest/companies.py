@@ -181,43 +181,52 @@ class ImportReport:
     rejected: list[Problem] = field(default_factory=list)
     reject_file: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict:
         data = {
             k: v
             for k, v in self.__dict__.items()
             if k not in ("review", "notes", "warnings", "rejected")
         }
         for key in ("review", "notes", "warnings", "rejected"):
-            data[key] = [p.to_dict() for p in getattr(self, key)]
+            data[key] = [p.to_dict(lang) for p in getattr(self, key)]
         return data
 
-    def summary(self) -> str:
+    def summary(self, lang: str | None = None) -> str:
+        """What the import did, one line per fact, in ``lang`` (default: the default language)."""
+        return self.message().text(lang)
+
+    def message(self) -> Message:
+        """:meth:`summary` as a message of the catalogs, put into words where it is shown."""
+        read = self.kind + (f", {self.encoding}" if self.encoding else "")
         lines = [
-            f"{self.file}: {self.rows_imported} of {self.rows_read} rows imported into "
-            f"<{unquote(self.graph)}> ({self.triples} triples; {self.kind}"
-            + (f", {self.encoding}" if self.encoding else "")
-            + ")"
+            Message(
+                "ingest.summary.imported",
+                file=self.file,
+                imported=self.rows_imported,
+                rows=self.rows_read,
+                graph=unquote(self.graph),
+                triples=self.triples,
+                read=read,
+            )
         ]
         if self.companies_matched:
-            lines.append(
-                "companies already known: "
-                + ", ".join(f"{name} → {iri}" for iri, name in self.companies_matched)
-            )
+            known = [f"{name} → {iri}" for iri, name in self.companies_matched]
+            lines.append(Message("ingest.summary.known", companies=known))
         if self.companies_new:
-            lines.append("new companies: " + ", ".join(f"{n} ({i})" for i, n in self.companies_new))
+            new = [f"{n} ({i})" for i, n in self.companies_new]
+            lines.append(Message("ingest.summary.new", companies=new))
         for iri, label, kind, parent in self.regions_created:
-            lines.append(
-                f"new region: {label} ({iri}, {kind}"
-                + (f", part of {parent}" if parent else "")
-                + ")"
-            )
-        lines += [f"review: {p}" for p in self.review]
-        lines += [f"note: {p}" for p in self.notes]
-        lines += [f"warning: {p}" for p in self.warnings]
+            code = "ingest.summary.region_in" if parent else "ingest.summary.region"
+            lines.append(Message(code, label=label, iri=iri, kind=kind, parent=parent))
+        for key in ("review", "notes", "warnings"):
+            code = f"ingest.summary.{key}"
+            lines += [Message(code, problem=p.as_message()) for p in getattr(self, key)]
         if self.rows_rejected:
-            lines.append(f"{self.rows_rejected} rows rejected, written to {self.reject_file}")
-            lines += [f"  - {p}" for p in self.rejected]
-        return "\n".join(lines)
+            lines.append(
+                Message("ingest.summary.rejected", count=self.rows_rejected, file=self.reject_file)
+            )
+            lines += [Message("ingest.table.item", problem=p.as_message()) for p in self.rejected]
+        return Message("ingest.lines", lines=lines)
 
 
 # --------------------------------------------------------------------------- per row
@@ -279,7 +288,9 @@ class RowReader:
     def _place_key(text: str) -> str:
         return place_stem(normalise(text))
 
-    def problem(self, parsed: Parsed, key: str | None, message: str, suggestion: str = "") -> None:
+    def problem(
+        self, parsed: Parsed, key: str | None, message: Message, suggestion: Message | str = ""
+    ) -> None:
         column = self.table.header_of(key) if key else None
         parsed.problems.append(Problem(self.name, parsed.row.number, column, message, suggestion))
 
@@ -321,17 +332,17 @@ class RowReader:
         if code:
             problem = uscc_problem(code)
             if problem:
-                fix = (
-                    "Excel shows long numbers in scientific notation: format the column as Text "
-                    "(设置单元格格式 → 文本) before typing or pasting the codes, or type a ' "
-                    "before each code; then re-enter the codes from the originals"
-                    if "Excel" in problem
-                    else "Check the code against the business licence (国家企业信用信息公示系统)"
+                fix = Message(
+                    "ingest.fix.excel_codes"
+                    if problem.code == "ingest.code.excel"
+                    else "ingest.fix.check_code"
                 )
-                self.problem(parsed, "credit_code", f"credit code {code!r}: {problem}", fix)
+                what = Message("ingest.company.bad_code", code=code, reason=problem)
+                self.problem(parsed, "credit_code", what, fix)
                 code = ""
         if not name:
-            self.problem(parsed, "company", "the company name is empty", "Fill in the company name")
+            empty, fix = Message("ingest.company.empty"), Message("ingest.fix.company")
+            self.problem(parsed, "company", empty, fix)
             return
         parsed.company_name = name
         if not code and not parsed.problems:
@@ -350,9 +361,13 @@ class RowReader:
                 self.problem(
                     parsed,
                     key,
-                    f"company {name!r} matches {len(match.candidates)} known companies: "
-                    + described,
-                    "Write the full registered name or add the 统一社会信用代码 (credit code)",
+                    Message(
+                        "ingest.company.ambiguous",
+                        name=name,
+                        count=len(match.candidates),
+                        companies=described,
+                    ),
+                    Message("ingest.fix.full_name"),
                 )
                 return None
             if match.iri and code and index.codes_of.get(match.iri) not in (None, code):
@@ -361,9 +376,8 @@ class RowReader:
                         self.name,
                         parsed.row.number,
                         self.table.header_of(key),
-                        f"{name!r} has the name of {match.iri} but another credit code; "
-                        "imported as a separate company",
-                        "Check both codes",
+                        Message("ingest.company.other_code", name=name, company=match.iri),
+                        Message("ingest.fix.check_codes"),
                         "review",
                     )
                 )
@@ -375,9 +389,14 @@ class RowReader:
                         self.name,
                         parsed.row.number,
                         self.table.header_of(key),
-                        f"{name!r} may be {self.company_label(other)} ({other}): {reason}; "
-                        "imported as a new company",
-                        "If they are the same, write the known name or add an alias",
+                        Message(
+                            "ingest.company.may_be",
+                            name=name,
+                            label=self.company_label(other),
+                            company=other,
+                            reason=reason,
+                        ),
+                        Message("ingest.fix.same_company"),
                         "review",
                     )
                 )
@@ -411,10 +430,14 @@ class RowReader:
         self.problem(
             parsed,
             "chain",
-            f"unknown chain {text!r}" if not matches else f"chain {text!r} is ambiguous",
-            "Did you mean: " + ", ".join(f"{self.known.label(c)} ({c})" for c in close)
+            Message("ingest.chain.ambiguous" if matches else "ingest.chain.unknown", chain=text),
+            Message(
+                "ingest.fix.did_you_mean", options=[f"{self.known.label(c)} ({c})" for c in close]
+            )
             if close
-            else "Known chains: " + ", ".join(self.known.label(c) for c in self.known.chains),
+            else Message(
+                "ingest.fix.known_chains", chains=[self.known.label(c) for c in self.known.chains]
+            ),
         )
         return None
 
@@ -423,7 +446,9 @@ class RowReader:
         chain = self._chain(parsed)
         parsed.chain = chain
         if not text:
-            self.problem(parsed, "stage", "the stage is empty", "Fill in a stage, e.g. 硅片")
+            self.problem(
+                parsed, "stage", Message("ingest.stage.empty"), Message("ingest.fix.stage")
+            )
             return
         stages = list(self.known.stage_chain)
         options = self.known.labels.find(text, stages)
@@ -436,31 +461,33 @@ class RowReader:
                 self.problem(
                     parsed,
                     "stage",
-                    f"stage {text!r} is not in the chain {self.known.label(chain)}; it is {found}",
-                    "Correct the 产业链 (chain) column or the stage",
+                    Message(
+                        "ingest.stage.other_chain",
+                        stage=text,
+                        chain=self.known.label(chain),
+                        found=found,
+                    ),
+                    Message("ingest.fix.chain_or_stage"),
                 )
                 return
             options = in_chain
         if not options:
             among = [s for s in stages if not chain or self.known.stage_chain[s] == chain]
             close = self.known.labels.closest(text, among, n=4)
-            suggestion = (
-                "Did you mean: " + "; ".join(self.known.describe_stage(s) for s in close)
-                if close
-                else ""
+            what = (
+                Message("ingest.stage.unknown_in", stage=text, chain=self.known.label(chain))
+                if chain
+                else Message("ingest.stage.unknown", stage=text)
             )
-            where = f" in the chain {self.known.label(chain)}" if chain else ""
-            self.problem(
-                parsed,
-                "stage",
-                f"unknown stage {text!r}{where}",
-                (suggestion + ". " if suggestion else "")
-                + (
-                    "Write one stage per row"
-                    if re.search(r"[、;；,，/]", text)
-                    else "Write a stage name or alias of the chain templates, or its id (pv:wafer)"
-                ),
+            fix = Message(
+                "ingest.fix.one_stage_per_row"
+                if re.search(r"[、;；,，/]", text)
+                else "ingest.fix.stage_name"
             )
+            if close:
+                options = [self.known.describe_stage(s) for s in close]
+                fix = Message("ingest.fix.did_you_mean_then", options=options, then=fix)
+            self.problem(parsed, "stage", what, fix)
             return
         if len(options) == 1:
             parsed.stage = options[0]
@@ -473,8 +500,8 @@ class RowReader:
             self.problem(
                 parsed,
                 "region",
-                "the region is empty",
-                "Fill in where the plant is, e.g. 西宁经济技术开发区",
+                Message("ingest.region.empty"),
+                Message("ingest.fix.region"),
             )
             return
         parent = None
@@ -508,9 +535,12 @@ class RowReader:
             self.problem(
                 parsed,
                 "region",
-                f"region {name!r} is ambiguous: "
-                + ", ".join(f"{self.known.label(m)} ({m})" for m in sorted(matches)),
-                "Write it with its parent, e.g. 青海省/西宁市, or give its id",
+                Message(
+                    "ingest.region.ambiguous",
+                    region=name,
+                    regions=[f"{self.known.label(m)} ({m})" for m in sorted(matches)],
+                ),
+                Message("ingest.fix.region_parent"),
             )
             return False
         return next(iter(matches), None)
@@ -556,8 +586,8 @@ class RowReader:
                 self.problem(
                     parsed,
                     "unit",
-                    f"a unit ({unit_text}) without a capacity",
-                    "Fill in the capacity or clear the unit",
+                    Message("ingest.capacity.unit_alone", unit=unit_text),
+                    Message("ingest.fix.capacity_or_unit"),
                 )
             return
         if refused := _refused_number(text):
@@ -568,8 +598,8 @@ class RowReader:
             self.problem(
                 parsed,
                 "capacity",
-                f"capacity {text!r} is not a number",
-                "Write a number such as 10 or 1.5, and the unit in the 单位 column",
+                Message("ingest.capacity.not_a_number", capacity=text),
+                Message("ingest.fix.number"),
             )
             return
         number, inline = match.group(1), match.group(2).strip()
@@ -577,8 +607,8 @@ class RowReader:
             self.problem(
                 parsed,
                 "capacity",
-                f"capacity {text!r} has a unit that differs from the 单位 column ({unit_text})",
-                "Keep the unit in one place",
+                Message("ingest.capacity.two_units", capacity=text, unit=unit_text),
+                Message("ingest.fix.one_unit"),
             )
             return
         unit_text = unit_text or inline
@@ -586,20 +616,23 @@ class RowReader:
             self.problem(
                 parsed,
                 "unit",
-                f"capacity {text} has no unit",
-                "Fill in the 单位 (unit) column: " + self._known_units(),
+                Message("ingest.capacity.no_unit", capacity=text),
+                Message("ingest.fix.unit_column", units=self._known_units()),
             )
             return
         unit = self._unit_index.get(normalise(unit_text))
         if unit is None:
             self.problem(
-                parsed, "unit", f"unknown unit {unit_text!r}", "Use one of " + self._known_units()
+                parsed,
+                "unit",
+                Message("ingest.capacity.unknown_unit", unit=unit_text),
+                Message("ingest.fix.units", units=self._known_units()),
             )
             return
         try:
             value = Decimal(number.replace(",", "")) * unit[1]
         except InvalidOperation:  # pragma: no cover - the regex admits only numbers
-            self.problem(parsed, "capacity", f"capacity {text!r} is not a number")
+            self.problem(parsed, "capacity", Message("ingest.capacity.not_a_number", capacity=text))
             return
         stated = text if inline else f"{number}{unit_text}"
         parsed.capacity = (
@@ -620,8 +653,8 @@ class RowReader:
             self.problem(
                 parsed,
                 "status",
-                f"unknown status {text!r}",
-                "Use 在产/投产 (producing), 在建 (under construction) or 签约/规划 (planned)",
+                Message("ingest.status.unknown", status=text),
+                Message("ingest.fix.status"),
             )
         parsed.status = status
 
@@ -632,7 +665,10 @@ class RowReader:
         match = _YEAR.match(text)
         if not match or not 1900 <= int(match.group(1)) <= 2100:
             self.problem(
-                parsed, "year", f"year {text!r} is not a year", "Write four digits, e.g. 2023"
+                parsed,
+                "year",
+                Message("ingest.year.not_a_year", year=text),
+                Message("ingest.fix.year"),
             )
             return
         parsed.year = match.group(1)
@@ -656,24 +692,26 @@ class RowReader:
                             self.name,
                             p.row.number,
                             self.table.header_of("stage"),
-                            f"{p.row.get('stage')!r} read as {self.known.describe_stage(p.stage)}, "
-                            "the chain of the company's other rows",
-                            "Add a 产业链 (chain) column to say it explicitly",
+                            Message(
+                                "ingest.stage.read_as",
+                                stage=p.row.get("stage"),
+                                read=self.known.describe_stage(p.stage),
+                            ),
+                            Message("ingest.fix.chain_column"),
                             "note",
                         )
                     )
                     continue
             text = p.row.get("stage")
-            options = " or ".join(self.known.describe_stage(s) for s in p.stage_options)
+            options = [self.known.describe_stage(s) for s in p.stage_options]
             chain_names = "/".join(
                 self.known.label(self.known.stage_chain[s]) for s in p.stage_options
             )
             self.problem(
                 p,
                 "stage",
-                f"stage {text!r} is ambiguous: {options}",
-                f"Add a {COLUMNS['chain'][0]} (chain) column with {chain_names}, "
-                "or write the stage's full name",
+                Message("ingest.stage.ambiguous", stage=text, options=options),
+                Message("ingest.fix.chain_with", column=COLUMNS["chain"][0], chains=chain_names),
             )
 
 
@@ -843,6 +881,7 @@ def import_table(
     graph: str | None = None,
     skip_bad_rows: bool = False,
     reject_file: str | Path | None = None,
+    lang: str | None = None,
 ) -> ImportReport:
     """Import a company sheet into ``store``, replacing the file's named graph; all or nothing.
 
@@ -850,12 +889,13 @@ def import_table(
     (file, row, column, what, how to fix) and the store is unchanged — unless ``skip_bad_rows``,
     which imports the good rows and writes the bad ones, with an ``error`` column, to
     ``reject_file`` (default ``<name>.rejected<suffix>`` next to the file), in the file's format.
-    ``graph`` defaults to the file's graph (:func:`chaingraph.store.graph_for_file`).
+    ``graph`` defaults to the file's graph (:func:`chaingraph.store.graph_for_file`); the
+    ``error`` column of the reject file is written in ``lang`` (default: the default language).
     """
-    text, report = table_to_rdf(
-        store, path, graph=graph, skip_bad_rows=skip_bad_rows, reject_file=reject_file
+    rdf, report = table_to_rdf(
+        store, path, graph=graph, skip_bad_rows=skip_bad_rows, reject_file=reject_file, lang=lang
     )
-    store.load_data(text, report.graph, format=ox.RdfFormat.TURTLE)
+    store.load_data(rdf, report.graph, format=ox.RdfFormat.TURTLE)
     return report
 
 
@@ -866,6 +906,7 @@ def table_to_rdf(
     graph: str | None = None,
     skip_bad_rows: bool = False,
     reject_file: str | Path | None = None,
+    lang: str | None = None,
 ) -> tuple[bytes, ImportReport]:
     """What :func:`import_table` would load, without loading it: ``(turtle, report)``.
 
@@ -888,8 +929,11 @@ def table_to_rdf(
             path.name,
             table.header_row,
             h,
-            "column not used",
-            "Known columns: " + ", ".join(f"{zh}/{en}" for zh, en, _ in COLUMNS.values()),
+            Message("ingest.table.unused_column"),
+            Message(
+                "ingest.fix.known_columns",
+                columns=", ".join(f"{zh}/{en}" for zh, en, _ in COLUMNS.values()),
+            ),
             "warning",
         )
         for h in table.ignored_columns
@@ -907,16 +951,21 @@ def table_to_rdf(
                     path.name,
                     None,
                     None,
-                    "the sheet has headers but no rows",
-                    "Add one row per company, stage and place",
+                    Message("ingest.table.no_rows"),
+                    Message("ingest.fix.add_rows"),
                 )
             ]
         )
     if bad and not skip_bad_rows:
         raise TableError(
             problems,
-            f"{path.name}: {len(problems)} problem(s) in {len(bad)} of {len(parsed_rows)} rows; "
-            "nothing was imported",
+            Message(
+                "ingest.table.problems_in_rows",
+                file=path.name,
+                count=len(problems),
+                bad=len(bad),
+                rows=len(parsed_rows),
+            ),
         )
     if bad:
         target = (
@@ -931,9 +980,9 @@ def table_to_rdf(
             [
                 [
                     *(p.row.raw + [""] * width)[:width],
-                    "; ".join(
-                        f"{q.column or ''}: {q.message}. {q.suggestion}".strip() for q in p.problems
-                    ),
+                    Message("list.semicolon")
+                    .text(lang)
+                    .join(q.reason().text(lang) for q in p.problems),
                 ]
                 for p in bad
             ],
@@ -945,8 +994,9 @@ def table_to_rdf(
     if not good:
         raise TableError(
             problems,
-            f"{path.name}: no row could be imported; nothing was imported"
-            + (f"; the rows are in {report.reject_file}" if report.reject_file else ""),
+            Message("ingest.table.no_good_rows_in", file=path.name, reject=report.reject_file)
+            if report.reject_file
+            else Message("ingest.table.no_good_rows", file=path.name),
         )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     g = _build_graph(table, reader, good, graph, digest)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..labels import normalise
-from ..messages import os_reason
+from ..messages import Message, os_reason
 from ..store import StoreError
 
 __all__ = [
@@ -88,44 +88,98 @@ def canonical_column(header: str) -> str | None:
 
 @dataclass
 class Problem:
-    """One thing wrong with a table: where (file, spreadsheet row, column), what, and how to fix."""
+    """One thing wrong with a table: where (file, spreadsheet row, column), what, and how to fix.
+
+    ``what`` and ``fix`` are messages of the catalogs (a plain string is shown as it is), put
+    into words by :meth:`text` in the language asked for; :attr:`message` and
+    :attr:`suggestion` are their words in the default language.
+
+    >>> problem = Problem("a.csv", 3, "年份", Message("ingest.year.not_a_year", year="20x"))
+    >>> problem.text("en")
+    "a.csv, row 3, column 年份: year '20x' is not a year"
+    >>> problem.text("zh")
+    "a.csv，第 3 行，年份 列：年份 '20x' 不是年份"
+    """
 
     file: str
     row: int | None
     column: str | None
-    message: str
-    suggestion: str = ""
+    what: Message | str
+    fix: Message | str = ""
     severity: str = "error"
 
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        text = f"{where}: {self.message}"
-        return f"{text}. {self.suggestion}" if self.suggestion else text
+    @property
+    def message(self) -> str:
+        """What is wrong, in the default language."""
+        return _words(self.what)
 
-    def to_dict(self) -> dict:
+    @property
+    def suggestion(self) -> str:
+        """How to fix it, in the default language ("" when there is nothing to suggest)."""
+        return _words(self.fix)
+
+    def where(self) -> Message:
+        """File, row and column, as the message ``ingest.where.*``."""
+        if self.row is not None and self.column:
+            return Message(
+                "ingest.where.row_column", file=self.file, row=self.row, column=self.column
+            )
+        if self.row is not None:
+            return Message("ingest.where.row", file=self.file, row=self.row)
+        if self.column:
+            return Message("ingest.where.column", file=self.file, column=self.column)
+        return Message("ingest.where.file", file=self.file)
+
+    def as_message(self) -> Message:
+        """The whole problem (where, what, fix) as one message."""
+        if self.fix:
+            return Message("ingest.problem.fix", where=self.where(), what=self.what, fix=self.fix)
+        return Message("ingest.problem.plain", where=self.where(), what=self.what)
+
+    def reason(self) -> Message:
+        """What and fix, without the file and row (the ``error`` column of a reject file)."""
+        column = self.column or ""
+        if self.fix:
+            return Message("ingest.problem.reason_fix", column=column, what=self.what, fix=self.fix)
+        return Message("ingest.problem.reason", column=column, what=self.what)
+
+    def text(self, lang: str | None = None) -> str:
+        return self.as_message().text(lang)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def to_dict(self, lang: str | None = None) -> dict:
         return {
             "file": self.file,
             "row": self.row,
             "column": self.column,
-            "message": self.message,
-            "suggestion": self.suggestion,
+            "code": self.what.code if isinstance(self.what, Message) else None,
+            "message": _words(self.what, lang),
+            "suggestion": _words(self.fix, lang),
             "severity": self.severity,
         }
 
 
-class TableError(StoreError):
-    """A table cannot be imported; ``problems`` lists every problem found (nothing was imported)."""
+def _words(message: Message | str, lang: str | None = None) -> str:
+    return message.text(lang) if isinstance(message, Message) else message
 
-    def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
+
+class TableError(StoreError):
+    """A table cannot be imported; ``problems`` lists every problem found (nothing was imported).
+
+    ``summary`` is the first line (a message); by default it counts the problems.
+    """
+
+    def __init__(self, problems: list[Problem], summary: Message | None = None) -> None:
         self.problems = problems
         files = sorted({p.file for p in problems})
-        where = f"{files[0]}: " if len(files) == 1 else ""
-        head = summary or f"{where}{len(problems)} problem(s); nothing was imported"
-        super().__init__("\n".join([head, *(f"  - {p}" for p in problems)]))
+        if summary is None and len(files) == 1:
+            summary = Message("ingest.table.problems_in", file=files[0], count=len(problems))
+        elif summary is None:
+            summary = Message("ingest.table.problems", count=len(problems))
+        items = [Message("ingest.table.item", problem=p.as_message()) for p in problems]
+        super().__init__("ingest.table.error", head=summary, problems=items)
 
 
 @dataclass
@@ -218,7 +272,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             if encoding == "utf-8" and any(b >= 0x80 for b in data[: error.start]):
                 break  # valid non-ASCII UTF-8 before the bad byte: a damaged UTF-8 file
     encoding, position = failure
-    tried = "UTF-8 or GB18030/GBK" if encoding == "gb18030" else encoding.upper()
+    tried = Message("ingest.decode.utf8_or_gbk") if encoding == "gb18030" else encoding.upper()
     bad = data[position : position + 4].hex(" ")
     line = _line_of(data, position, encoding)
     raise TableError(
@@ -227,11 +281,11 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
                 name,
                 line,
                 None,
-                f"bytes {bad} (byte offset {position}) cannot be decoded as {tried}",
-                "Save the sheet as CSV UTF-8 (Excel: 另存为 → CSV UTF-8) or fix that line",
+                Message("ingest.decode.failed", bytes=bad, offset=position, encoding=tried),
+                Message("ingest.fix.save_utf8"),
             )
         ],
-        summary=f"{name}: the file's encoding could not be read; nothing was imported",
+        summary=Message("ingest.table.undecodable", file=name),
     )
 
 
@@ -277,7 +331,9 @@ def _build(path: Path, kind: str, grid: list[list[str]], numbers: list[int], **e
         grid.pop()
         numbers.pop()
     if not grid:
-        raise TableError([Problem(name, None, None, "the file is empty", _known_headers())])
+        raise TableError(
+            [Problem(name, None, None, Message("ingest.table.empty"), _known_headers())]
+        )
     header_index = _header_row(grid)
     if header_index is None:
         first = next((r for r in grid if any(r)), grid[0])
@@ -287,7 +343,7 @@ def _build(path: Path, kind: str, grid: list[list[str]], numbers: list[int], **e
                     name,
                     numbers[0],
                     None,
-                    f"no header row found (first row read: {', '.join(c for c in first if c)})",
+                    Message("ingest.table.no_header", first=", ".join(c for c in first if c)),
                     _known_headers(),
                 )
             ]
@@ -307,8 +363,8 @@ def _build(path: Path, kind: str, grid: list[list[str]], numbers: list[int], **e
                     name,
                     numbers[header_index],
                     header,
-                    f"column {header!r} repeats column {headers[columns[key]]!r}",
-                    "Keep one of them",
+                    Message("ingest.table.repeated", column=header, first=headers[columns[key]]),
+                    Message("ingest.fix.keep_one"),
                 )
             )
         else:
@@ -321,8 +377,12 @@ def _build(path: Path, kind: str, grid: list[list[str]], numbers: list[int], **e
                     name,
                     numbers[header_index],
                     None,
-                    f"required column {zh} ({en}) is missing; headers read: "
-                    + ", ".join(h for h in headers if h),
+                    Message(
+                        "ingest.table.missing_column",
+                        zh=zh,
+                        en=en,
+                        headers=", ".join(h for h in headers if h),
+                    ),
                     _known_headers(),
                 )
             )
@@ -349,11 +409,11 @@ def _build(path: Path, kind: str, grid: list[list[str]], numbers: list[int], **e
     )
 
 
-def _known_headers() -> str:
+def _known_headers() -> Message:
     parts = [
         f"{zh}/{en}" + ("" if key in REQUIRED else "?") for key, (zh, en, _) in COLUMNS.items()
     ]
-    return "Known headers (? = optional): " + ", ".join(parts)
+    return Message("ingest.fix.known_headers", headers=", ".join(parts))
 
 
 def _read_text(path: Path, data: bytes) -> Table:
@@ -434,7 +494,7 @@ def _read_xlsx(path: Path) -> Table:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
-        raise StoreError("reading .xlsx needs openpyxl: pip install openpyxl") from None
+        raise StoreError("ingest.table.needs_openpyxl") from None
     try:
         with warnings.catch_warnings():  # e.g. "Workbook contains no default style"
             warnings.simplefilter("ignore", UserWarning)
@@ -449,8 +509,8 @@ def _read_xlsx(path: Path) -> Table:
                     path.name,
                     None,
                     None,
-                    f"not a readable .xlsx workbook ({error})",
-                    "Open it in Excel and save it again as .xlsx (Excel workbook)",
+                    Message("ingest.table.bad_xlsx", reason=str(error)),
+                    Message("ingest.fix.resave_xlsx"),
                 )
             ]
         ) from None
@@ -489,13 +549,13 @@ def read_table(path: str | Path) -> Table:
                     path.name,
                     None,
                     None,
-                    f"unknown table type {suffix!r}",
-                    (
-                        "Open it in Excel and save it as .xlsx (Excel 工作簿) or CSV UTF-8; "
+                    Message("ingest.table.unknown_type", suffix=suffix),
+                    Message(
+                        "ingest.fix.resave_table"
                         if suffix in (".xls", ".et", ".ods")
-                        else ""
-                    )
-                    + f"use one of {', '.join(TABLE_SUFFIXES)}",
+                        else "ingest.fix.table_types",
+                        types=", ".join(TABLE_SUFFIXES),
+                    ),
                 )
             ]
         )

@@ -123,7 +123,8 @@ class LoadRecord:
     triples: int
     loaded: str
     format: str
-    summary: str | None = field(default=None, compare=False)  # an importer's report, not stored
+    # an importer's report (a Message or a string), shown after a load, not stored
+    summary: object = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

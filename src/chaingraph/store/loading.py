@@ -145,7 +145,7 @@ class Parsed:
     quads: list[ox.Quad] | None
     sha256: str
     format: str
-    summary: str | None = None
+    summary: object = None  # the importer's report: a Message or a string
     source: Path | None = None
     syntax: RdfSyntax | None = None
     count: int = 0  # statements read (a file that repeats one counts it twice)
