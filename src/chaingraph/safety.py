@@ -156,10 +156,8 @@ def _nesting(text: str) -> int:
     >>> _nesting("SELECT * { { ?s ?p (1) } }")
     3
     """
-    brackets = _BRACKETS.findall(text)
-    if sum(1 for b in brackets if b in "({[") <= MAX_NESTING:
-        return min(len(brackets), MAX_NESTING)  # cannot be deeper than the limit: no walk
-    return max(accumulate(map(_DEPTH.__getitem__, brackets)), default=0)
+    # The running depth, summed at C speed (a Python loop took 0.2 s per MiB of VALUES).
+    return max(accumulate(map(_DEPTH.__getitem__, _BRACKETS.findall(text))), default=0)
 
 
 _BRACKETS = re.compile(r"[(){}\[\]]")
