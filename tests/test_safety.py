@@ -117,6 +117,12 @@ def test_syntax_errors(text):
         "BASE <http://127.0.0.1:9/> SELECT * FROM <g> WHERE { ?s ?p ?o }",
         "SELECT * WHERE { SERVICE <\\u0068ttp://127.0.0.1:9/> { ?s ?p ?o } }",
         "SELECT * WHERE { SERVICE\\u0020<http://127.0.0.1:9/> { ?s ?p ?o } }",
+        # Oxigraph reads "a\u0022b" as one string: the SERVICE after it is code, though the
+        # escape expanded would end the string and start another around the SERVICE
+        'SELECT * WHERE { BIND("a\\u0022b" AS ?x) SERVICE <http://127.0.0.1:9/> {} '
+        'BIND("c" AS ?y) }',
+        "SELECT * WHERE { BIND('a\\u0027b' AS ?x) SERVICE <http://127.0.0.1:9/> {} "
+        "BIND('c' AS ?y) }",
     ],
 )
 @pytest.mark.usefixtures("english")

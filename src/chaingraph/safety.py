@@ -1,15 +1,18 @@
 """No outbound requests: every SPARQL query and update is read before it runs.
 
 A lexical reader, complete for the four words that can reach out, not a second parser: the
-text is read the way SPARQL's own grammar splits it into tokens, after the ``\\u`` escapes are
-expanded (as SPARQL does before parsing, so an escaped keyword or quote is seen as what it
-is). Strings, IRIs and comments are told apart from code, so ``SERVICE`` in a string or a
-comment changes nothing, and every ``SERVICE``, ``LOAD``, ``FROM`` and ``USING`` in code (in
-any case, at any depth: OPTIONAL, UNION, MINUS, FILTER EXISTS, subqueries, every operation
-of an update) has its target resolved through the ``PREFIX`` and ``BASE`` declarations (every
-declaration of a prefix, every base: all must be safe). They are refused unless their host is
-allowed explicitly; a variable endpoint is always refused. Oxigraph then parses the text
-itself, once, to run it: nothing is parsed twice.
+text is split into tokens as SPARQL's grammar splits it, so strings, IRIs and comments are told
+apart from code, and ``SERVICE`` in a string or a comment changes nothing. Every ``SERVICE``,
+``LOAD``, ``FROM`` and ``USING`` in code (in any case, at any depth: OPTIONAL, UNION, MINUS,
+FILTER EXISTS, subqueries, every operation of an update) has its target resolved through the
+``PREFIX`` and ``BASE`` declarations (every declaration of a prefix, every base: all must be
+safe). They are refused unless their host is allowed explicitly; a variable endpoint is always
+refused. Oxigraph then parses the text itself, once, to run it: nothing is parsed twice.
+
+``\\u`` escapes are read both ways, and a target found either way is checked: as Oxigraph
+reads them (escapes inside strings and IRIs only: ``"a\\u0022b"`` is one string), and as the
+SPARQL text says (every escape expanded before parsing, as a remote server may do: there
+``\\u0053ERVICE`` is SERVICE).
 
 The one place where SPARQL's tokens depend on the grammar is ``<``: an IRI, or "less than" in
 an expression. Only an IRI with a ``'`` in it could make the two readings disagree about
@@ -105,7 +108,7 @@ _SHORT_STRINGS = r"'(?:[^'\\\n\r]|\\.)*'|" + r'"(?:[^"\\\n\r]|\\.)*"'
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<comment>#[^\n\r]*)"
-    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
+    r"|(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)"
     rf"|(?P<string>{_LONG_STRINGS}|{_SHORT_STRINGS})"
     r"|(?P<var>[?$]\w+)"
     r"|(?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:"
@@ -190,7 +193,7 @@ class _Prologue:
     def resolve(self, kind: str, value: str) -> list[str | None]:
         """Every IRI a target token may stand for (``None``: not an IRI, e.g. a variable)."""
         if kind == "iri":
-            return self.absolute(value[1:-1])
+            return self.absolute(_expand_escapes(value[1:-1]))
         if kind == "pname":
             prefix, _, local = value.partition(":")
             local = re.sub(r"\\(.)", r"\1", local)
@@ -210,7 +213,7 @@ def _prologue(tokens: list[tuple[str, str]]) -> _Prologue:
     for i, token in enumerate(tokens):
         following = tokens[i + 1 : i + 3]
         if _is_word(token, "base") and following and following[0][0] == "iri":
-            bases.append(following[0][1][1:-1])
+            bases.append(_expand_escapes(following[0][1][1:-1]))
         elif (
             _is_word(token, "prefix")
             and len(following) == 2
@@ -218,7 +221,8 @@ def _prologue(tokens: list[tuple[str, str]]) -> _Prologue:
             and following[0][1].endswith(":")
             and following[1][0] == "iri"
         ):
-            declared.setdefault(following[0][1][:-1], []).append(following[1][1][1:-1])
+            namespace = _expand_escapes(following[1][1][1:-1])
+            declared.setdefault(following[0][1][:-1], []).append(namespace)
     prologue = _Prologue({p: [ns] for p, ns in PREFIXES.items()}, bases)
     for prefix, namespaces in declared.items():
         prologue.prefixes[prefix] = [iri for ns in namespaces for iri in prologue.absolute(ns)]
@@ -300,16 +304,20 @@ def _inspect(text: str) -> QueryInfo:
     depth = _nesting(text)
     if depth > MAX_NESTING:
         raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING)
-    code = _expand_escapes(text)
-    if not _mentions(code, (*_REACHING, "with")):
-        return QueryInfo(_kind(_tokens(code)))
-    tokens = _split_keyword_prefix(list(_tokens(code)))
-    if any(kind == "iri" and "'" in value for kind, value in tokens):
-        # "<" read as an IRI here might be "less than" to the parser, which would then see a
-        # string start at the "'": the two readings could disagree about what is code.
-        raise OutboundRefused("sparql.guard.ambiguous_iri")
-    info = QueryInfo(_kind(tokens), targets=_targets(tokens, _prologue(tokens)))
-    info.has_with = info.is_update and any(_is_word(t, "with") for t in tokens)
+    expanded = _expand_escapes(text)
+    views = [text] if expanded == text else [text, expanded]
+    if not any(_mentions(view, (*_REACHING, "with")) for view in views):
+        return QueryInfo(_kind(_tokens(text)))
+    info = QueryInfo(_kind(_tokens(text)))
+    for view in views:  # as Oxigraph reads escapes, and as the text says
+        tokens = _split_keyword_prefix(list(_tokens(view)))
+        if any(kind == "iri" and "'" in _expand_escapes(value) for kind, value in tokens):
+            # "<" read as an IRI here might be "less than" to the parser, which would then see
+            # a string start at the "'": the two readings could disagree about what is code.
+            raise OutboundRefused("sparql.guard.ambiguous_iri")
+        info.targets += _targets(tokens, _prologue(tokens))
+        info.has_with |= info.is_update and any(_is_word(t, "with") for t in tokens)
+    info.targets = list(dict.fromkeys(info.targets))
     info.remote = [
         f"{k} <{iri}>" if iri else f"{k} with a variable endpoint"
         for k, iri in info.targets
@@ -331,7 +339,7 @@ def can_reach_out(text: str) -> bool:
     >>> can_reach_out("SELECT * { \\u0053ERVICE <http://example.org/> { ?s ?p ?o } }")
     True
     """
-    return _mentions(_expand_escapes(text), _REACHING)
+    return _mentions(text, _REACHING) or _mentions(_expand_escapes(text), _REACHING)
 
 
 def guard_text(
