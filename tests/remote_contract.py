@@ -54,3 +54,22 @@ def as_set(rows) -> set[frozenset]:
     """SELECT rows as a set, to compare servers that order them differently."""
     assert not any(isinstance(v, BNode) for row in rows for v in row.values())
     return {frozenset(row.items()) for row in rows}
+
+
+PV_GRAPH = "https://w3id.org/chaingraph/graph/data/chains/pv.ttl"
+
+
+def check_datasets(remote, local, *, own_graphs: bool = False) -> None:
+    """FROM / FROM NAMED and the protocol's graphs select graphs as on the embedded store; no
+    dataset named: the union of the graphs (plus the server's ``own_graphs``, Virtuoso's)."""
+
+    def n(store, dataset: str = "", **graphs) -> int:
+        text = f"SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ ?s ?p ?o }}"
+        return int(next(iter(store.query_results(text, **graphs)))[0].value)
+
+    assert n(remote) > n(local) if own_graphs else n(remote) == n(local)
+    assert n(remote, f"FROM <{PV_GRAPH}>") == n(local, f"FROM <{PV_GRAPH}>") < n(local)
+    assert n(remote, f"FROM NAMED <{PV_GRAPH}>") == 0
+    assert n(remote, default_graphs=[PV_GRAPH]) == n(local, f"FROM <{PV_GRAPH}>")
+    named = f"SELECT DISTINCT ?g FROM NAMED <{PV_GRAPH}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert [str(r["g"]) for r in remote.select(named)] == [PV_GRAPH]

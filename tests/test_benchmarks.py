@@ -111,3 +111,14 @@ def test_an_operation_over_the_limit_is_killed_and_reported(bench, data):
     assert results["load"] == {"timeout": 0.001}
     assert all(results[op] == {"not run": True} for op in bench.OPS[1:])
     assert bench._cell(results["load"], 60) == "> 0.001 s"
+
+
+@pytest.mark.slow
+def test_serve_benchmark_runs_against_both_servers(monkeypatch):
+    """benchmarks/serve_bench.py on a few requests, so it cannot rot (the figures are its own
+    business: ratios measured in one run, never asserted here)."""
+    serve_bench = _module("serve_bench")
+    monkeypatch.setattr(serve_bench, "values_query", lambda size=0: "SELECT * { VALUES ?x { 1 } }")
+    figures = serve_bench.run(clients=2, each=3)
+    assert set(figures) == {"chaingraph", "oxigraph", "ratios"}
+    assert all(value > 0 for value in figures["ratios"].values())

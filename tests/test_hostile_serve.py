@@ -30,6 +30,7 @@ def server():
     endpoint = Endpoint(None, timeout=60, workers=1)
     options = ServeOptions(
         port=0,
+        allow_hosts=("x",),  # the raw requests below say "Host: x"
         max_request_bytes=10_000,
         connection_timeout=CONNECTION_TIMEOUT,
         max_connections=MAX_CONNECTIONS,

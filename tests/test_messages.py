@@ -308,10 +308,8 @@ ALLOWED_SENTENCES = {
     ("store/worker.py", "the pool is closed"),
     # files other branches rework now (loading, sheets, validate, worker, serve, sparql,
     # the query body): converted after their merge
-    ("safety.py", "SPARQL syntax error at line {}, "),
     ("safety.py", "refused: {} <{}> names no graph "),
     ("safety.py", "refused: {} would send a request"),
-    ("serve.py", "cannot listen on {}:{}: {}; choo"),
     ("sparql.py", "dataframe=True needs pandas: pip"),
     ("sparql.py", "format {} is for {}; choose one "),
     ("sparql.py", "query() is read-only; run update"),
@@ -319,7 +317,6 @@ ALLOWED_SENTENCES = {
     ("store/loading.py", "{} and {} are the same file; loa"),
     ("store/loading.py", "{} is already loaded (graph <{}>"),
     ("store/loading.py", "{}: the JSON-LD @context {} is r"),
-    ("store/oxigraph.py", "SPARQL syntax error: {}"),
     ("store/oxigraph.py", "bad graph IRI: {}"),
     ("store/oxigraph.py", "query failed: {}"),
     ("store/oxigraph.py", "update failed, nothing was chang"),

@@ -163,7 +163,8 @@ def test_region_binds_a_scoped_named_query():
 def test_syntax_errors_say_where():
     result = cli("query", "SELECT ?s WHERE {\n  ?s ?p \n}")
     assert result.exit_code == 2
-    assert "line 2, column 3 (near '?s ?p')" in result.output
+    # Oxigraph's parser, the only one, says where it stopped: at the "}" that ends too soon
+    assert "line 3, column 2 (near '}')" in result.output
 
 
 def test_updates_need_the_update_flag(tmp_path, monkeypatch):
@@ -325,7 +326,7 @@ def test_local_graphs_in_from_are_fine():
     result = cli("query", f"ASK FROM <{graph}> {{ pv:wafer a cg:Stage }}")
     assert (result.exit_code, result.output) == (0, "true\n")
     with pytest.raises(OutboundRefused):
-        check_outbound("SELECT * FROM <urn:elsewhere> { ?s ?p ?o }")
+        check_outbound("SELECT * FROM <http://example.org/elsewhere> { ?s ?p ?o }")
 
 
 def test_json_ld_with_a_remote_context_is_refused_without_a_request(recorder, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from _servers import free_port, oxigraph_binary, start_oxigraph
 from click.testing import CliRunner
 from rdflib import URIRef
-from remote_contract import as_set, check_load_replace_drop, same_output
+from remote_contract import as_set, check_datasets, check_load_replace_drop, same_output
 
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
@@ -47,6 +47,10 @@ def remote(oxigraph):
 def test_open_store_dispatches_urls(remote, oxigraph):
     assert isinstance(remote, RemoteStore)
     assert remote.update_url == f"{oxigraph.base}/update"
+
+
+def test_datasets_as_on_the_embedded_store(remote, store):
+    check_datasets(remote, store)
 
 
 def test_loaded_through_chaingraph_like_the_memory_store(remote, store):

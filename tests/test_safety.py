@@ -87,7 +87,57 @@ def test_data_loads_pass_quickly_even_with_braces_in_strings():
     assert check_outbound(update).kind == "update"
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize("text", ["SELEC ?x WHERE {}", "INSERT { WHERE"])
 def test_syntax_errors(text):
+    """The guard reads tokens, not the grammar: Oxigraph's one parse reports the error."""
+    from chaingraph import open_store
+
+    store = open_store(None, example=False)
     with pytest.raises(StoreError, match="SPARQL syntax error"):
+        store.query_results(text)
+    with pytest.raises(StoreError, match="SPARQL syntax error"):
+        store.update(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a prefixed name whose prefix is the keyword: a parser may read SERVICE and :x
+        "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }",
+        # an escaped '#' in a local name is no comment: the SERVICE after it is code
+        "PREFIX e: <urn:e:> SELECT * WHERE { ?s e:a\\# ?o . SERVICE <http://127.0.0.1:9/> {} }",
+        # an escaped "'" in a local name starts no string
+        "PREFIX e: <urn:e:> SELECT * { ?s e:a\\' ?o . SERVICE <http://127.0.0.1:9/> {} # '\n}",
+        # "<'a>" is less-than and a string to the parser: refused as ambiguous
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o<'a>') SERVICE <http://127.0.0.1:9/> {} # '\n}",
+        # a prefix declared twice: either namespace may be meant
+        "PREFIX r: <urn:x:> PREFIX r: <http://127.0.0.1:9/> SELECT * { SERVICE r:s {} }",
+        # a BASE that makes a relative FROM graph remote
+        "BASE <http://127.0.0.1:9/> SELECT * FROM <g> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { SERVICE <\\u0068ttp://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE\\u0020<http://127.0.0.1:9/> { ?s ?p ?o } }",
+        # Oxigraph reads "a\u0022b" as one string: the SERVICE after it is code, though the
+        # escape expanded would end the string and start another around the SERVICE
+        'SELECT * WHERE { BIND("a\\u0022b" AS ?x) SERVICE <http://127.0.0.1:9/> {} '
+        'BIND("c" AS ?y) }',
+        "SELECT * WHERE { BIND('a\\u0027b' AS ?x) SERVICE <http://127.0.0.1:9/> {} "
+        "BIND('c' AS ?y) }",
+    ],
+)
+@pytest.mark.usefixtures("english")
+def test_tricky_spellings_are_refused(text):
+    with pytest.raises(OutboundRefused, match="refused"):
         check_outbound(text)
+
+
+def test_from_a_graph_that_names_nothing_on_the_network_is_an_empty_graph():
+    info = check_outbound("SELECT * FROM <urn:x:nowhere> WHERE { ?s ?p ?o }")
+    assert info.from_graphs and info.kind == "select"
+    with pytest.raises(OutboundRefused):
+        check_outbound("SELECT * FROM <http://example.org/nowhere> WHERE { ?s ?p ?o }")
+
+
+def test_words_in_strings_and_comments_are_not_code():
+    text = 'SELECT ?s WHERE { ?s ?p "x\\" SERVICE <http://127.0.0.1:9/> {}" } # LOAD <http://a/>'
+    assert check_outbound(text).targets == []

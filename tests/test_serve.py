@@ -231,7 +231,10 @@ def test_update_to_read_only_endpoint_is_forbidden(server, as_form):
 
 
 def test_malformed_query_is_400_with_parser_message(server):
-    status, headers, body = get(server, "SELEC ?x WHERE { ?x ?p ?o }")
+    url = f"{server.base}/sparql?" + urllib.parse.urlencode(
+        {"query": "SELEC ?x WHERE { ?x ?p ?o }"}
+    )
+    status, headers, body = http(url, headers={"Accept-Language": "en"})
     assert status == 400
     assert headers["Content-Type"].startswith("text/plain")
     assert "SPARQL syntax error" in body and "SELEC" in body

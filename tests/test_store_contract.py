@@ -134,6 +134,7 @@ def test_update_and_dump_one_graph(store):
     assert graph not in store.graphs()
 
 
+@pytest.mark.usefixtures("english")
 def test_syntax_errors_say_so(store):
     # A server says 400 for more than syntax: there the error is a StoreError with its text.
     expected = StoreError if isinstance(store, RemoteStore) else StoreSyntaxError

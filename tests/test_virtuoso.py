@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
-from remote_contract import as_set, check_load_replace_drop, same_output
+from remote_contract import as_set, check_datasets, check_load_replace_drop, same_output
 
 from chaingraph import StoreError, open_store
 from chaingraph.cli import main
@@ -36,6 +36,10 @@ def url(virtuoso):
 @pytest.fixture
 def remote(url):
     return open_store(url)
+
+
+def test_datasets_as_on_the_embedded_store(remote, store):
+    check_datasets(remote, store, own_graphs=True)  # its virtrdf# graphs are in the union
 
 
 def test_queries_and_updates_go_to_the_same_url(remote, url):

@@ -1,11 +1,22 @@
-"""No outbound requests: every SPARQL query and update is parsed before it runs.
+"""No outbound requests: every SPARQL query and update is read before it runs.
 
-Parsing (rdflib's SPARQL 1.1 parser), not pattern matching, finds anything that would make
-the store reach out to the network: ``SERVICE``, ``LOAD``, and ``FROM`` / ``FROM NAMED`` /
-``USING`` naming a graph that is not in the store. They are refused unless their host is
-allowed explicitly, so lower-case keywords, comments, ``\\u`` escapes and nesting (OPTIONAL,
-UNION, MINUS, FILTER EXISTS, subqueries) change nothing. ``chaingraph query`` and
-``chaingraph serve`` both run every text through :func:`check_outbound`.
+A lexical reader, complete for the four words that can reach out, not a second parser: the
+text is split into tokens as SPARQL's grammar splits it, so strings, IRIs and comments are told
+apart from code, and ``SERVICE`` in a string or a comment changes nothing. Every ``SERVICE``,
+``LOAD``, ``FROM`` and ``USING`` in code (in any case, at any depth: OPTIONAL, UNION, MINUS,
+FILTER EXISTS, subqueries, every operation of an update) has its target resolved through the
+``PREFIX`` and ``BASE`` declarations (every declaration of a prefix, every base: all must be
+safe). They are refused unless their host is allowed explicitly; a variable endpoint is always
+refused. Oxigraph then parses the text itself, once, to run it: nothing is parsed twice.
+
+``\\u`` escapes are read both ways, and a target found either way is checked: as Oxigraph
+reads them (escapes inside strings and IRIs only: ``"a\\u0022b"`` is one string), and as the
+SPARQL text says (every escape expanded before parsing, as a remote server may do: there
+``\\u0053ERVICE`` is SERVICE).
+
+The one place where SPARQL's tokens depend on the grammar is ``<``: an IRI, or "less than" in
+an expression. Only an IRI with a ``'`` in it could make the two readings disagree about
+where a string starts, so such a text is refused when it mentions one of the four words.
 
 >>> text = "select * { optional { service#note\\n <http://example.org/sparql> { ?s ?p ?o } } }"
 >>> inspect_query(text).remote
@@ -20,14 +31,11 @@ chaingraph.safety.OutboundRefused: refused: LOAD <http://example.org/data.ttl> w
 
 from __future__ import annotations
 
-import gc
 import re
-import sys
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -36,9 +44,6 @@ from .namespaces import PREFIXES
 from .resources import GRAPH_BASE
 from .store import StoreError, StoreSyntaxError
 
-if TYPE_CHECKING:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
 __all__ = [
     "MAX_NESTING",
     "OutboundRefused",
@@ -46,22 +51,19 @@ __all__ = [
     "can_reach_out",
     "check_outbound",
     "inspect_query",
+    "looks_like_update",
 ]
 
-# Deepest nesting of (), {} and [] the guard reads. rdflib's parser recurses about 30 Python
-# frames per level; deeper queries are parsed on a thread with a large stack, and beyond this
-# depth refused (reading 1,000 levels takes seconds), with a one-line error.
+# Deepest nesting of (), {} and [] read. Oxigraph's parser recurses per level; 1,000 levels
+# still parse, far deeper ones could exhaust its stack: refused with a one-line error.
 MAX_NESTING = 256
-_DEEP_STACK_BYTES = 512 * 1024 * 1024
-_DEEP_RECURSION_LIMIT = 200_000
-_SHALLOW_NESTING = 12  # parsed on the caller's stack up to this depth
 
-_KINDS = {
-    "SelectQuery": "select",
-    "AskQuery": "ask",
-    "ConstructQuery": "construct",
-    "DescribeQuery": "describe",
-}
+_KINDS = {"select": "select", "ask": "ask", "construct": "construct", "describe": "describe"}
+_REACHING = ("service", "load", "from", "using")
+# Schemes whose IRIs name something on the network: a FROM/USING
+# graph with one of them that is not in the store is refused as an attempt to fetch it; a
+# graph of another scheme (urn:, tag: ...) that is not in the store is an empty graph.
+_FETCHABLE = ("http", "https", "ftp")
 
 
 class OutboundRefused(StoreError):
@@ -70,11 +72,13 @@ class OutboundRefused(StoreError):
 
 @dataclass
 class QueryInfo:
-    """What parsing a query told us: its kind and what it would reach out to."""
+    """What reading a query told us: its kind, what it would reach out to, its dataset."""
 
     kind: str  # select, ask, construct, describe or update
     remote: list[str] = field(default_factory=list)  # e.g. "SERVICE <http://…>"
-    targets: list[tuple[str, str | None]] = field(default_factory=list)  # (keyword, IRI or None)
+    # (keyword, IRI or None): every SERVICE/LOAD/FROM/USING target, each candidate IRI once
+    targets: list[tuple[str, str | None]] = field(default_factory=list)
+    has_with: bool = False  # an update with WITH (protocol dataset parameters conflict)
 
     @property
     def is_update(self) -> bool:
@@ -84,209 +88,270 @@ class QueryInfo:
     def returns_graph(self) -> bool:
         return self.kind in ("construct", "describe")
 
+    @property
+    def from_graphs(self) -> bool:
+        """Whether the text describes its own dataset (FROM / FROM NAMED)."""
+        return any(k.startswith("FROM") for k, _ in self.targets)
 
-def _walk(node) -> Iterable[CompValue]:
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, ParseResults):
-            stack.extend(list(item))
-            stack.extend(item.as_dict().values())
-        elif isinstance(item, Mapping):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
+    @property
+    def using_graphs(self) -> bool:
+        """Whether the update names its own dataset (USING / USING NAMED / WITH)."""
+        return self.has_with or any(k.startswith("USING") for k, _ in self.targets)
 
 
-def _get(node: CompValue, key: str):
-    # CompValue.get() returns the key itself when it is missing, so look first.
-    return node[key] if key in node else None  # noqa: SIM401
+# -- reading SPARQL's tokens ------------------------------------------------------------------
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_PN_ESCAPE = r"\\[_~.\-!$&'()*+,;=/?#@%]|%[0-9A-Fa-f]{2}"
+_LONG_STRINGS = r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|" + r'"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
+_SHORT_STRINGS = r"'(?:[^'\\\n\r]|\\.)*'|" + r'"(?:[^"\\\n\r]|\\.)*"'
+_TOKEN = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<comment>#[^\n\r]*)"
+    r"|(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)"
+    rf"|(?P<string>{_LONG_STRINGS}|{_SHORT_STRINGS})"
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:"
+    rf"(?:(?:[\w:\-\u00B7]|{_PN_ESCAPE})(?:[\w.:\-\u00B7]|{_PN_ESCAPE})*)?)"
+    r"|(?P<bnode>_:[\w.\-]+)"
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+
+
+def _mentions(text: str, words: Sequence[str]) -> bool:
+    """Whether any of ``words`` appears anywhere in ``text``, in any case (strings and comments
+    too: a text without one needs no token-by-token reading). Substring tests on the
+    lower-cased text: a regular expression ignoring case takes a quarter of a second per MiB."""
+    low = text.lower() if text.isascii() else text.casefold()
+    return any(word in low for word in words)
+
+
+def _expand_escapes(text: str) -> str:
+    r"""``text`` with SPARQL's ``\u``/``\U`` escapes expanded, as before parsing.
+
+    >>> _expand_escapes(r"\u0053ERVICE")
+    'SERVICE'
+    """
+    if "\\u" not in text and "\\U" not in text:
+        return text
+
+    def expand(match: re.Match) -> str:
+        code = int(match[1] or match[2], 16)
+        return chr(code) if code <= 0x10FFFF else match[0]
+
+    return _ESCAPE.sub(expand, text)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, text) for each token of ``text`` that is not space or a comment."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind not in ("space", "comment"):
+            yield kind, match[0]
 
 
 def _nesting(text: str) -> int:
-    """The deepest nesting of brackets in ``text`` (strings and comments counted too: an upper
-    bound is all the guard needs)."""
-    depth = deepest = 0
-    for char in text:
-        if char in "({[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in ")}]":
-            depth -= 1
-    return deepest
+    """The deepest nesting of brackets in ``text`` (in strings and comments too: an upper bound
+    is all the check needs).
+
+    >>> _nesting("SELECT * { { ?s ?p (1) } }")
+    3
+    """
+    # The running depth, summed at C speed (a Python loop took 0.2 s per MiB of VALUES).
+    return max(accumulate(map(_DEPTH.__getitem__, _BRACKETS.findall(text))), default=0)
 
 
-def _parse_deep(parse, text: str):
-    """``parse(text)`` on a thread with a large stack and a high recursion limit."""
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            outcome["tree"] = parse(text)
-        except BaseException as error:  # handed back to the caller's thread
-            outcome["error"] = error
-
-    previous_limit = sys.getrecursionlimit()
-    previous_stack = threading.stack_size()
-    # Garbage is collected here, not on the parser's thread: Oxigraph's result objects must be
-    # freed on the thread that made them.
-    gc.collect()
-    collecting = gc.isenabled()
-    gc.disable()
-    sys.setrecursionlimit(max(previous_limit, _DEEP_RECURSION_LIMIT))
-    try:
-        thread = threading.Thread(target=run, name="chaingraph-sparql-guard")
-        # The stack size is read when a thread starts, for every thread: set it around this
-        # start only (threads started meanwhile elsewhere reserve, not use, the same size).
-        threading.stack_size(_DEEP_STACK_BYTES)
-        try:
-            thread.start()
-        finally:
-            threading.stack_size(previous_stack)
-        thread.join()
-    finally:
-        sys.setrecursionlimit(previous_limit)
-        if collecting:
-            gc.enable()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["tree"]
+_BRACKETS = re.compile(r"[(){}\[\]]")
+_DEPTH = {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}
 
 
-def _parse_one(parse, text: str, depth: int):
-    if depth > _SHALLOW_NESTING:  # would exhaust the recursion limit: go straight to the deep
-        return _parse_deep(parse, text)  # stack (a RecursionError half way leaves debris)
-    try:
-        return parse(text)
-    except RecursionError:
-        return _parse_deep(parse, text)
+def _is_word(token: tuple[str, str], *words: str) -> bool:
+    kind, value = token
+    return kind == "word" and (value.lower() in words or value.casefold() in words)
 
 
-def _parse(text: str):
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+def _split_keyword_prefix(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``SERVICE:x`` is one prefixed name to a lexer, but a parser may read the keyword and
+    ``:x``: such names are split, so the keyword is checked either way."""
+    split = []
+    for kind, value in tokens:
+        prefix, colon, local = value.partition(":")
+        if kind == "pname" and (prefix.lower() in _REACHING or prefix.casefold() in _REACHING):
+            split += [("word", prefix), ("pname", colon + local)]
+        else:
+            split.append((kind, value))
+    return split
 
-    depth = _nesting(text)
-    if depth > MAX_NESTING:
-        raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING)
-    try:
-        return _parse_one(parseQuery, text, depth)
-    except ParseException as query_error:
-        try:
-            return _parse_one(parseUpdate, text, depth)
-        except ParseException as update_error:
-            error = update_error if update_error.loc > query_error.loc else query_error
-            raise StoreSyntaxError(
-                f"SPARQL syntax error at line {error.lineno}, column {error.col} "
-                f"(near {error.line.strip()[:60]!r}): {error.msg}. "
-                "(chaingraph reads every query with a SPARQL 1.1 parser before running it.)"
-            ) from None
-        except RecursionError:
-            raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING) from None
-    except RecursionError:
-        raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING) from None
+
+@dataclass
+class _Prologue:
+    prefixes: dict[str, list[str]]
+    bases: list[str]
+
+    def resolve(self, kind: str, value: str) -> list[str | None]:
+        """Every IRI a target token may stand for (``None``: not an IRI, e.g. a variable)."""
+        if kind == "iri":
+            return self.absolute(_expand_escapes(value[1:-1]))
+        if kind == "pname":
+            prefix, _, local = value.partition(":")
+            local = re.sub(r"\\(.)", r"\1", local)
+            namespaces = self.prefixes.get(prefix) or []
+            return [iri for ns in namespaces for iri in self.absolute(ns + local)] or [None]
+        return [None]
+
+    def absolute(self, iri: str) -> list[str | None]:
+        if urlsplit(iri).scheme or not self.bases:
+            return [iri]  # a relative IRI without BASE: resolved against the run's base
+        return [urljoin(base, iri) for base in self.bases]
+
+
+def _prologue(tokens: list[tuple[str, str]]) -> _Prologue:
+    declared: dict[str, list[str]] = {}
+    bases: list[str] = []
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1 : i + 3]
+        if _is_word(token, "base") and following and following[0][0] == "iri":
+            bases.append(_expand_escapes(following[0][1][1:-1]))
+        elif (
+            _is_word(token, "prefix")
+            and len(following) == 2
+            and following[0][0] == "pname"
+            and following[0][1].endswith(":")
+            and following[1][0] == "iri"
+        ):
+            namespace = _expand_escapes(following[1][1][1:-1])
+            declared.setdefault(following[0][1][:-1], []).append(namespace)
+    prologue = _Prologue({p: [ns] for p, ns in PREFIXES.items()}, bases)
+    for prefix, namespaces in declared.items():
+        prologue.prefixes[prefix] = [iri for ns in namespaces for iri in prologue.absolute(ns)]
+    return prologue
+
+
+_UPDATE_WORDS = frozenset(
+    ("insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with")
+)
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether ``text`` starts (after its prologue) with an update operation's keyword: what
+    tells "an update sent as a query" from a query with a typo (the guard's kind is "update"
+    for both; Oxigraph's parser says what is wrong with the latter).
+
+    >>> looks_like_update("PREFIX x: <urn:x:> INSERT DATA { x:a x:b x:c }")
+    True
+    >>> looks_like_update("SELEC ?x WHERE { ?x ?p ?o }")
+    False
+    """
+    for kind, value in _tokens(_expand_escapes(text)):
+        if kind == "word" and value.lower() in ("prefix", "base"):
+            continue
+        if kind in ("pname", "iri"):
+            continue  # the prologue's names and IRIs
+        return kind == "word" and value.lower() in _UPDATE_WORDS
+    return False
+
+
+def _kind(tokens: Iterable[tuple[str, str]]) -> str:
+    """select, ask, construct or describe for a query; update for anything else."""
+    skip = 0
+    for token in tokens:
+        if skip:
+            skip -= 1
+        elif _is_word(token, "prefix"):
+            skip = 2
+        elif _is_word(token, "base"):
+            skip = 1
+        else:
+            return _KINDS.get(token[1].lower(), "update") if token[0] == "word" else "update"
+    return "update"
+
+
+def _targets(tokens: list[tuple[str, str]], prologue: _Prologue) -> list[tuple[str, str | None]]:
+    """(keyword, IRI or None) for every SERVICE, LOAD, FROM and USING in code."""
+    targets = []
+    for i, token in enumerate(tokens):
+        if not _is_word(token, *_REACHING):
+            continue
+        keyword = token[1].casefold().upper()
+        j = i + 1
+        while j < len(tokens) and _is_word(tokens[j], "silent", "named"):
+            if _is_word(tokens[j], "named"):
+                keyword += " NAMED"
+            j += 1
+        target = tokens[j] if j < len(tokens) else ("other", "")
+        targets += [(keyword, iri) for iri in prologue.resolve(*target)]
+    return list(dict.fromkeys(targets))
 
 
 def inspect_query(text: str) -> QueryInfo:
-    """Parse ``text`` and list its kind and every SERVICE, LOAD, FROM and USING target."""
-    cached = _inspect(text)
-    return QueryInfo(cached.kind, list(cached.remote), list(cached.targets))
+    """Read ``text`` and list its kind and every SERVICE, LOAD, FROM and USING target."""
+    cached = _inspect(text) if len(text) < 65_536 else _inspect_large(text)
+    return QueryInfo(cached.kind, list(cached.remote), list(cached.targets), cached.has_with)
+
+
+@lru_cache(maxsize=4)
+def _inspect_large(text: str) -> QueryInfo:
+    # A large text is read once per request, though the guard and the dataset ask for it.
+    return _inspect.__wrapped__(text)
 
 
 @lru_cache(maxsize=512)
 def _inspect(text: str) -> QueryInfo:
     # The library runs the same query texts again and again (bindings travel apart from the
-    # text): parse each once.
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import Variable
-
-    tree = _parse(text)
-    nodes = list(_walk(tree))
-    prefixes = dict(PREFIXES)
-    base = None
-    for node in nodes:
-        if node.name == "PrefixDecl":
-            prefixes[_get(node, "prefix") or ""] = str(node["iri"])
-        elif node.name == "Base":
-            base = str(node["iri"])
-
-    def resolve(term) -> str | None:
-        if isinstance(term, Variable) or term is None:
-            return None
-        if isinstance(term, CompValue) and term.name == "pname":
-            namespace = prefixes.get(_get(term, "prefix") or "")
-            return None if namespace is None else namespace + (_get(term, "localname") or "")
-        iri = str(term)
-        return urljoin(base, iri) if base and not urlsplit(iri).scheme else iri
-
-    kind = "update"
-    for node in nodes:
-        if node.name in _KINDS:
-            kind = _KINDS[node.name]
-    info = QueryInfo(kind)
-    for node in nodes:
-        if node.name == "ServiceGraphPattern":
-            info.targets.append(("SERVICE", resolve(_get(node, "term"))))
-        elif node.name == "Load":
-            info.targets.append(("LOAD", resolve(_get(node, "iri"))))
-        elif node.name in ("DatasetClause", "UsingClause"):
-            keyword = "FROM" if node.name == "DatasetClause" else "USING"
-            if "named" in node:
-                info.targets.append((keyword + " NAMED", resolve(node["named"])))
-            else:
-                info.targets.append((keyword, resolve(_get(node, "default"))))
+    # text): each is read once.
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise StoreSyntaxError("sparql.too_deep", depth=depth, limit=MAX_NESTING)
+    expanded = _expand_escapes(text)
+    views = [text] if expanded == text else [text, expanded]
+    if not any(_mentions(view, (*_REACHING, "with")) for view in views):
+        return QueryInfo(_kind(_tokens(text)))
+    info = QueryInfo(_kind(_tokens(text)))
+    for view in views:  # as Oxigraph reads escapes, and as the text says
+        tokens = _split_keyword_prefix(list(_tokens(view)))
+        if any(kind == "iri" and "'" in _expand_escapes(value) for kind, value in tokens):
+            # "<" read as an IRI here might be "less than" to the parser, which would then see
+            # a string start at the "'": the two readings could disagree about what is code.
+            raise OutboundRefused("sparql.guard.ambiguous_iri")
+        info.targets += _targets(tokens, _prologue(tokens))
+        info.has_with |= info.is_update and any(_is_word(t, "with") for t in tokens)
     info.targets = list(dict.fromkeys(info.targets))
     info.remote = [
         f"{k} <{iri}>" if iri else f"{k} with a variable endpoint"
         for k, iri in info.targets
-        if k in ("SERVICE", "LOAD")
+        if k.split()[0] in ("SERVICE", "LOAD")
     ]
     return info
 
 
-# The only words that make a query or update reach out of the store (SERVICE, LOAD) or name
-# a graph to fetch (FROM, USING), as words of their own: not part of a longer name, a variable
-# (?from) or a prefixed name (p:load). Words in strings still count, which only costs a parse.
-_REACHING_WORDS = re.compile(r"(?<![\w?$:])(?:service|load|from|using)(?![\w:])")
-# A line that starts with "#" is a comment, or the inside of a long string: either way no
-# keyword in it runs (an IRI cannot span lines), so it is left out of the search.
-_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
-
-
 def can_reach_out(text: str) -> bool:
-    """Whether ``text`` might reach out and must be parsed to know (cheap, conservative).
+    """Whether ``text`` might reach out and must be read token by token to know (cheap).
 
-    False only when none of SERVICE, LOAD, FROM or USING appears as a word of its own, in any
-    case, and no ``\\u`` escape could spell one; such a text needs no parse.
+    False only when none of SERVICE, LOAD, FROM or USING appears anywhere, in any case, and no
+    ``\\u`` escape could spell one.
 
-    >>> can_reach_out("# companies loaded from a sheet\\nSELECT ?from { ?from a cg:Company }")
+    >>> can_reach_out("SELECT ?s { ?s a cg:Company }")
     False
     >>> can_reach_out("select * { sErViCe <http://example.org/> { ?s ?p ?o } }")
     True
     >>> can_reach_out("SELECT * { \\u0053ERVICE <http://example.org/> { ?s ?p ?o } }")
     True
     """
-    if "\\u" in text or "\\U" in text:
-        return True
-    code = _COMMENT_LINE.sub("", text)
-    return any(_REACHING_WORDS.search(form) for form in (code.lower(), code.casefold()))
+    return _mentions(text, _REACHING) or _mentions(_expand_escapes(text), _REACHING)
 
 
 def guard_text(
     text: str,
     allow_hosts: Sequence[str] = (),
     graphs: Iterable[str] | Callable[[], Iterable[str]] = (),
+    base: str | None = None,
 ) -> None:
-    """:func:`check_outbound` for a text about to run, skipping the parse when
+    """:func:`check_outbound` for a text about to run, skipping the reading when
     :func:`can_reach_out` says it cannot (what every store query and update goes through)."""
     if can_reach_out(text):
-        check_outbound(text, allow_hosts, graphs)
+        check_outbound(text, allow_hosts, graphs, base)
 
 
 def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:
@@ -299,23 +364,35 @@ def _host_allowed(iri: str | None, allow_hosts: Sequence[str]) -> bool:
     return parts.hostname.lower() in wanted or parts.netloc.lower() in wanted
 
 
+def _fetchable(iri: str) -> bool:
+    """Whether a graph IRI could be fetched (http, https, ftp or relative)."""
+    scheme = urlsplit(iri).scheme.lower()
+    return not scheme or scheme in _FETCHABLE
+
+
 def check_outbound(
     text: str,
     allow_hosts: Sequence[str] = (),
     graphs: Iterable[str] | Callable[[], Iterable[str]] = (),
+    base: str | None = None,
 ) -> QueryInfo:
     """Refuse a query that would reach out to a host not in ``allow_hosts``; return its info.
 
-    ``FROM``/``USING`` graphs are fine when they name a graph of the store (``graphs``) or
-    chaingraph's own graph namespace; Oxigraph never fetches them, but a graph that is not
-    there is a mistake or an attempt to fetch, so it is refused too. ``graphs`` may be a
-    function, called only when a FROM or USING graph needs looking up.
+    ``base`` is the base IRI the text will run with: relative targets resolve against it
+    (without one they are judged as they are: refused unless a graph of that name exists).
+
+    ``FROM``/``USING`` graphs are fine when they name a graph of the store (``graphs``),
+    chaingraph's own graph namespace, or an IRI that names nothing on the network (``urn:``,
+    ``tag:``...: a graph not in the store is an empty one); Oxigraph never fetches them, but an
+    ``http(s)``/``ftp`` graph that is not there is an attempt to fetch, refused.
+    ``graphs`` may be a function, called only when a FROM or USING graph needs looking up.
     """
     if _is_plain_data(text):
         return QueryInfo("update")
     info = inspect_query(text)
     local: set[str] | None = None
-    for keyword, iri in info.targets:
+    for keyword, relative in info.targets:
+        iri = urljoin(base, relative) if base and relative else relative
         if _host_allowed(iri, allow_hosts):
             continue
         if keyword in ("SERVICE", "LOAD"):
@@ -326,8 +403,8 @@ def check_outbound(
                 f"refused: {what} would send a request to another host, and chaingraph makes no "
                 f"outbound requests unless you allow the host explicitly ({hint}). Nothing was run."
             )
-        if iri and iri.startswith(GRAPH_BASE):
-            continue
+        if iri and (iri.startswith(GRAPH_BASE) or not _fetchable(iri)):
+            continue  # chaingraph's own graphs; another scheme not in the store: empty
         if iri and local is None:
             local = set(graphs() if callable(graphs) else graphs)
         if iri and iri in local:

@@ -65,6 +65,28 @@ from . import (
     help="Allow SERVICE/LOAD requests to this host (repeatable). Default: no outbound requests.",
 )
 @click.option(
+    "--default-graph",
+    "default_graphs",
+    multiple=True,
+    metavar="IRI",
+    help="Query this graph of the store as the default graph (repeatable; as the protocol's "
+    "default-graph-uri, it overrides the query's FROM). Default: FROM, else every graph.",
+)
+@click.option(
+    "--named-graph",
+    "named_graphs",
+    multiple=True,
+    metavar="IRI",
+    help="Make this graph of the store visible to GRAPH (repeatable; as named-graph-uri).",
+)
+@click.option(
+    "--base",
+    default=None,
+    metavar="IRI",
+    help="Resolve relative IRIs (<s>) in the query or update against IRI. Default: "
+    "https://w3id.org/chaingraph/base/ (a BASE in the text comes first).",
+)
+@click.option(
     "--region",
     default=None,
     callback=_named_region,
@@ -81,17 +103,36 @@ from . import (
     "given by name, alias or id, e.g. --param chain=锂电.",
 )
 @handle_errors
-def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_hosts, region, params):
+def query(
+    store,
+    text,
+    file,
+    name,
+    list_,
+    fmt,
+    timeout,
+    lang,
+    update,
+    allow_hosts,
+    default_graphs,
+    named_graphs,
+    base,
+    region,
+    params,
+):
     """Run a SPARQL query (or, with --update, an update) on the store.
 
     SELECT prints a table (with a <var>_label column beside IRI columns) or W3C CSV, TSV or
     JSON results; CONSTRUCT/DESCRIBE print Turtle or JSON-LD; ASK prints true or false and
-    exits 0 for true, 1 for false. The chaingraph prefixes (cg:, pv:, skos:, ...) are predefined.
+    exits 0 for true, 1 for false; any error exits 2. The chaingraph prefixes (cg:, pv:,
+    skos:, ...) are predefined. FROM / FROM NAMED select graphs of the store (`chaingraph
+    graphs` lists them); without them the default graph is the union of all graphs.
     """
     from ..queries import named_queries, named_query, parameter_list
     from ..render.registry import formats, render
     from ..render.tables import RowTable
-    from ..sparql import check_outbound, query_results, render_result
+    from ..safety import looks_like_update
+    from ..sparql import check_outbound, render_result
 
     if list_:
         rows = [[q.name, q.title, parameter_list(q)] for q in named_queries().values()]
@@ -112,14 +153,16 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         given_params = _given_params(named, params, region)
     elif file:
         text = _read_query_file(file)
+    for iri in (*(() if base is None else (base,)), *default_graphs, *named_graphs):
+        _check_base(iri)
     info = check_outbound(text, allow_hosts)
-    if info.is_update and not update:
+    if info.is_update and not update and looks_like_update(text):
         raise UserError("queries.needs_update")
-    if info.is_update:
+    if info.is_update and update:
         with open_store(store) as target:
             target.allow_hosts = tuple(allow_hosts)  # the store guards every update too
             before = len(target)
-            target.update(text, timeout=timeout)
+            target.update(text, timeout=timeout, base_iri=base)
             from ..messages import Message  # `text` is the query here
 
             where = target.location or Message("cli.query.in_memory")
@@ -130,11 +173,27 @@ def query(store, text, file, name, list_, fmt, timeout, lang, update, allow_host
         source.allow_hosts = tuple(allow_hosts)  # the store guards every query too
         if name and given_params:  # declared by the named query (checked above)
             text = _bound(named, given_params, Names(source, lang))
-        result = query_results(source, text, timeout)
+        result = source.query_results(
+            text,
+            timeout=timeout,
+            base_iri=base,
+            default_graphs=list(default_graphs),
+            named_graphs=list(named_graphs),
+        )
         output = render_result(result, fmt, labels=functools.partial(_labels, source), lang=lang)
     click.echo(output, nl=not output.endswith("\n"))
     if type(result).__name__ == "QueryBoolean" and not result:
         sys.exit(1)
+
+
+def _check_base(base: str) -> None:
+    """``--base`` must be an absolute IRI."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(base)
+    except ValueError:
+        raise UserError("sparql.cli.bad_base", base=base) from None
 
 
 def _read_query_file(file) -> str:

@@ -68,6 +68,23 @@ from . import (
     metavar="SECONDS",
     help="Disconnect a client that sends nothing for this long (idle or slow connections).",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Answer requests whose Host header is NAME too (repeatable). Default: only the "
+    "bound address (and localhost on loopback); others get 421 (DNS rebinding).",
+)
+@click.option(
+    "--memory-limit",
+    default=4096,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MIB",
+    help="Address space of each worker process, in MiB (0: no cap). A request over it is "
+    "stopped with an error and the worker restarts.",
+)
 @lang_option
 @handle_errors
 def serve(
@@ -81,12 +98,15 @@ def serve(
     workers,
     max_connections,
     connection_timeout,
+    allow_hosts,
+    memory_limit,
     lang,
 ):
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/).
 
-    Read-only unless --allow-update; SERVICE, LOAD and FROM are refused (no outbound
-    requests). Listens on 127.0.0.1 only, unless --host says otherwise.
+    Read-only unless --allow-update; SERVICE and LOAD are refused, and FROM selects graphs
+    of the store (no outbound requests). Listens on 127.0.0.1 only, unless --host says
+    otherwise; updates from other sites' pages and requests naming another Host are refused.
 
     Queries run in --workers processes, so a slow query does not hold up the others; a
     query that finds every worker busy waits for one (at most --timeout). A directory
@@ -107,5 +127,8 @@ def serve(
         workers=workers,
         max_connections=max_connections,
         connection_timeout=connection_timeout,
+        allow_hosts=tuple(allow_hosts),
+        memory_limit=memory_limit * 2**20 if memory_limit else None,
+        lang=lang,
     )
     run_server(store, options, echo=click.echo)

@@ -14,6 +14,7 @@ A new backend subclasses :class:`Store`, implements the abstract methods, and is
 from __future__ import annotations
 
 import os
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -71,6 +72,24 @@ class StoreError(ChaingraphError):
 
 class StoreSyntaxError(StoreError):
     """A query or update that is not valid SPARQL (the message says where)."""
+
+    @classmethod
+    def from_parser(cls, text: str, error: Exception) -> StoreSyntaxError:
+        """Oxigraph's syntax error (``error at LINE:COLUMN: reason``) as a one-line error that
+        quotes the text where it went wrong.
+
+        >>> error = SyntaxError("error at 3:1: expected one of ...")
+        >>> StoreSyntaxError.from_parser("SELECT ?s WHERE {\\n  ?s ?p\\n}", error).text("en")
+        "SPARQL syntax error at line 3, column 1 (near '}'): expected one of ..."
+        """
+        message = str(error)
+        found = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+        if not found:
+            return cls("sparql.syntax", reason=message)
+        line, column = int(found[1]), int(found[2])
+        lines = text.splitlines() or [""]
+        near = lines[min(line, len(lines)) - 1].strip()[:60]  # the line, as people read it
+        return cls("sparql.syntax_at", line=line, column=column, near=near, reason=found[3].strip())
 
 
 class Triples(list):
@@ -278,7 +297,7 @@ class Store(ABC):
     # Hosts that SERVICE and LOAD may reach (see :mod:`chaingraph.safety`); none by default.
     allow_hosts: tuple[str, ...] = ()
 
-    def guard(self, text: str) -> None:
+    def guard(self, text: str, base_iri: str | None = None) -> None:
         """Refuse ``text`` if it would make a request to another host.
 
         Every backend calls this in :meth:`query_results` and :meth:`update`, so no path that
@@ -296,7 +315,7 @@ class Store(ABC):
         """
         from ..safety import guard_text
 
-        guard_text(text, self.allow_hosts, self.graphs)
+        guard_text(text, self.allow_hosts, self.graphs, base_iri)
 
     @contextmanager
     def allowing(self, hosts: Sequence[str]) -> Iterator[Store]:
@@ -319,6 +338,7 @@ class Store(ABC):
         timeout: float | None = None,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResults:
         """Run any query; Oxigraph's own result object.
 
@@ -332,7 +352,13 @@ class Store(ABC):
             Seconds after which the query is stopped (:class:`StoreError`).
         default_graphs, named_graphs : sequence of str, optional
             The dataset, as the SPARQL protocol's ``default-graph-uri`` and
-            ``named-graph-uri``; by default the union of the named graphs.
+            ``named-graph-uri`` (they override the query's ``FROM``); by default the query's
+            own ``FROM`` / ``FROM NAMED``, and without those the union of the named graphs
+            (:mod:`chaingraph.store.dataset`).
+        base_iri : str, optional
+            What relative IRIs resolve against (default
+            :data:`~chaingraph.store.dataset.DEFAULT_BASE`; a remote store leaves them to
+            the server).
 
         Returns
         -------
@@ -349,7 +375,9 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def update(self, update: str, *, timeout: float | None = None) -> None:
+    def update(
+        self, update: str, *, timeout: float | None = None, base_iri: str | None = None
+    ) -> None:
         """Run a SPARQL update, all or nothing (the chaingraph prefixes are predefined)."""
 
     @abstractmethod

@@ -52,9 +52,10 @@ from .base import (
     StoreSyntaxError,
     to_oxigraph,
 )
+from .dataset import DEFAULT_BASE, describes_dataset
 from .loading import Parsed, bundled_parsed, parse_rdf, record_quads, replaced_graphs
 
-__all__ = ["ACCESS_FILE", "STORE_ENV", "OxigraphStore", "open_store"]
+__all__ = ["ACCESS_FILE", "DEFAULT_BASE", "STORE_ENV", "OxigraphStore", "open_store"]
 
 STORE_ENV = "CHAINGRAPH_STORE"
 # The file in a store's directory that readers and writers lock (see _Access).
@@ -130,9 +131,9 @@ class OxigraphStore(Store):
         self._inner.extend(quads)  # Oxigraph's extend() writes everything or nothing
         self._changed(("quads", quads))
 
-    def _update(self, text: str) -> None:
-        self._inner.update(text, prefixes=PREFIXES)
-        self._changed(("update", text))
+    def _update(self, text: str, base_iri: str | None = None) -> None:
+        self._inner.update(text, prefixes=PREFIXES, base_iri=base_iri or DEFAULT_BASE)
+        self._changed(("update", text, base_iri))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -144,24 +145,26 @@ class OxigraphStore(Store):
         timeout: float | None = None,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResults:
-        self.guard(query)
+        self.guard(query, base_iri or DEFAULT_BASE)
         if timeout is not None:
             from .worker import timed_query
 
-            return timed_query(self, query, bindings, timeout, default_graphs, named_graphs)
+            return timed_query(
+                self, query, bindings, timeout, default_graphs, named_graphs, base_iri
+            )
         substitutions = (
             {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()} if bindings else None
         )
         try:
-            graphs = self._dataset(default_graphs, named_graphs)
+            graphs = self._dataset(query, default_graphs, named_graphs)
         except ValueError as error:
             raise StoreSyntaxError(f"bad graph IRI: {error}") from None
+        options = {"prefixes": PREFIXES, "base_iri": base_iri or DEFAULT_BASE, **graphs}
         try:
             try:
-                return self._inner.query(
-                    query, prefixes=PREFIXES, substitutions=substitutions, **graphs
-                )
+                return self._inner.query(query, substitutions=substitutions, **options)
             except RuntimeError as error:
                 if not bindings or "does not contains variable" not in str(error):
                     raise
@@ -169,18 +172,22 @@ class OxigraphStore(Store):
                 # remote store binds every variable.
                 from .remote import with_values
 
-                return self._inner.query(with_values(query, bindings), prefixes=PREFIXES, **graphs)
+                return self._inner.query(with_values(query, bindings), **options)
         except SyntaxError as error:
-            raise StoreSyntaxError(f"SPARQL syntax error: {error}") from None
+            raise StoreSyntaxError.from_parser(query, error) from None
         except (OSError, RuntimeError) as error:
             raise StoreError(f"query failed: {error}") from None
 
-    def _dataset(self, default_graphs, named_graphs) -> dict:
+    def _dataset(self, query: str, default_graphs, named_graphs) -> dict:
+        """Oxigraph's dataset options: the protocol's graphs (which override the query's own),
+        else the query's FROM / FROM NAMED, else the union of the named graphs as default."""
         if default_graphs or named_graphs:
             return {
                 "default_graph": [ox.NamedNode(g) for g in default_graphs or ()],
                 "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()],
             }
+        if describes_dataset(query):
+            return {}  # Oxigraph takes the dataset the query describes
         if self._hidden:  # a bulk load in progress (or killed): its graphs stay out of sight
             visible = [ox.NamedNode(g) for g in self.graphs()]
             return {"default_graph": [ox.DefaultGraph(), *visible], "named_graphs": visible}
@@ -204,22 +211,25 @@ class OxigraphStore(Store):
 
     # -- writing -------------------------------------------------------------------------------
 
-    def update(self, update: str, *, timeout: float | None = None) -> None:
-        """Run a SPARQL UPDATE in one transaction (all or nothing)."""
+    def update(
+        self, update: str, *, timeout: float | None = None, base_iri: str | None = None
+    ) -> None:
+        """Run a SPARQL UPDATE in one transaction (all or nothing); relative IRIs are resolved
+        against ``base_iri`` (default :data:`DEFAULT_BASE`)."""
         self.check_writable()
-        self.guard(update)
+        self.guard(update, base_iri or DEFAULT_BASE)
         if timeout is not None:
             from .worker import timed_update
 
-            timed_update(self, update, timeout)
+            timed_update(self, update, timeout, base_iri)
             return
         # A query result that a reference cycle keeps alive can hold a read snapshot that an
         # update then waits for (seen as a rare hang of in-memory updates): collect it first.
         gc.collect()
         try:
-            self._update(update)
+            self._update(update, base_iri)
         except SyntaxError as error:
-            raise StoreSyntaxError(f"SPARQL syntax error: {error}") from None
+            raise StoreSyntaxError.from_parser(update, error) from None
         except (OSError, RuntimeError, ValueError) as error:
             raise StoreError(f"update failed, nothing was changed: {error}") from None
 

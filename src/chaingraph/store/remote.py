@@ -468,24 +468,39 @@ class RemoteStore(Store):
         timeout: float | None = None,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResults:
-        """Run any query on the endpoint; the server's answer parsed by Oxigraph."""
-        self.guard(query)
-        if default_graphs is not None or named_graphs is not None:
+        """Run any query on the endpoint; the server's answer parsed by Oxigraph.
+
+        A query with its own ``FROM`` / ``FROM NAMED`` is sent without a dataset (the
+        protocol's would override it); ``base_iri`` becomes a ``BASE`` when the query has
+        none of its own.
+        """
+        from .dataset import describes_dataset
+
+        self.guard(query, base_iri)
+        if default_graphs or named_graphs:
             graphs, named = list(default_graphs or ()), list(named_graphs or ())
         else:
             graphs = named = None
+        own_dataset = graphs is None and describes_dataset(query)
+        if base_iri:
+            query = f"BASE <{base_iri}>\n{query}"
         try:
             text = with_values(query, bindings)
         except ValueError as error:
             raise StoreSyntaxError(str(error)) from None
-        return self._request(text, timeout=timeout, graphs=graphs, named=named)
+        return self._request(
+            text, dataset=not own_dataset, timeout=timeout, graphs=graphs, named=named
+        )
 
-    def update(self, update: str, *, timeout: float | None = None) -> None:
+    def update(
+        self, update: str, *, timeout: float | None = None, base_iri: str | None = None
+    ) -> None:
         """Run a SPARQL update on the update endpoint (the chaingraph prefixes are predefined)."""
         self.check_writable()
-        self.guard(update)
-        self._send_update(update, timeout)
+        self.guard(update, base_iri)
+        self._send_update(f"BASE <{base_iri}>\n{update}" if base_iri else update, timeout)
 
     def _send_update(self, update: str, timeout: float | None = None) -> None:
         self._post(self.update_url, [("update", sparql_prefixes() + update)], "*/*", timeout)

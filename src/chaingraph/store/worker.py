@@ -27,7 +27,7 @@ on a copy of its parent's lock descriptor: while it lives, even if its parent wa
 
 What a worker does with a request is the ``handler``'s business, a module-level function
 ``handler(store, request) -> reply`` (:func:`answer` for the store's own timed queries;
-``chaingraph.serve.execute`` for the server).
+``chaingraph.serve.sparql_endpoint.execute`` for the server).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _replay(store, entries: Sequence[tuple]) -> None:
         if kind == "nquads":
             store._extend(list(ox.parse(payload[0], format=ox.RdfFormat.N_QUADS)))
         elif kind == "update":
-            store._update(payload[0])
+            store._update(*payload)  # the text, and its base IRI when it had one
 
 
 def _open(location: str | None, role: str, journal: Sequence[tuple]):
@@ -164,11 +164,17 @@ def _die_with_parent(parent_pid: int, by_kernel: bool) -> None:
     threading.Thread(target=watch, name="chaingraph-parent-watch", daemon=True).start()
 
 
-def _worker_main(conn, location, role, journal, handler, warm_up, log_slow, parent=None) -> None:
+def _worker_main(
+    conn, location, role, journal, handler, warm_up, log_slow, parent=None, memory_limit=None
+) -> None:
     """One worker process (``role``: ``memory``, ``reader`` or ``writer``, see the module).
 
-    ``parent`` is ``(parent pid, kernel watch wanted, the store's lock descriptor or None)``.
+    ``parent`` is ``(parent pid, kernel watch wanted, the store's lock descriptor or None)``;
+    ``memory_limit`` caps the process's address space (bytes): a request that needs more
+    fails to allocate, which ends the process, and the pool starts another.
     """
+    if memory_limit:
+        _cap_memory(memory_limit)
     if parent is not None:
         parent_pid, by_kernel, _lock_fd = parent  # the descriptor stays open: the lock is held
         _die_with_parent(parent_pid, by_kernel)
@@ -203,6 +209,17 @@ def _worker_main(conn, location, role, journal, handler, warm_up, log_slow, pare
         if log_slow and elapsed > 1:
             sys.stderr.write(f"chaingraph serve: slow {request['op']} ({elapsed:.2f} s)\n")
         conn.send(reply)
+
+
+def _cap_memory(limit: int) -> None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows: no cap
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _reopen(location: str, attempts: int = 5):
@@ -318,6 +335,7 @@ class WorkerPool:
         on_stop: Callable[[str, float], None] | None = None,
         start_timeout: float = 300,
         access=None,
+        memory_limit: int | None = None,
     ):
         if workers < 1:
             raise StoreError(f"--workers must be at least 1, not {workers}")
@@ -325,6 +343,7 @@ class WorkerPool:
         self.handler, self.warm_up, self.on_stop = handler, warm_up, on_stop
         self.journal = journal if journal is not None else [("bundled", "all")]
         self.start_timeout = start_timeout
+        self.memory_limit = memory_limit
         self.generation = 0  # directory store: writes so far
         self.restarts = 0
         self.triples = 0
@@ -391,6 +410,7 @@ class WorkerPool:
                 self.warm_up,
                 self.on_stop is not None,  # a server logs slow requests too
                 self._parent_link(),
+                self.memory_limit,
             ),
             daemon=True,
             name=f"chaingraph-worker-{worker.name}",
@@ -473,11 +493,14 @@ class WorkerPool:
                 answered = None
             else:
                 if worker.role == "memory" and request["op"] == "update" and _succeeded(reply):
-                    self.journal.append(("update", request["text"]))  # under the update lock
+                    # under the update lock
+                    self.journal.append(("update", request["text"], request.get("base_iri")))
                     worker.applied = len(self.journal)
                 return reply
         self._stop(worker)
         if answered is None:
+            if self.memory_limit:
+                raise WorkerDied("sparql.endpoint.memory", limit=f"{self.memory_limit / 2**20:g}")
             raise WorkerDied("the store worker died; it restarts on the next query")
         # The worker restarts when it is next given a request (see _call), outside that
         # request's time: whoever waits for an idle worker gets this one back at once.
@@ -556,7 +579,7 @@ def answer(store, request: dict) -> tuple:
     """Run a timed query or update in a worker: ``(kind, payload)`` to send back."""
     store.allow_hosts = tuple(request.get("allow_hosts", ()))  # as the caller's store
     if request["op"] == "update":
-        store.update(request["text"])
+        store.update(request["text"], base_iri=request.get("base_iri"))
         store.flush()
         return ("none", b"")
     bindings = {k: _term(v) for k, v in request["bindings"].items()}
@@ -565,6 +588,7 @@ def answer(store, request: dict) -> tuple:
         bindings,
         default_graphs=request.get("default_graphs"),
         named_graphs=request.get("named_graphs"),
+        base_iri=request.get("base_iri"),
     )
     if isinstance(result, ox.QueryTriples):
         return ("graph", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
@@ -605,9 +629,12 @@ def _stopped(op: str, timeout: float) -> StoreError:
     )
 
 
-def timed_query(store, query, bindings, timeout, default_graphs=None, named_graphs=None):
+def timed_query(
+    store, query, bindings, timeout, default_graphs=None, named_graphs=None, base_iri=None
+):
     """Run a query of ``store`` on its worker, stopped after ``timeout`` seconds."""
     request = {
+        "base_iri": base_iri,
         "op": "query",
         "text": query,
         "allow_hosts": list(store.allow_hosts),
@@ -622,25 +649,37 @@ def timed_query(store, query, bindings, timeout, default_graphs=None, named_grap
     return _results(reply)
 
 
-def timed_update(store, update: str, timeout: float) -> None:
+def timed_update(store, update: str, timeout: float, base_iri: str | None = None) -> None:
     """Run an update of ``store`` on its worker, stopped after ``timeout`` seconds.
 
     In memory the update runs in the worker first, then (as it finished in time) here; a
     directory store is closed here while the worker writes it.
     """
-    request = {"op": "update", "text": update, "allow_hosts": list(store.allow_hosts)}
+    request = {
+        "op": "update",
+        "text": update,
+        "allow_hosts": list(store.allow_hosts),
+        "base_iri": base_iri,
+    }
     pool = _pool(store)
     try:
         if store.location is None:
             reply, _ = pool.run(request, timeout)
             _results(reply)
-            store._inner.update(update, prefixes=_prefixes())  # the pool journalled it
+            # the pool journalled it
+            store._inner.update(update, prefixes=_prefixes(), base_iri=base_iri or _base())
         else:
             with store.released():
                 reply, _ = pool.run(request, timeout)
             _results(reply)
     except WorkerTimeout:
         raise _stopped("update", timeout) from None
+
+
+def _base() -> str:
+    from .dataset import DEFAULT_BASE
+
+    return DEFAULT_BASE
 
 
 def _prefixes():
